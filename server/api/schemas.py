@@ -1,0 +1,284 @@
+"""Request and response shapes of API v1, declared once.
+
+Request models validate what clients send (unknown fields are refused, so a typo
+is an error rather than silently ignored); response models document what we
+answer. Both feed the OpenAPI document, and tests check real answers against
+the response models.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Priority = Literal["elderly", "disabled", "pregnant"]
+TicketStatus = Literal["waiting", "called", "serving", "done", "no_show", "cancelled", "expired"]
+Answer = Field(ge=1, le=4)
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+# --- requests -----------------------------------------------------------------
+
+
+class TicketCreate(Body):
+    service_id: str = Field(min_length=1, max_length=64)
+    priority: Priority | None = None
+    kiosk_id: str | None = Field(default=None, max_length=64)
+    lang: Literal["id", "en"] = "id"
+
+
+class Reprint(Body):
+    printer_id: str | None = Field(default=None, max_length=64)
+
+
+class Login(Body):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class CallTicket(Body):
+    ticket_id: str | None = Field(default=None, min_length=1, max_length=64)
+    number: str | None = Field(default=None, min_length=2, max_length=8)
+
+
+class Transfer(Body):
+    service_id: str = Field(min_length=1, max_length=64)
+
+
+class SurveyAnswers(Body):
+    u1: int = Answer
+    u2: int = Answer
+    u3: int = Answer
+    u4: int = Answer
+    u5: int = Answer
+    u6: int = Answer
+    u7: int = Answer
+    u8: int = Answer
+    u9: int = Answer
+
+
+class SurveyCreate(Body):
+    answers: SurveyAnswers
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class Closure(Body):
+    reason: str = Field(min_length=1, max_length=200)
+
+
+# --- responses ----------------------------------------------------------------
+
+
+class ErrorDetail(Out):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class Error(Out):
+    error: ErrorDetail
+
+
+class Health(Out):
+    status: Literal["ok"]
+    version: str
+
+
+class PrintInfo(Out):
+    status: Literal["printed", "queued", "failed", "not_requested"]
+    printer_id: str | None
+    error: str | None
+
+
+class Ticket(Out):
+    id: str
+    number: str
+    service_id: str
+    agency_id: str
+    status: TicketStatus
+    priority: Priority | None
+    issued_at: str
+    called_at: str | None
+    finished_at: str | None
+    counter_id: str | None
+    ahead: int
+    estimated_wait_seconds: int | None
+    status_url: str
+    print: PrintInfo
+    started_at: str | None = None
+    lang: str | None = None
+    service_day: str | None = None
+    service_name: str | None = None
+    service_name_en: str | None = None
+    agency_name: str | None = None
+    agency_short_name: str | None = None
+    counter_name: str | None = None
+    counter_names: list[str] = []
+
+
+class Service(Out):
+    id: str
+    agency_id: str
+    name: str
+    prefix: str
+    open: bool
+    waiting: int
+    quota: int | None
+    remaining: int | None
+    name_en: str | None = None
+    closed_reason: str | None = None
+    closed_note: str | None = None
+    opens_at: str | None = None
+    standard_minutes: int | None = None
+    estimated_wait_seconds: int | None = None
+    keywords: list[str] = []
+    popular: bool = False
+    counter_ids: list[str] = []
+
+
+class Agency(Out):
+    id: str
+    name: str
+    short_name: str
+    services: list[Service]
+    name_en: str | None = None
+    logo_url: str | None = None
+
+
+class Agencies(Out):
+    agencies: list[Agency]
+
+
+class Services(Out):
+    services: list[Service]
+
+
+class Counter(Out):
+    id: str
+    name: str
+    agency_id: str
+    service_ids: list[str]
+    state: Literal["open", "paused"]
+    current: Ticket | None
+    officer: str | None
+    floor: int | None = None
+
+
+class Counters(Out):
+    counters: list[Counter]
+
+
+class PublicCounter(Out):
+    id: str
+    name: str
+    agency_id: str
+    service_ids: list[str]
+    state: Literal["open", "paused"]
+    current_number: str | None = None
+    floor: int | None = None
+
+
+class PublicCounters(Out):
+    counters: list[PublicCounter]
+
+
+class CounterAction(Out):
+    ticket: Ticket | None
+    counter: Counter
+
+
+class Kiosk(Out):
+    id: str
+    name: str
+    printer_id: str | None = None
+
+
+class Kiosks(Out):
+    kiosks: list[Kiosk]
+
+
+class Display(Out):
+    id: str
+    name: str
+    counters: list[str]
+    sound: str
+
+
+class Displays(Out):
+    displays: list[Display]
+
+
+class Printer(Out):
+    id: str
+    name: str
+    type: str
+    width_mm: int
+    status: Literal["online", "offline", "paper_out", "unknown"]
+    detail: str | None = None
+
+
+class Printers(Out):
+    printers: list[Printer]
+
+
+class Announcement(Out):
+    lang: str
+    text: str
+    audio: list[str]
+
+
+class Call(Out):
+    ticket_id: str
+    number: str
+    counter_id: str
+    counter_name: str
+    service_id: str
+    called_at: str
+    recall: bool
+    announcement: Announcement
+    call_id: int | None = None
+    agency_id: str | None = None
+
+
+class DisplayCounter(Out):
+    id: str
+    name: str
+    current_number: str | None
+
+
+class DisplayState(Out):
+    calling: list[Call]
+    recent: list[Call]
+    counters: list[DisplayCounter]
+    waiting: dict[str, int]
+
+
+class UserOut(Out):
+    username: str
+    role: Literal["officer", "supervisor", "admin"]
+    agency_id: str | None
+    counters: list[str]
+
+
+class SessionOut(Out):
+    user: UserOut
+    token: str | None = None
+    csrf_token: str | None = None
+
+
+class Ok(Out):
+    ok: bool
+
+
+class SurveyOut(Out):
+    ticket_id: str
+    answers: dict[str, int]
+    comment: str | None

@@ -1,0 +1,139 @@
+"""The application factory: `create_app(...)` builds one hall's server."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, redirect
+from flask_socketio import SocketIO
+
+from server.announce import Announcer
+from server.clock import Clock
+from server.config import SiteConfig
+from server.hall import Hall
+from server.store import Event
+
+log = logging.getLogger("antrean")
+
+
+def secret_key(data_dir: Path) -> bytes:
+    """The session-signing key, made once per site and kept in its data folder."""
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(secrets.token_bytes(32))
+    return path.read_bytes()
+
+
+def create_app(
+    config: SiteConfig,
+    *,
+    data_dir: Path,
+    db_path: Path | None = None,
+    clock: Clock | None = None,
+    config_path: Path | None = None,
+    demo: bool = False,
+    async_mode: str = "threading",
+    start_printing: bool = True,
+    printer_check_seconds: float = 15.0,
+) -> tuple[Flask, SocketIO]:
+    """Build the Flask app and its Socket.IO server for one site."""
+    from server.api import access, catalog, counters, displays, openapi, session, tickets  # noqa: F401  (routes)
+    from server.api.base import api
+    from server.api.errors import init_error_handlers
+    from server.realtime import init_realtime
+
+    data_dir = Path(data_dir)
+    app = Flask("antrean", static_folder=None)
+    app.config.update(
+        SECRET_KEY=secret_key(data_dir),
+        SESSION_COOKIE_NAME="antrean_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        JSON_SORT_KEYS=False,
+        MAX_CONTENT_LENGTH=64 * 1024,
+    )
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    hall = Hall(
+        config,
+        db_path=db_path or data_dir / ("antrean-demo.db" if demo else "antrean.db"),
+        data_dir=data_dir,
+        clock=clock or Clock(),
+        config_path=config_path,
+        demo=demo,
+    )
+    hall.announcer = Announcer(hall.site)
+    hall.on_config_change(hall.announcer.refresh)
+    app.extensions["antrean"] = hall
+    socketio = SocketIO(
+        app,
+        async_mode=async_mode,
+        cors_allowed_origins=None,
+        message_queue=config.server.message_queue,
+        ping_interval=10,
+        ping_timeout=10,
+        json=app.json,  # type: ignore[arg-type]
+    )
+    app.extensions["antrean_socketio"] = socketio
+    app.register_blueprint(api.blueprint)
+    init_error_handlers(app)
+    init_realtime(socketio, hall)
+    _register_front_ends(app)
+    with hall.store.write() as tx:
+        from server.tickets import expire_stale
+
+        expire_stale(tx, hall.site, hall.now())
+    if start_printing:
+        _start_printing(hall, printer_check_seconds)
+    return app, socketio
+
+
+def _register_front_ends(app: Flask) -> None:
+    """The kiosk, counter, display and admin pages, each its own blueprint (when present)."""
+    import importlib
+
+    for module_name in ("display.routes", "kiosk.routes", "counter.routes", "server.admin.routes"):
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if not module_name.startswith(exc.name or "?"):
+                raise
+            continue
+        app.register_blueprint(module.blueprint)
+
+    @app.get("/")
+    def index() -> Any:
+        """The start page lists the screens of this site."""
+        return redirect("/admin" if "admin" in app.blueprints else "/api/v1/health")
+
+
+def _start_printing(hall: Hall, check_seconds: float) -> None:
+    try:
+        from printers.jobs import PrintService
+    except ModuleNotFoundError:
+        return
+    from server.printing import build_ticket_print
+
+    def on_status(printer_id: str, status: str, detail: str | None) -> None:
+        hall.store.notify([Event("printer", printer_id, {"status": status, "detail": detail})])
+
+    hall.printing = PrintService(
+        hall.store,
+        hall.site.printers,
+        hall.data_dir,
+        lambda ticket_id, lang: build_ticket_print(hall, ticket_id, lang),
+        wait_seconds=hall.site.config.server.print_wait_ms / 1000,
+        on_printer_status=on_status,
+        check_seconds=check_seconds,
+    )
+    hall.on_config_change(lambda site: hall.printing.update_printers(site.printers))  # type: ignore[union-attr]
+    hall.printing.start()

@@ -1,0 +1,193 @@
+"""The `antrean` command: serve, check-config, user add, printer test, migrate."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from server.config import ConfigError, SiteConfig, load_config
+
+
+class Context:
+    def __init__(self, config_path: Path, db: Path | None) -> None:
+        self.config_path = config_path
+        self.db = db
+
+    def config(self) -> SiteConfig:
+        try:
+            return load_config(self.config_path)
+        except ConfigError as exc:
+            click.echo(f"The configuration has {len(exc.problems)} problem(s):", err=True)
+            for problem in exc.problems:
+                click.echo(f"  {exc.source}: {problem}", err=True)
+            sys.exit(2)
+
+    def data_dir(self, config: SiteConfig) -> Path:
+        """The data folder: `server.data_dir`, relative to the config file's folder."""
+        folder = Path(config.server.data_dir)
+        return folder if folder.is_absolute() else self.config_path.resolve().parent / folder
+
+    def db_path(self, config: SiteConfig, demo: bool = False) -> Path:
+        if self.db is not None:
+            return self.db
+        return self.data_dir(config) / ("antrean-demo.db" if demo else "antrean.db")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", type=click.Path(path_type=Path), envvar="ANTREAN_CONFIG",
+              default="config.yaml", show_default=True, help="The site configuration file.")
+@click.option("--db", type=click.Path(path_type=Path), envvar="ANTREAN_DB", default=None,
+              help="The SQLite database (default: antrean.db in the data folder).")
+@click.version_option(package_name="antrean")
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path, db: Path | None) -> None:
+    """Antrean: queue and kiosk management for a public service hall."""
+    ctx.obj = Context(config_path, db)
+
+
+@cli.command("check-config")
+@click.pass_obj
+def check_config(obj: Context) -> None:
+    """Validate the configuration and say exactly what is wrong and where."""
+    config = obj.config()
+    services = sum(len(a.services) for a in config.agencies)
+    click.echo(
+        f"{obj.config_path}: OK - {len(config.agencies)} agencies, {services} services, "
+        f"{len(config.counters)} counters, {len(config.kiosks)} kiosks, {len(config.displays)} displays, "
+        f"{len(config.printers)} printers."
+    )
+
+
+def _start_clock() -> Any:
+    """`ANTREAN_START_AT=2026-12-01T09:00` runs the hall as if started then (tests, training)."""
+    from server.clock import Clock, ShiftedClock
+
+    value = os.environ.get("ANTREAN_START_AT")
+    if not value:
+        return Clock()
+    try:
+        start = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"ANTREAN_START_AT={value!r}: expected an ISO time such as 2026-12-01T09:00+07:00")
+    if start.tzinfo is None:
+        raise click.BadParameter(f"ANTREAN_START_AT={value!r}: give the offset too, e.g. +07:00")
+    return ShiftedClock(start)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 for the LAN).")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--demo", is_flag=True, help="Every service open, a separate demo database, a simulated morning.")
+@click.pass_obj
+def serve(obj: Context, host: str, port: int, demo: bool) -> None:
+    """Run the server (gevent, with real WebSocket transport)."""
+    import logging
+
+    from server.app import create_app
+
+    config = obj.config()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app, socketio = create_app(
+        config,
+        data_dir=obj.data_dir(config),
+        db_path=obj.db_path(config, demo),
+        clock=_start_clock(),
+        config_path=obj.config_path.resolve(),
+        demo=demo,
+        async_mode="gevent",
+    )
+    if demo:
+        from server.demo import start_demo
+
+        start_demo(app, socketio)
+    click.echo(f"Antrean serving {config.site.name} on http://{host}:{port}/" + (" (demo)" if demo else ""))
+    try:
+        socketio.run(app, host=host, port=port, log_output=False)
+    except OSError as exc:
+        click.echo(f"Cannot listen on {host}:{port}: {exc.strerror or exc}. Is another server running there?",
+                   err=True)
+        sys.exit(1)
+
+
+@cli.group()
+def user() -> None:
+    """Manage accounts."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(["officer", "supervisor", "admin"]))
+@click.option("--counter", "counters", multiple=True, help="A counter the officer may use (repeat for several).")
+@click.option("--agency", default=None, help="The agency a supervisor supervises.")
+@click.option("--name", "display_name", default=None, help="The person's name, shown on screens.")
+@click.option("--password-stdin", is_flag=True, required=True, help="Read the password from standard input.")
+@click.pass_obj
+def user_add(obj: Context, username: str, role: str, counters: tuple[str, ...], agency: str | None,
+             display_name: str | None, password_stdin: bool) -> None:
+    """Create a user who can log in at once (also while the server runs)."""
+    from server import auth
+    from server.errors import RuleError
+    from server.site import SiteIndex
+    from server.store import Store
+
+    config = obj.config()
+    password = sys.stdin.readline().rstrip("\r\n")
+    store = Store(obj.db_path(config))
+    new = auth.NewUser(username, password, role, agency, list(counters), display_name)
+    try:
+        with store.write() as tx:
+            auth.create_user(tx, SiteIndex(config), new, datetime.now().timestamp())
+    except RuleError as exc:
+        click.echo(f"Cannot add user {username!r}: {exc.message}", err=True)
+        sys.exit(2)
+    click.echo(f"Added {role} {username!r}.")
+
+
+@cli.group()
+def printer() -> None:
+    """Printers."""
+
+
+@printer.command("test")
+@click.argument("printer_id")
+@click.pass_obj
+def printer_test(obj: Context, printer_id: str) -> None:
+    """Print a sample ticket and say plainly what happened."""
+    from printers.cli import test_printer
+
+    config = obj.config()
+    ok, message = test_printer(config, printer_id, obj.data_dir(config))
+    click.echo(message, err=not ok)
+    sys.exit(0 if ok else 1)
+
+
+@cli.command()
+@click.pass_obj
+def migrate(obj: Context) -> None:
+    """Create or upgrade the database schema (also done at every start)."""
+    from server.migrations import migrate as run_migrations
+    from server.store import Store
+
+    config = obj.config()
+    store = Store(obj.db_path(config))
+    applied = run_migrations(store.db)
+    click.echo(f"{store.path}: schema up to date" + (f" (applied {', '.join(applied)})" if applied else ""))
+
+
+def main() -> None:
+    # The server runs on gevent; patch the standard library before anything
+    # else imports it, so threads, sockets and sleeps cooperate.
+    if len(sys.argv) > 1 and "serve" in sys.argv[1:]:
+        from gevent import monkey
+
+        monkey.patch_all()
+    cli(prog_name="antrean")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,370 @@
+"""The site configuration: declared once as validated data.
+
+`config.yaml` is parsed into `SiteConfig`. Every model forbids unknown keys, so a
+typo fails at start with the key, the value and what was expected. Checks that
+span several sections (a counter naming a missing service, duplicate prefixes,
+...) live in `SiteConfig`'s model validator. `docs/config.md` documents every key
+and a test keeps it true to these models.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+
+
+class ConfigError(Exception):
+    """A configuration that cannot be used; `problems` lists each fault in words."""
+
+    def __init__(self, problems: list[str], source: str = "config.yaml") -> None:
+        self.problems = problems
+        self.source = source
+        super().__init__("\n".join(f"{source}: {p}" for p in problems))
+
+
+def _parse_clock(value: Any) -> Any:
+    """Accept "HH:MM" strings; YAML may also hand us minutes as an int (08:00 → 480)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        # PyYAML 1.1 reads an unquoted 08:30 as sexagesimal minutes.
+        return time(value // 60 % 24, value % 60)
+    if isinstance(value, str) and re.fullmatch(r"\d{1,2}:\d{2}", value):
+        hours, minutes = (int(part) for part in value.split(":"))
+        if hours < 24 and minutes < 60:
+            return time(hours, minutes)
+    if isinstance(value, time):
+        return value
+    raise ValueError("expected a time of day as \"HH:MM\" (00:00 to 23:59)")
+
+
+Clock = Annotated[time, BeforeValidator(_parse_clock)]
+def _check_identifier(value: Any) -> Any:
+    if not isinstance(value, str) or not re.fullmatch(ID_PATTERN, value):
+        raise ValueError("expected an id of lower-case letters, digits, '-' or '_' (at most 64)")
+    return value
+
+
+def _check_prefix(value: Any) -> Any:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Z0-9]{1,3}", value):
+        raise ValueError("expected a ticket prefix of one to three upper-case letters or digits")
+    return value
+
+
+Identifier = Annotated[str, BeforeValidator(_check_identifier)]
+Prefix = Annotated[str, BeforeValidator(_check_prefix)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DayHours(Strict):
+    open: Clock
+    close: Clock
+
+    @model_validator(mode="after")
+    def _open_before_close(self) -> DayHours:
+        if self.open >= self.close:
+            raise ValueError(f"open ({self.open:%H:%M}) must be before close ({self.close:%H:%M})")
+        return self
+
+
+class SiteHours(DayHours):
+    days: list[Weekday] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
+    by_day: dict[Weekday, DayHours] = Field(default_factory=dict)
+
+
+class Break(Strict):
+    name: str = "Istirahat"
+    days: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS))
+    start: Clock
+    end: Clock
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> Break:
+        if self.start >= self.end:
+            raise ValueError(f"start ({self.start:%H:%M}) must be before end ({self.end:%H:%M})")
+        return self
+
+
+class Holiday(Strict):
+    date: date
+    name: str
+
+
+class Announcement(Strict):
+    number_style: Literal["digits", "words"] = "digits"
+    include_agency: bool = False
+    voice: Literal["espeak", "pack"] = "espeak"
+    voice_pack: str | None = None
+
+
+class TicketText(Strict):
+    footer: str = "Layanan ini GRATIS. Tolak segala bentuk pungutan liar."
+    footer_en: str = "This service is FREE. Refuse any illegal fee."
+    logo: str | None = None
+
+
+class Site(Strict):
+    name: str = Field(min_length=1)
+    timezone: str = "Asia/Jakarta"
+    language: Literal["id", "en"] = "id"
+    public_url: str = "http://127.0.0.1:5000"
+    hours: SiteHours
+    ticket_cutoff_minutes: int = Field(default=30, ge=0, le=600)
+    breaks: list[Break] = Field(default_factory=list)
+    holidays: list[Holiday] = Field(default_factory=list)
+    running_text: str = ""
+    running_text_en: str = ""
+    announcement: Announcement = Field(default_factory=Announcement)
+    ticket: TicketText = Field(default_factory=TicketText)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("expected an IANA timezone such as Asia/Jakarta") from None
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not re.fullmatch(r"https?://[^\s/]+(/[^\s]*)?", value):
+            raise ValueError("expected an http:// or https:// address")
+        return value.rstrip("/")
+
+
+class Service(Strict):
+    id: Identifier
+    name: str = Field(min_length=1)
+    name_en: str | None = None
+    prefix: Prefix
+    quota: int | None = Field(default=None, ge=1)
+    standard_minutes: int | None = Field(default=None, ge=1)
+    hours: DayHours | None = None
+    keywords: list[str] = Field(default_factory=list)
+    popular: bool = False
+
+
+class Agency(Strict):
+    id: Identifier
+    name: str = Field(min_length=1)
+    short_name: str = Field(min_length=1)
+    name_en: str | None = None
+    logo: str | None = None
+    services: list[Service] = Field(min_length=1)
+
+
+class Counter(Strict):
+    id: Identifier
+    name: str = Field(min_length=1)
+    agency: str
+    services: list[str] = Field(min_length=1)
+    floor: int | None = None
+
+
+PrinterType = Literal["network", "usb", "serial", "file", "cups", "virtual"]
+
+
+class Printer(Strict):
+    id: Identifier
+    type: PrinterType
+    name: str | None = None
+    width_mm: Literal[58, 80] = 80
+    profile: str | None = None
+    host: str | None = None
+    port: int = Field(default=9100, ge=1, le=65535)
+    vendor_id: int | None = None
+    product_id: int | None = None
+    device: str | None = None
+    baudrate: int = Field(default=9600, ge=300)
+    cups_name: str | None = None
+
+    @model_validator(mode="after")
+    def _connection_complete(self) -> Printer:
+        needed = {
+            "network": ["host"],
+            "usb": ["vendor_id", "product_id"],
+            "serial": ["device"],
+            "file": ["device"],
+            "cups": ["cups_name"],
+            "virtual": [],
+        }[self.type]
+        missing = [key for key in needed if getattr(self, key) is None]
+        if missing:
+            raise ValueError(f"a {self.type} printer needs {', '.join(missing)}")
+        return self
+
+
+class Kiosk(Strict):
+    id: Identifier
+    name: str = Field(min_length=1)
+    printer: str | None = None
+
+
+class Display(Strict):
+    id: Identifier
+    name: str = Field(min_length=1)
+    counters: Literal["all"] | list[str] = "all"
+    sound: Literal["voice", "chime", "silent"] = "voice"
+    media_folder: str | None = None
+
+
+class ServerSettings(Strict):
+    data_dir: str = "data"
+    print_wait_ms: int = Field(default=800, ge=0, le=10000)
+    rate_limit_per_minute: int | None = Field(default=None, ge=1)
+    message_queue: str | None = None
+
+
+def _unique(items: list[Any], attribute: str, where: str) -> list[str]:
+    seen: dict[str, int] = {}
+    problems = []
+    for index, item in enumerate(items):
+        value = getattr(item, attribute)
+        if value in seen:
+            problems.append(
+                f"{where}[{index}].{attribute}: {value!r} is used twice "
+                f"(first at {where}[{seen[value]}]); expected a unique {attribute}"
+            )
+        else:
+            seen[value] = index
+    return problems
+
+
+class SiteConfig(Strict):
+    site: Site
+    agencies: list[Agency] = Field(min_length=1)
+    counters: list[Counter] = Field(default_factory=list)
+    printers: list[Printer] = Field(default_factory=list)
+    kiosks: list[Kiosk] = Field(default_factory=list)
+    displays: list[Display] = Field(default_factory=list)
+    server: ServerSettings = Field(default_factory=ServerSettings)
+
+    def reference_problems(self) -> list[str]:
+        problems = _unique(self.agencies, "id", "agencies")
+        services = [(a_i, s_i, s) for a_i, a in enumerate(self.agencies) for s_i, s in enumerate(a.services)]
+        for attribute in ("id", "prefix"):
+            seen: dict[str, str] = {}
+            for a_i, s_i, service in services:
+                value = getattr(service, attribute)
+                here = f"agencies[{a_i}].services[{s_i}]"
+                if value in seen:
+                    problems.append(
+                        f"{here}.{attribute}: {value!r} is used twice (first at {seen[value]}); "
+                        f"expected a unique service {attribute}"
+                    )
+                else:
+                    seen[value] = here
+        service_ids = {s.id for _, _, s in services}
+        agency_ids = {a.id for a in self.agencies}
+        problems += _unique(self.counters, "id", "counters")
+        for index, counter in enumerate(self.counters):
+            if counter.agency not in agency_ids:
+                problems.append(
+                    f"counters[{index}].agency: {counter.agency!r} is not an agency id; "
+                    f"expected one of the agencies' ids"
+                )
+            for service_id in counter.services:
+                if service_id not in service_ids:
+                    problems.append(
+                        f"counters[{index}].services: {service_id!r} is not a service id; "
+                        f"expected ids of services defined under agencies"
+                    )
+        problems += _unique(self.printers, "id", "printers")
+        printer_ids = {p.id for p in self.printers}
+        problems += _unique(self.kiosks, "id", "kiosks")
+        for index, kiosk in enumerate(self.kiosks):
+            if kiosk.printer is not None and kiosk.printer not in printer_ids:
+                problems.append(
+                    f"kiosks[{index}].printer: {kiosk.printer!r} is not a printer id; "
+                    f"expected one of: {', '.join(sorted(printer_ids)) or '(no printers defined)'}"
+                )
+        problems += _unique(self.displays, "id", "displays")
+        counter_ids = {c.id for c in self.counters}
+        for index, display in enumerate(self.displays):
+            if display.counters != "all":
+                for counter_id in display.counters:
+                    if counter_id not in counter_ids:
+                        problems.append(
+                            f"displays[{index}].counters: {counter_id!r} is not a counter id; "
+                            f"expected \"all\" or a list of counter ids"
+                        )
+        return problems
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part in ("function-after", "function-before") or "[" in str(part):
+            continue
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _describe(error: dict[str, Any]) -> str:
+    where = _location(error["loc"])
+    kind = error["type"]
+    value = error.get("input")
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if kind == "extra_forbidden":
+        return f"{where}: unknown key (value {value!r}); check its spelling against docs/config.md"
+    if kind == "missing":
+        return f"{where}: required key is missing"
+    shown = repr(value) if not isinstance(value, (dict, list)) else type(value).__name__
+    return f"{where}: got {shown}; {message[0].lower() + message[1:]}"
+
+
+def parse_config(data: Any, source: str = "config.yaml") -> SiteConfig:
+    """Validate already-parsed YAML data; raises ConfigError naming each fault."""
+    if not isinstance(data, dict):
+        raise ConfigError(["the file must hold a mapping with site, agencies, counters, ..."], source)
+    try:
+        config = SiteConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError([_describe(dict(error)) for error in exc.errors()], source) from None
+    problems = config.reference_problems()
+    if problems:
+        raise ConfigError(problems, source)
+    return config
+
+
+def load_config(path: str | Path) -> SiteConfig:
+    """Read and validate a config file; every failure is a ConfigError."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([f"file not found ({path.resolve()})"], str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"cannot be read: {exc}"], str(path)) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError([f"{where}not valid YAML ({problem})"], str(path)) from None
+    return parse_config(data, str(path))

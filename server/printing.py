@@ -1,0 +1,33 @@
+"""What goes on a printed ticket, gathered from the database for the printer layer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from printers.ticket import TicketPrint
+from server import tickets, views
+from server.hall import Hall
+
+
+def build_ticket_print(hall: Hall, ticket_id: str, lang: str) -> TicketPrint:
+    """Fresh figures at print time: a ticket printed late shows the line as it is then."""
+    site = hall.site
+    with hall.store.read() as tx:
+        ticket = views.ticket_json(tx, site, tickets.get_row(tx, ticket_id))
+    english = lang == "en"
+    text = site.config.site.ticket
+    return TicketPrint(
+        site_name=site.config.site.name,
+        logo_path=str(hall.data_dir / text.logo) if text.logo else None,
+        agency_name=ticket["agency_name"],
+        service_name=ticket["service_name_en"] if english else ticket["service_name"],
+        number=ticket["number"],
+        issued_at=datetime.fromisoformat(ticket["issued_at"]),
+        ahead=ticket["ahead"],
+        estimated_wait_seconds=ticket["estimated_wait_seconds"],
+        priority=ticket["priority"],
+        counter_names=ticket["counter_names"],
+        status_url=ticket["status_url"],
+        footer=text.footer_en if english else text.footer,
+        lang=lang,
+    )

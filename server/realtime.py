@@ -1,0 +1,138 @@
+"""Socket.IO: rooms per audience, a snapshot on subscribe, events after commit.
+
+Rooms: `display:ID`, `counter:ID`, `ticket:ID`, `service:ID`, `kiosk:ID`.
+The store hands each committed transaction's events to `Publisher.publish`,
+which builds the contract's payloads and emits them to the rooms that need them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from flask import request
+from flask_socketio import SocketIO, emit, join_room
+
+from server import tickets, views
+from server.hall import Hall
+from server.store import Event
+
+log = logging.getLogger("antrean.realtime")
+
+SUBSCRIPTIONS = {
+    "display_id": ("display", "displays", "unknown_display"),
+    "counter_id": ("counter", "counters", "unknown_counter"),
+    "service_id": ("service", "services", "unknown_service"),
+    "kiosk_id": ("kiosk", "kiosks", "unknown_kiosk"),
+}
+
+
+def _unique(events: Iterable[Event]) -> list[Event]:
+    seen: set[tuple[str, str]] = set()
+    result = []
+    for event in events:
+        if (event.kind, event.key) not in seen:
+            seen.add((event.kind, event.key))
+            result.append(event)
+    return result
+
+
+class Publisher:
+    """Turns committed events into Socket.IO messages for the right rooms."""
+
+    def __init__(self, hall: Hall, socketio: SocketIO) -> None:
+        self.hall = hall
+        self.socketio = socketio
+
+    def publish(self, events: list[Event]) -> None:
+        try:
+            self._publish(_unique(events))
+        except Exception:  # a screen must never break the change that was already committed
+            log.exception("could not publish %s", events)
+
+    def _emit(self, event: str, payload: Any, rooms: Iterable[str]) -> None:
+        rooms = list(dict.fromkeys(rooms))
+        if rooms:
+            self.socketio.emit(event, payload, to=rooms)
+
+    def _publish(self, events: list[Event]) -> None:
+        hall, site = self.hall, self.hall.site
+        now = hall.now()
+        displays = [f"display:{d}" for d in site.displays]
+        kiosks = [f"kiosk:{k}" for k in site.kiosks]
+        with hall.store.read() as tx:
+            for event in events:
+                if event.kind == "ticket":
+                    row = tx.one("SELECT * FROM tickets WHERE id = ?", (event.key,))
+                    if row is None:
+                        continue
+                    ticket = views.ticket_json(tx, site, row)
+                    rooms = [f"ticket:{row['id']}", f"service:{row['service_id']}"]
+                    if row["counter_id"]:
+                        rooms.append(f"counter:{row['counter_id']}")
+                    self._emit("ticket.updated", ticket, rooms)
+                elif event.kind == "queue" and event.key in site.services:
+                    payload = views.queue_json(tx, site, event.key, now)
+                    counters = [f"counter:{c}" for c in site.counters_of_service.get(event.key, [])]
+                    self._emit("queue.updated", payload, [f"service:{event.key}", *displays, *kiosks, *counters])
+                elif event.kind == "counter" and event.key in site.counters:
+                    counter = views.counter_json(tx, site, event.key)
+                    shown_on = [f"display:{d}" for d in site.displays_of_counter.get(event.key, [])]
+                    self._emit("counter.updated", counter, [f"counter:{event.key}", *shown_on])
+                elif event.kind == "call":
+                    call = views.get_call(tx, int(event.key))
+                    if call is None or call["counter_id"] not in site.counters:
+                        continue
+                    payload = views.call_json(site, call, hall.announcer)  # type: ignore[arg-type]
+                    shown_on = [f"display:{d}" for d in site.displays_of_counter.get(call["counter_id"], [])]
+                    rooms = [*shown_on, f"counter:{call['counter_id']}", f"ticket:{call['ticket_id']}"]
+                    self._emit("ticket.called", payload, rooms)
+                elif event.kind == "printer":
+                    using = [f"kiosk:{k.id}" for k in site.config.kiosks if k.printer == event.key]
+                    self._emit("printer.updated", {"id": event.key, **event.data}, [*using, "admin"])
+
+
+def init_realtime(socketio: SocketIO, hall: Hall) -> Publisher:
+    publisher = Publisher(hall, socketio)
+    hall.store.subscribe(publisher.publish)
+
+    @socketio.on("subscribe")
+    def subscribe(data: Any) -> None:
+        """Join the room asked for; a display gets its full state at once."""
+        if not isinstance(data, dict) or len(data) != 1:
+            emit("error", {"code": "invalid_request",
+                           "message": "subscribe takes one of display_id, counter_id, ticket_id, service_id, kiosk_id"})
+            return
+        (key, value), = data.items()
+        site = hall.site
+        if key == "ticket_id":
+            with hall.store.read() as tx:
+                row = tx.one("SELECT * FROM tickets WHERE id = ?", (str(value),))
+                if row is None:
+                    emit("error", {"code": "unknown_ticket", "message": f"There is no ticket {value!r}."})
+                    return
+                join_room(f"ticket:{value}")
+                emit("ticket.updated", views.ticket_json(tx, site, row))
+            return
+        if key not in SUBSCRIPTIONS:
+            emit("error", {"code": "invalid_request", "message": f"Cannot subscribe by {key!r}."})
+            return
+        room, collection, unknown = SUBSCRIPTIONS[key]
+        if not isinstance(value, str) or value not in getattr(site, collection):
+            emit("error", {"code": unknown, "message": f"There is no {room} {value!r}."})
+            return
+        join_room(f"{room}:{value}")
+        with hall.store.read() as tx:
+            now = hall.now()
+            if room == "display":
+                emit("display.state", views.display_state(tx, site, value, now, hall.announcer))  # type: ignore[arg-type]
+            elif room == "counter":
+                emit("counter.updated", views.counter_json(tx, site, value))
+            elif room == "service":
+                emit("queue.updated", views.queue_json(tx, site, value, now))
+        log.debug("%s subscribed to %s:%s", request.sid, room, value)  # type: ignore[attr-defined]
+
+    return publisher
+
+
