@@ -598,7 +598,8 @@ class Synthesizer:
     The cache file name is the sha256 of the language, the text and the voice settings, so
     changing the rate or voice never serves stale audio. Safe to share between threads:
     synthesis holds a process-wide lock, and files are written atomically. espeak-ng blocks
-    the calling thread (~10 ms per sentence measured on a 2-core EPYC VM); under gevent, call it from a thread pool.
+    the calling thread, but only ~10 ms per sentence (measured on a 2-core EPYC VM), short
+    enough to call directly from a gevent request handler.
     """
 
     def __init__(self, cache_dir: str | Path, *, rate: int = 150, voices: Mapping[str, str] | None = None) -> None:

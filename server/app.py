@@ -51,7 +51,7 @@ def create_app(
     from server.realtime import init_realtime
 
     data_dir = Path(data_dir)
-    app = Flask("antrean", static_folder=None)
+    app = Flask("antrean", static_folder=str(Path(__file__).parent / "static"), static_url_path="/static")
     app.config.update(
         SECRET_KEY=secret_key(data_dir),
         SESSION_COOKIE_NAME="antrean_session",

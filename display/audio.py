@@ -1,0 +1,66 @@
+"""Sound files for announcements: the chime, synthesized sentences, voice-pack clips.
+
+Files are made on first request and cached in the data folder, so a call never
+waits on synthesis and a display that asks again gets the same file at once.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+
+from display import speech
+from server.site import SiteIndex
+
+BUILT_IN_PACKS = Path(__file__).parent / "voicepacks"
+NUMBER = re.compile(r"^[A-Z0-9]{1,3}\d{3,4}$")
+
+
+class AudioLibrary:
+    def __init__(self, data_dir: Path, config_dir: Path | None) -> None:
+        self.folder = data_dir / "audio"
+        self.config_dir = config_dir
+        self.synthesizer = speech.Synthesizer(self.folder / "tts")
+        self._lock = threading.Lock()
+        self._packs: dict[Path, speech.VoicePack] = {}
+
+    def chime(self) -> Path:
+        path = self.folder / "chime.wav"
+        with self._lock:
+            if not path.exists():
+                speech.chime_wav(path)
+        return path
+
+    def sentence(self, site: SiteIndex, counter_id: str, number: str) -> Path | None:
+        """The spoken call for this counter and number, or None if either is unknown."""
+        counter = site.counters.get(counter_id)
+        if counter is None or not NUMBER.fullmatch(number):
+            return None
+        settings = site.config.site.announcement
+        agency = site.agencies[counter.agency].short_name if settings.include_agency else None
+        lang = site.config.site.language
+        text = speech.announcement_speech(
+            number, counter.name, agency_name=agency, style=settings.number_style, lang=lang
+        )
+        return self.synthesizer.wav_for(text, lang)
+
+    def pack(self, site: SiteIndex) -> speech.VoicePack:
+        """The site's voice pack: its own folder, or the built-in one for its language."""
+        setting = site.config.site.announcement.voice_pack
+        if setting:
+            folder = Path(setting)
+            if not folder.is_absolute() and self.config_dir is not None:
+                folder = self.config_dir / folder
+        else:
+            folder = BUILT_IN_PACKS / f"espeak-{site.config.site.language}"
+        with self._lock:
+            if folder not in self._packs:
+                self._packs[folder] = speech.VoicePack.load(folder)
+            return self._packs[folder]
+
+    def clip(self, site: SiteIndex, token: str) -> Path | None:
+        pack = self.pack(site)
+        if pack.missing_tokens([token]):
+            return None
+        return pack.clips_for([token])[0]
