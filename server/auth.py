@@ -162,3 +162,40 @@ def revoke_token(tx: Transaction, token: str) -> None:
 @functools.cache
 def _dummy_hash() -> str:
     return generate_password_hash(secrets.token_hex(8))
+
+
+# --- managing accounts (admin pages) -----------------------------------------------------------
+
+
+def list_users(tx: Transaction) -> list[User]:
+    return [_user(row) for row in tx.all("SELECT * FROM users ORDER BY role DESC, username")]
+
+
+def update_user(tx: Transaction, site: SiteIndex, username: str, changes: dict[str, Any]) -> User:
+    """Change role, agency, counters or name; the result must still be a workable account."""
+    user = get_user(tx, username)
+    if user is None:
+        raise RuleError(404, "unknown_user", f"There is no user {username!r}.")
+    merged = {**user.to_json(), **changes}
+    validate_new_user(site, NewUser(username, "x" * MIN_PASSWORD, merged["role"], merged["agency_id"],
+                                    list(merged["counters"]), merged["display_name"]))
+    tx.execute(
+        "UPDATE users SET role = ?, agency_id = ?, counters = ?, display_name = ? WHERE username = ?",
+        (merged["role"], merged["agency_id"], json.dumps(list(merged["counters"])), merged["display_name"], username),
+    )
+    return get_user(tx, username)  # type: ignore[return-value]
+
+
+def set_password(tx: Transaction, username: str, password: str) -> None:
+    """A new password; every bearer token of the account stops working."""
+    if len(password) < MIN_PASSWORD:
+        raise RuleError(422, "invalid_request", f"password: use at least {MIN_PASSWORD} characters.", "password")
+    tx.execute("UPDATE users SET password_hash = ? WHERE username = ?", (generate_password_hash(password), username))
+    tx.execute("DELETE FROM api_tokens WHERE username = ?", (username,))
+
+
+def set_disabled(tx: Transaction, username: str, disabled: bool) -> None:
+    """A disabled account cannot log in, and its tokens and sessions stop working at once."""
+    tx.execute("UPDATE users SET disabled = ? WHERE username = ?", (int(disabled), username))
+    if disabled:
+        tx.execute("DELETE FROM api_tokens WHERE username = ?", (username,))

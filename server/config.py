@@ -21,6 +21,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     ValidationError,
     field_validator,
     model_validator,
@@ -54,7 +55,7 @@ def _parse_clock(value: Any) -> Any:
     raise ValueError("expected a time of day as \"HH:MM\" (00:00 to 23:59)")
 
 
-Clock = Annotated[time, BeforeValidator(_parse_clock)]
+Clock = Annotated[time, BeforeValidator(_parse_clock), PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str)]
 def _check_identifier(value: Any) -> Any:
     if not isinstance(value, str) or not re.fullmatch(ID_PATTERN, value):
         raise ValueError("expected an id of lower-case letters, digits, '-' or '_' (at most 64)")

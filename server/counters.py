@@ -10,7 +10,7 @@ from typing import Any
 from server.errors import RuleError, conflict, not_found
 from server.site import SiteIndex
 from server.store import Transaction
-from server.tickets import LANE_TRANSFERRED, get_row, record
+from server.tickets import LANE_TRANSFERRED, closure_note, get_row, record
 
 
 def counter_row(tx: Transaction, site: SiteIndex, counter_id: str, now: float) -> dict[str, Any]:
@@ -78,6 +78,9 @@ def _ready(tx: Transaction, site: SiteIndex, counter_id: str, now: float) -> dic
     state = counter_row(tx, site, counter_id, now)
     if state["state"] == "paused":
         raise conflict("counter_paused", "This counter is paused; resume it before calling.")
+    note = closure_note(tx, "counter", counter_id, site.service_day(now))
+    if note is not None:
+        raise conflict("counter_closed", f"This counter is closed for today ({note}); a supervisor can reopen it.")
     return state
 
 
@@ -90,7 +93,7 @@ def call_next(tx: Transaction, site: SiteIndex, now: float, counter_id: str, act
     marks = ",".join("?" * len(services))
     ticket = tx.one(
         f"SELECT * FROM tickets WHERE status = 'waiting' AND service_day = ? AND service_id IN ({marks}) "
-        "ORDER BY queue_lane, queue_at, seq LIMIT 1",
+        "ORDER BY queue_lane, queue_at, arrival LIMIT 1",
         (site.service_day(now), *services),
     )
     if ticket is None:

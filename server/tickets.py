@@ -136,11 +136,13 @@ def ahead_of(tx: Transaction, site: SiteIndex, row: dict[str, Any]) -> int:
         return 0
     pool = site.pool_of_service.get(row["service_id"], (row["service_id"],))
     marks = ",".join("?" * len(pool))
+    # Row values order the line exactly as call_next does: lane, time, then arrival.
     return int(
         tx.scalar(
-            f"SELECT count(*) FROM tickets WHERE status = 'waiting' AND service_id IN ({marks}) "
-            "AND service_day = ? AND (queue_lane < ? OR (queue_lane = ? AND queue_at < ?))",
-            (*pool, row["service_day"], row["queue_lane"], row["queue_lane"], row["queue_at"]),
+            f"SELECT count(*) FROM tickets t, (SELECT queue_lane, queue_at, arrival FROM tickets WHERE id = ?) me "
+            f"WHERE t.status = 'waiting' AND t.service_id IN ({marks}) AND t.service_day = ? "
+            "AND (t.queue_lane, t.queue_at, t.arrival) < (me.queue_lane, me.queue_at, me.arrival)",
+            (row["id"], *pool, row["service_day"]),
         )
     )
 
@@ -225,7 +227,7 @@ def waiting_line(tx: Transaction, site: SiteIndex, service_ids: list[str], now: 
     return tx.all(
         f"SELECT id, number, service_id, priority, issued_at, queue_lane, transferred_from FROM tickets "
         f"WHERE status = 'waiting' AND service_day = ? AND service_id IN ({marks}) "
-        "ORDER BY queue_lane, queue_at, seq",
+        "ORDER BY queue_lane, queue_at, arrival",
         (site.service_day(now), *service_ids),
     )
 

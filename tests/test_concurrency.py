@@ -1,0 +1,103 @@
+"""Many kiosks and counters at once, each on its own database connection (as separate
+server processes or the `antrean` command would be): no number is duplicated or
+skipped, and no ticket is called twice."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from server import counters, tickets
+from server.site import SiteIndex
+from server.store import Store
+
+THREADS = 8
+
+
+def _run_threads(target: Any, count: int) -> list[Any]:
+    results: list[Any] = [None] * count
+    errors: list[BaseException] = []
+    start = threading.Barrier(count)
+
+    def run(index: int) -> None:
+        try:
+            start.wait()
+            results[index] = target(index)
+        except BaseException as exc:  # reported below, so a failure is not silent
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors, errors
+    return results
+
+
+def test_concurrent_kiosks_never_duplicate_or_skip_a_number(small_app: Any, tmp_path: Path) -> None:
+    site: SiteIndex = small_app.site
+    path = small_app.hall.store.path
+    per_thread = 40
+
+    def kiosk(index: int) -> list[str]:
+        store = Store(path)  # its own connection, like another process
+        numbers = []
+        for _ in range(per_thread):
+            with store.write() as tx:
+                numbers.append(tickets.issue_ticket(tx, site, small_app.clock.now(), "kk")["number"])
+        store.close()
+        return numbers
+
+    numbers = [n for batch in _run_threads(kiosk, THREADS) for n in batch]
+    assert sorted(numbers) == [f"B{i:03d}" for i in range(1, THREADS * per_thread + 1)]
+
+
+def test_counters_racing_for_one_line_each_get_different_tickets(hall_app: Any) -> None:
+    site: SiteIndex = hall_app.site
+    serving = site.counters_of_service["ktp-el-perekaman"]
+    assert len(serving) >= 2
+    for _ in range(120):
+        with hall_app.hall.store.write() as tx:
+            tickets.issue_ticket(tx, site, hall_app.clock.now(), "ktp-el-perekaman")
+    path = hall_app.hall.store.path
+
+    def counter(index: int) -> list[str]:
+        store = Store(path)
+        counter_id = serving[index % len(serving)]
+        called = []
+        while True:
+            with store.write() as tx:
+                got = counters.call_next(tx, site, hall_app.clock.now(), counter_id)
+            if got is None:
+                break
+            called.append(got["id"])
+        store.close()
+        return called
+
+    results = _run_threads(counter, 2 * len(serving))
+    called = [ticket_id for batch in results for ticket_id in batch]
+    assert len(called) == len(set(called))
+    with hall_app.hall.store.read() as tx:
+        calls = tx.scalar("SELECT count(*) FROM calls WHERE recall = 0")
+        still_waiting = tx.scalar("SELECT count(*) FROM tickets WHERE status = 'waiting'")
+        distinct = tx.scalar("SELECT count(DISTINCT ticket_id) FROM calls")
+    assert calls == distinct == len(called) == 120
+    assert still_waiting == 0
+
+
+def test_concurrent_http_issues_through_the_app(small_app: Any) -> None:
+    """The same promise through the Flask app shared by request threads."""
+
+    def kiosk(index: int) -> list[str]:
+        client = small_app.client()
+        got = []
+        for _ in range(15):
+            answer = client.post("/api/v1/tickets", json={"service_id": "pbb"})
+            assert answer.status_code == 201, answer.json
+            got.append(answer.json["number"])
+        return got
+
+    numbers = [n for batch in _run_threads(kiosk, 6) for n in batch]
+    assert sorted(numbers) == [f"PBB{i:03d}" for i in range(1, 91)]
