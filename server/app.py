@@ -45,7 +45,7 @@ def create_app(
     printer_check_seconds: float = 15.0,
 ) -> tuple[Flask, SocketIO]:
     """Build the Flask app and its Socket.IO server for one site."""
-    from server.api import access, catalog, counters, displays, openapi, session, tickets  # noqa: F401  (routes)
+    from server.api import access, admin, catalog, counters, displays, openapi, reports, session, survey, tickets  # noqa: F401,E501  (routes)
     from server.api.base import api
     from server.api.errors import init_error_handlers
     from server.realtime import init_realtime
@@ -133,7 +133,8 @@ def _start_printing(hall: Hall, check_seconds: float) -> None:
         lambda ticket_id, lang: build_ticket_print(hall, ticket_id, lang),
         wait_seconds=hall.site.config.server.print_wait_ms / 1000,
         on_printer_status=on_status,
-        check_seconds=check_seconds,
+        on_job_done=lambda ticket_id: hall.store.notify([Event("ticket", ticket_id)]),
+        health_seconds=check_seconds,
     )
     hall.on_config_change(lambda site: hall.printing.update_printers(site.printers))  # type: ignore[union-attr]
     hall.printing.start()

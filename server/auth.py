@@ -80,7 +80,8 @@ def _user(row: dict[str, Any]) -> User:
 def validate_new_user(site: SiteIndex, new: NewUser) -> None:
     """Refuse a user that could not work: bad name, weak password, unknown counter..."""
     if not re.fullmatch(USERNAME_PATTERN, new.username):
-        raise RuleError(422, "invalid_request", "username: use 2-40 lower-case letters, digits, '.', '_' or '-'.", "username")
+        message = "username: use 2-40 lower-case letters, digits, '.', '_' or '-'."
+        raise RuleError(422, "invalid_request", message, "username")
     if len(new.password) < MIN_PASSWORD:
         raise RuleError(422, "invalid_request", f"password: use at least {MIN_PASSWORD} characters.", "password")
     if new.role not in ROLES:

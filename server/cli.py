@@ -73,7 +73,9 @@ def _start_clock() -> Any:
     try:
         start = datetime.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"ANTREAN_START_AT={value!r}: expected an ISO time such as 2026-12-01T09:00+07:00")
+        raise click.BadParameter(
+            f"ANTREAN_START_AT={value!r}: expected an ISO time such as 2026-12-01T09:00+07:00"
+        ) from None
     if start.tzinfo is None:
         raise click.BadParameter(f"ANTREAN_START_AT={value!r}: give the offset too, e.g. +07:00")
     return ShiftedClock(start)

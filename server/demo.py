@@ -126,10 +126,11 @@ class DemoSimulation:
     def _adopt(self, site: SiteIndex, now: float) -> None:
         """(Re)build the plans when the configuration changes; keep those still valid."""
         self._site = site
-        wanted = [c for c in site.counters if c not in self.trainee]
+        opening = self.settings.first_call_within
         self.plans = {
-            c: self.plans.get(c) or CounterPlan(c, now + self._real(self.rng.uniform(0, self.settings.first_call_within)))
-            for c in wanted
+            c: self.plans.get(c) or CounterPlan(c, now + self._real(self.rng.uniform(0, opening)))
+            for c in site.counters
+            if c not in self.trainee
         }
         popular = 8.0
         self._services = list(site.services)

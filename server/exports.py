@@ -70,7 +70,8 @@ def _percent(share: float | None) -> float | None:
 
 
 def _figure_headings(w: dict[str, str]) -> list[str]:
-    durations = [f"{w[kind]} {w[stat]}" for kind in ("wait", "walk", "service_time") for stat in ("avg", "median", "p90")]
+    stats = ("avg", "median", "p90")
+    durations = [f"{w[kind]} {w[stat]}" for kind in ("wait", "walk", "service_time") for stat in stats]
     return [w["issued"], w["served"], w["no_show"], w["cancelled"], w["expired"], *durations, w["within"]]
 
 

@@ -1,6 +1,6 @@
 """Socket.IO: rooms per audience, a snapshot on subscribe, events after commit.
 
-Rooms: `display:ID`, `counter:ID`, `ticket:ID`, `service:ID`, `kiosk:ID`.
+Rooms: `display:ID`, `counter:ID`, `ticket:ID`, `service:ID`, `kiosk:ID`, `admin`.
 The store hands each committed transaction's events to `Publisher.publish`,
 which builds the contract's payloads and emits them to the rooms that need them.
 """
@@ -14,7 +14,7 @@ from typing import Any
 from flask import request
 from flask_socketio import SocketIO, emit, join_room
 
-from server import tickets, views
+from server import views
 from server.hall import Hall
 from server.store import Event
 
@@ -91,6 +91,14 @@ class Publisher:
                 elif event.kind == "printer":
                     using = [f"kiosk:{k.id}" for k in site.config.kiosks if k.printer == event.key]
                     self._emit("printer.updated", {"id": event.key, **event.data}, [*using, "admin"])
+                elif event.kind == "config":  # the admin pages changed config.yaml: every page may reload lists
+                    self.socketio.emit("config.updated", dict(event.data))
+                elif event.kind == "survey":
+                    counter = event.data.get("counter_id")
+                    rooms = [f"ticket:{event.key}", *([f"counter:{counter}"] if counter else [])]
+                    self._emit("survey.answered", {"ticket_id": event.key}, rooms)
+        if any(event.kind in ("ticket", "queue", "counter") for event in events):
+            self._emit("overview.changed", {}, ["admin"])  # dashboards fetch their (agency's) overview again
 
 
 def init_realtime(socketio: SocketIO, hall: Hall) -> Publisher:
@@ -106,6 +114,9 @@ def init_realtime(socketio: SocketIO, hall: Hall) -> Publisher:
             return
         (key, value), = data.items()
         site = hall.site
+        if key == "admin":  # dashboards: overview.changed pings and printer.updated (no data beyond that)
+            join_room("admin")
+            return
         if key == "ticket_id":
             with hall.store.read() as tx:
                 row = tx.one("SELECT * FROM tickets WHERE id = ?", (str(value),))

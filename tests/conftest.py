@@ -168,10 +168,10 @@ class LiveServer:
     def start(self) -> None:
         env = {**os.environ, "ANTREAN_START_AT": self.start_at.isoformat(), **self.extra_env}
         env.pop("ANTREAN_DB", None)
-        log = open(self.folder / "server.log", "ab")  # noqa: SIM115  (kept open for the process)
         command = [sys.executable, "-m", "server.cli", "--config", str(self.config_path), "serve",
                    "--port", str(self.port)] + (["--demo"] if self.demo else [])
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        with open(self.folder / "server.log", "ab") as log:  # the child keeps its own copy of the handle
+            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -198,13 +198,18 @@ class LiveServer:
         self.start()
 
     def add_user(self, username: str, role: str, counters: list[str] = (), agency: str | None = None) -> None:
-        args = [sys.executable, "-m", "server.cli", "--config", str(self.config_path), "user", "add", username,
-                "--role", role, "--password-stdin"]
-        for counter in counters:
-            args += ["--counter", counter]
-        if agency:
-            args += ["--agency", agency]
-        subprocess.run(args, input=PASSWORD + "\n", text=True, check=True, cwd=ROOT, capture_output=True)
+        """Add a user straight into the running server's database (as `antrean user add` does)."""
+        from server import auth
+        from server.site import SiteIndex
+        from server.store import Store
+
+        store = Store(self.db_path)
+        try:
+            with store.write() as tx:
+                site = SiteIndex(load_config(self.config_path))
+                auth.create_user(tx, site, auth.NewUser(username, PASSWORD, role, agency, list(counters)), time.time())
+        finally:
+            store.close()
 
     def login(self, username: str) -> dict[str, str]:
         answer = requests.post(self.url + "/api/v1/session", json={"username": username, "password": PASSWORD},

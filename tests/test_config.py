@@ -77,7 +77,8 @@ BROKEN = [
                                                            "port": 70000}), "printers[0].port: got 70000"),
     ("display names a missing counter", lambda d: _set(d, "displays.0.counters", ["loket-999"]),
      "displays[0].counters: 'loket-999' is not a counter id"),
-    ("public_url is not a URL", lambda d: _set(d, "site.public_url", "mpp jember"), "site.public_url: got 'mpp jember'"),
+    ("public_url is not a URL", lambda d: _set(d, "site.public_url", "mpp jember"),
+     "site.public_url: got 'mpp jember'"),
     ("missing site name", lambda d: d["site"].pop("name"), "site.name: required key is missing"),
 ]
 

@@ -72,7 +72,9 @@ def reprint_ticket(ticket_id: str, body: schemas.Reprint) -> dict[str, Any]:
             kiosk = hall.site.kiosks.get(row["kiosk_id"] or "")
             printer_id = kiosk.printer if kiosk else None
         if printer_id is None:
-            raise RuleError(409, "no_printer", "This ticket was not issued at a kiosk with a printer; name a printer_id.")
+            raise RuleError(
+                409, "no_printer", "This ticket was not issued at a kiosk with a printer; name a printer_id."
+            )
         if printer_id not in hall.site.printers:
             raise not_found("unknown_printer", f"There is no printer with id {printer_id!r}.")
         if hall.printing is None:

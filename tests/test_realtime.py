@@ -1,0 +1,129 @@
+"""Socket.IO against the real server (gevent, WebSocket): rooms, snapshots, reconnects."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+import requests
+from live import Listener
+
+# In the bundled site, loket-1 (floor 1) serves Perekaman KTP-el; the hall display shows
+# every counter, lantai-1 the first floor's, lantai-2 the second floor's.
+SERVICE = "ktp-el-perekaman"
+
+
+@pytest.fixture
+def hall(live_server: Any) -> Any:
+    live_server.add_user("budi", "officer", counters=["loket-1"])
+    live_server.officer = live_server.login("budi")
+    return live_server
+
+
+def post(server: Any, path: str, **kwargs: Any) -> Any:
+    return requests.post(server.url + path, timeout=10, **kwargs)
+
+
+def test_a_display_gets_its_state_on_subscribe(hall: Any) -> None:
+    listener = Listener(hall.url, {"display_id": "lantai-2"})
+    state = listener.wait_for("display.state")
+    listener.close()
+    ids = [c["id"] for c in state["counters"]]
+    assert "loket-1" not in ids and len(ids) == 32
+    assert state["calling"] == [] and state["recent"] == []
+
+
+@pytest.mark.parametrize(("subscription", "code"), [
+    ({"display_id": "nope"}, "unknown_display"),
+    ({"counter_id": "loket-999"}, "unknown_counter"),
+    ({"ticket_id": "000000000000"}, "unknown_ticket"),
+    ({"service_id": "nope"}, "unknown_service"),
+    ({"kiosk_id": "nope"}, "unknown_kiosk"),
+    ({"colour": "red"}, "invalid_request"),
+])
+def test_unknown_ids_get_an_error_event(hall: Any, subscription: dict[str, str], code: str) -> None:
+    listener = Listener(hall.url, subscription)
+    assert listener.wait_for("error")["code"] == code
+    listener.close()
+
+
+def test_a_call_reaches_the_right_displays_the_counter_and_the_ticket(hall: Any) -> None:
+    ticket = post(hall, "/api/v1/tickets", json={"service_id": SERVICE}).json()
+    main = Listener(hall.url, {"display_id": "hall"})
+    floor1 = Listener(hall.url, {"display_id": "lantai-1"})
+    floor2 = Listener(hall.url, {"display_id": "lantai-2"})
+    counter = Listener(hall.url, {"counter_id": "loket-1"})
+    phone = Listener(hall.url, {"ticket_id": ticket["id"]})
+    for listener in (main, floor1, floor2):
+        listener.wait_for("display.state")
+    phone.wait_for("ticket.updated")
+    assert post(hall, "/api/v1/counters/loket-1/call-next", headers=hall.officer).status_code == 200
+    for listener in (main, floor1, counter, phone):
+        call = listener.wait_for("ticket.called")
+        assert (call["number"], call["counter_id"], call["recall"]) == (ticket["number"], "loket-1", False)
+        assert call["announcement"]["text"] == f"Nomor antrean {ticket['number']}, silakan menuju Loket 1"
+    phone.wait_for("ticket.updated", lambda t: t["status"] == "called" and t["counter_id"] == "loket-1")
+    counter.wait_for("counter.updated", lambda c: c["current"] and c["current"]["id"] == ticket["id"])
+    time.sleep(0.3)
+    assert floor2.of("ticket.called") == []
+    for listener in (main, floor1, floor2, counter, phone):
+        listener.close()
+
+
+def test_queue_updates_reach_service_subscribers_kiosks_and_displays(hall: Any) -> None:
+    service = Listener(hall.url, {"service_id": SERVICE})
+    kiosk = Listener(hall.url, {"kiosk_id": "kiosk-1"})
+    display = Listener(hall.url, {"display_id": "hall"})
+    service.wait_for("queue.updated")  # the snapshot on subscribe
+    display.wait_for("display.state")
+    post(hall, "/api/v1/tickets", json={"service_id": SERVICE})
+    for listener in (service, kiosk, display):
+        update = listener.wait_for("queue.updated", lambda q: q["service_id"] == SERVICE and q["waiting"] == 1)
+        assert update["remaining"] is not None and update["open"] is True
+    for listener in (service, kiosk, display):
+        listener.close()
+
+
+def test_a_refused_action_sends_nothing(hall: Any) -> None:
+    counter = Listener(hall.url, {"counter_id": "loket-1"})
+    counter.wait_for("counter.updated")
+    answer = post(hall, "/api/v1/counters/loket-1/recall", headers=hall.officer)
+    assert answer.status_code == 409
+    time.sleep(0.3)
+    assert len(counter.received) == 1
+    counter.close()
+
+
+def test_recall_is_sent_again_as_a_recall(hall: Any) -> None:
+    post(hall, "/api/v1/tickets", json={"service_id": SERVICE})
+    display = Listener(hall.url, {"display_id": "hall"})
+    display.wait_for("display.state")
+    post(hall, "/api/v1/counters/loket-1/call-next", headers=hall.officer)
+    post(hall, "/api/v1/counters/loket-1/recall", headers=hall.officer)
+    display.wait_for("ticket.called", lambda c: c["recall"])
+    first, again = display.of("ticket.called")
+    assert first["ticket_id"] == again["ticket_id"] and again["call_id"] > first["call_id"]
+    display.close()
+
+
+def test_after_a_server_restart_a_display_resubscribes_and_sees_the_truth(hall: Any) -> None:
+    ticket = post(hall, "/api/v1/tickets", json={"service_id": SERVICE}).json()
+    display = Listener(hall.url, {"display_id": "hall"})
+    display.wait_for("display.state")
+    hall.restart()
+    officer = hall.login("budi")
+    post(hall, "/api/v1/counters/loket-1/call-next", headers=officer)
+    # The call made while the display was still reconnecting is in its next snapshot
+    # or arrives as an event: either way the screen ends up showing it.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        states = display.of("display.state")
+        shown = [c for s in states for c in s["counters"] if c["current_number"] == ticket["number"]]
+        if shown or any(c["number"] == ticket["number"] for c in display.of("ticket.called")):
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError(f"display never showed {ticket['number']}: {display.received[-3:]}")
+    assert len(display.of("display.state")) >= 2  # the fresh snapshot after reconnecting
+    display.close()
