@@ -1,0 +1,45 @@
+"""Documentation stays true: every configuration key is described in docs/config.md."""
+
+from __future__ import annotations
+
+import re
+import typing
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from server.config import SiteConfig
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def _model_of(annotation: object) -> type[BaseModel] | None:
+    """The pydantic model inside an annotation such as `list[Service]` or `DayHours | None`."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in typing.get_args(annotation):
+        found = _model_of(argument)
+        if found is not None:
+            return found
+    return None
+
+
+def _keys(model: type[BaseModel], prefix: str) -> list[str]:
+    keys = []
+    for name, field in model.model_fields.items():
+        path = f"{prefix}.{name}" if prefix else name
+        origin = typing.get_origin(field.annotation)
+        nested = _model_of(field.annotation)
+        is_list = origin is list or any(typing.get_origin(a) is list for a in typing.get_args(field.annotation))
+        if nested is not None and origin is not dict:
+            keys += _keys(nested, f"{path}[]" if is_list else path)
+        else:
+            keys.append(path)
+    return keys
+
+
+def test_every_config_key_is_documented() -> None:
+    text = (DOCS / "config.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"`([a-z_\[\]\.]+)`", text))
+    missing = [key for key in _keys(SiteConfig, "") if key not in documented]
+    assert not missing, f"document these keys in docs/config.md: {missing}"
