@@ -9,13 +9,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, redirect
+from flask import Flask, render_template
 from flask_socketio import SocketIO
 
 from server.announce import Announcer
 from server.clock import Clock
 from server.config import SiteConfig
-from server.hall import Hall
+from server.hall import Hall, current_hall
 from server.store import Event
 
 log = logging.getLogger("antrean")
@@ -51,7 +51,9 @@ def create_app(
     from server.realtime import init_realtime
 
     data_dir = Path(data_dir)
-    app = Flask("antrean", static_folder=str(Path(__file__).parent / "static"), static_url_path="/static")
+    here = Path(__file__).parent
+    app = Flask("antrean", static_folder=str(here / "static"), static_url_path="/static",
+                template_folder=str(here / "templates"))
     app.config.update(
         SECRET_KEY=secret_key(data_dir),
         SESSION_COOKIE_NAME="antrean_session",
@@ -113,7 +115,10 @@ def _register_front_ends(app: Flask) -> None:
     @app.get("/")
     def index() -> Any:
         """The start page lists the screens of this site."""
-        return redirect("/admin" if "admin" in app.blueprints else "/api/v1/health")
+        hall = current_hall()
+        config = hall.site.config
+        return render_template("index.html", site=config.site, kiosks=config.kiosks, displays=config.displays,
+                               demo=hall.demo)
 
 
 def _start_printing(hall: Hall, check_seconds: float) -> None:

@@ -91,6 +91,7 @@ def serve(obj: Context, host: str, port: int, demo: bool) -> None:
     import logging
 
     from server.app import create_app
+    from server.housekeeping import start_housekeeping
 
     config = obj.config()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -103,6 +104,7 @@ def serve(obj: Context, host: str, port: int, demo: bool) -> None:
         demo=demo,
         async_mode="gevent",
     )
+    start_housekeeping(socketio, app.extensions["antrean"])
     if demo:
         from server.demo import start_demo
 

@@ -178,3 +178,19 @@ def test_every_change_is_recorded_with_who_and_where(small_app: Any) -> None:
     assert [e["kind"] for e in events] == ["issued", "called", "started", "done"]
     assert events[0]["device"] == "kiosk-1"
     assert all(e["actor"] == "budi" and e["counter_id"] == "loket-1" for e in events[1:])
+
+
+def test_housekeeping_tells_kiosks_when_services_open_and_close_by_the_hour(small_app: Any) -> None:
+    from server.housekeeping import Housekeeper
+
+    published: list[Any] = []
+    small_app.hall.store.subscribe(published.extend)
+    keeper = Housekeeper(small_app.hall)
+    small_app.clock.set(datetime(2026, 12, 1, 7, 0, tzinfo=JAKARTA))
+    assert keeper.run_once() == []  # first round: nothing known to have changed
+    small_app.clock.set(datetime(2026, 12, 1, 7, 30, tzinfo=JAKARTA))
+    assert sorted(keeper.run_once()) == ["kk", "ktp"]  # the hall opens; PBB waits for 08:00
+    assert {e.key for e in published if e.kind == "queue"} == {"kk", "ktp"}
+    small_app.clock.set(datetime(2026, 12, 1, 8, 0, tzinfo=JAKARTA))
+    assert keeper.run_once() == ["pbb"]
+    assert keeper.run_once() == []
