@@ -51,7 +51,7 @@ def _qr_image(item: QrCode) -> Image.Image:
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=max(1, item.module), border=0)
     code.add_data(item.payload)
     code.make(fit=True)
-    image = code.make_image().get_image()
+    image: Image.Image = code.make_image().get_image()
     return image.convert("L")
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import qrcode
-from escpos.capabilities import CAPABILITIES, get_profile
+from escpos.capabilities import CAPABILITIES
 from escpos.constants import QR_ECLEVEL_M
 from escpos.printer import Dummy
 from PIL import Image
@@ -120,7 +120,7 @@ def qr_module_size(url: str, paper: Paper) -> int:
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
     code.add_data(url)
     code.make(fit=True)
-    return max(3, min(8, (paper.dots // 2) // code.modules_count))
+    return max(3, min(8, (paper.dots // 2) // int(code.modules_count)))
 
 
 def render_ticket(ticket: TicketPrint, width_mm: int = 80, profile: str | None = None) -> bytes:

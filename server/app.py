@@ -140,6 +140,7 @@ def _start_printing(hall: Hall, check_seconds: float) -> None:
         on_printer_status=on_status,
         on_job_done=lambda ticket_id: hall.store.notify([Event("ticket", ticket_id)]),
         health_seconds=check_seconds,
+        clock=hall.clock.now,
     )
     hall.on_config_change(lambda site: hall.printing.update_printers(site.printers))  # type: ignore[union-attr]
     hall.printing.start()

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from printers.jobs import SkipPrint
 from printers.ticket import TicketPrint
 from server import tickets, views
 from server.hall import Hall
+
+FINISHED = ("done", "no_show", "cancelled", "expired")
 
 
 def build_ticket_print(hall: Hall, ticket_id: str, lang: str) -> TicketPrint:
@@ -14,6 +17,9 @@ def build_ticket_print(hall: Hall, ticket_id: str, lang: str) -> TicketPrint:
     site = hall.site
     with hall.store.read() as tx:
         ticket = views.ticket_json(tx, site, tickets.get_row(tx, ticket_id))
+    if ticket["status"] in FINISHED:
+        # A printer back after an outage must not print tickets of visits already over.
+        raise SkipPrint(f"Ticket {ticket['number']} is {ticket['status']}; not printed.")
     english = lang == "en"
     text = site.config.site.ticket
     return TicketPrint(
