@@ -38,6 +38,7 @@ class Event:
 class Transaction:
     db: sqlite_utils.Database
     events: list[Event] = field(default_factory=list)
+    device: str | None = None  # where the change came from (a client address), for the history
 
     def emit(self, kind: str, key: str, **data: Any) -> None:
         self.events.append(Event(kind, key, data))

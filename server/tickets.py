@@ -34,7 +34,7 @@ def record(
     """Keep the history of a ticket: every change, who made it, from where."""
     tx.execute(
         "INSERT INTO ticket_events (ticket_id, at, kind, counter_id, actor, device, detail) VALUES (?,?,?,?,?,?,?)",
-        (ticket_id, now, kind, counter_id, actor, device, json.dumps(detail) if detail else None),
+        (ticket_id, now, kind, counter_id, actor, device or tx.device, json.dumps(detail) if detail else None),
     )
 
 

@@ -264,3 +264,14 @@ def test_openapi_describes_every_route(small_app: Any) -> None:
     }
     documented = {(path, method) for path, operations in document["paths"].items() for method in operations}
     assert rules == documented
+
+
+def test_counter_actions_record_the_officer_and_their_device(small_app: Any) -> None:
+    headers = small_app.add_user("budi", "officer", counters=["loket-1"])
+    visitor = issue(small_app, "kk")
+    small_app.client().post("/api/v1/counters/loket-1/call-next", headers=headers,
+                            environ_base={"REMOTE_ADDR": "10.20.0.7"})
+    with small_app.hall.store.read() as tx:
+        called = tx.one("SELECT actor, device, counter_id FROM ticket_events WHERE ticket_id = ? AND kind = 'called'",
+                        (visitor["id"],))
+    assert called == {"actor": "budi", "device": "10.20.0.7", "counter_id": "loket-1"}

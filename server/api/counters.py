@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from flask import request
+
 from server import counters, tickets, views
 from server.api import schemas
 from server.api.access import require_counter
@@ -21,6 +23,7 @@ def _act(counter_id: str, rule: Callable[[Transaction, str | None], dict[str, An
     user = require_counter(counter_id)
     hall = current_hall()
     with hall.store.write() as tx:
+        tx.device = request.remote_addr
         tickets.expire_stale(tx, hall.site, hall.now())
         ticket = rule(tx, user.username)
     with hall.store.read() as tx:
