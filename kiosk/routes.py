@@ -1,0 +1,62 @@
+"""The kiosk blueprint: the touch-screen page, the ticket QR image and the phone page.
+
+The pages are thin shells: their scripts read the public API and Socket.IO. The
+server only checks here that the kiosk or ticket exists, so an unknown one gets
+a real 404 page instead of an empty screen.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from flask import Blueprint, Response, render_template
+
+from server.hall import current_hall
+
+blueprint = Blueprint(
+    "kiosk", __name__, template_folder="templates", static_folder="static", static_url_path="/kiosk/static"
+)
+
+
+def _ticket_exists(ticket_id: str) -> bool:
+    with current_hall().store.read() as tx:
+        return tx.one("SELECT id FROM tickets WHERE id = ?", (ticket_id,)) is not None
+
+
+def _not_found(kind: str, ident: str) -> tuple[str, int]:
+    return render_template("kiosk/not_found.html", kind=kind, ident=ident), 404
+
+
+@blueprint.get("/kiosk/<kiosk_id>")
+def kiosk_page(kiosk_id: str) -> Any:
+    """The full-screen touch page of one kiosk."""
+    hall = current_hall()
+    kiosk = hall.site.kiosks.get(kiosk_id)
+    if kiosk is None:
+        return _not_found("kiosk", kiosk_id)
+    # The page works out "today" and "tomorrow" (for "opens again") on the server's clock.
+    server_now = hall.site.iso(hall.now())
+    return render_template("kiosk/kiosk.html", kiosk=kiosk, site=hall.site.config.site, server_now=server_now)
+
+
+@blueprint.get("/kiosk/qr/<ticket_id>.svg")
+def ticket_qr(ticket_id: str) -> Any:
+    """The QR code of a ticket's status page, drawn on the server (no script needed)."""
+    if not _ticket_exists(ticket_id):
+        return _not_found("ticket", ticket_id)
+    url = f"{current_hall().site.config.site.public_url}/t/{ticket_id}"
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return Response(buffer.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
+
+
+@blueprint.get("/t/<ticket_id>")
+def phone_page(ticket_id: str) -> Any:
+    """A visitor's phone page for one ticket: place in line, and the call when it comes."""
+    if not _ticket_exists(ticket_id):
+        return _not_found("ticket", ticket_id)
+    return render_template("kiosk/phone.html", ticket_id=ticket_id, site=current_hall().site.config.site)

@@ -1,0 +1,41 @@
+// The confirmation screen: fills in the ticket just issued and what the printer did.
+(function () {
+  "use strict";
+
+  const $ = (id) => document.getElementById(id);
+
+  // What the printer did; returns whether the visitor holds a paper ticket.
+  function fillPrintStatus(print, tr) {
+    const status = ["printed", "queued", "failed"].includes(print.status) ? print.status : "not_requested";
+    const box = $("print-status");
+    box.className = `print-status print-${status}`;
+    box.dataset.status = status;
+    $("print-message").textContent = tr(`print_${status}`);
+    const printed = status === "printed";
+    $("print-photo").hidden = printed; // no paper: the visitor photographs the screen
+    $("print-staff").hidden = printed || status === "not_requested";
+    return printed;
+  }
+
+  // Number, service, agency, place in line, counters, QR; returns whether it printed.
+  function fill(ticket, { lang, tr, agency }) {
+    const View = window.KioskView;
+    $("ticket-number").textContent = ticket.number;
+    const priority = $("ticket-priority");
+    priority.hidden = !ticket.priority;
+    priority.textContent = ticket.priority ? tr("priority_badge", { name: tr(`priority_${ticket.priority}`) }) : "";
+    const serviceName = lang === "en" ? ticket.service_name_en || ticket.service_name : ticket.service_name;
+    $("ticket-service").textContent = serviceName;
+    $("ticket-agency").textContent = agency ? View.agencyName(agency, lang) : ticket.agency_name || "";
+    $("ticket-ahead").textContent = ticket.ahead ? tr("ahead_count", { count: ticket.ahead }) : tr("ahead_none");
+    $("ticket-wait").textContent = ticket.ahead
+      ? Antrean.waitText(ticket.estimated_wait_seconds, lang) || tr("wait_unknown")
+      : tr("wait_soon");
+    const counters = (ticket.counter_names || []).map((name) => View.counterName(name, lang));
+    $("ticket-counters").textContent = counters.join(", ") || "—";
+    $("ticket-qr").src = `/kiosk/qr/${encodeURIComponent(ticket.id)}.svg`;
+    return fillPrintStatus(ticket.print || { status: "not_requested" }, tr);
+  }
+
+  window.KioskTicket = { fill };
+})();

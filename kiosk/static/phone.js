@@ -1,0 +1,151 @@
+// The visitor's phone page for one ticket: place in line, live, and the call.
+// Live: subscribe {ticket_id} (ticket.updated, ticket.called) and {service_id}
+// (queue.updated: someone ahead moved, so "ahead" is fetched again).
+(function () {
+  "use strict";
+
+  const TICKET_ID = document.body.dataset.ticketId;
+  const state = { ticket: null, lang: null, alertedAt: 0, sound: null, refetchTimer: null };
+  const $ = (id) => document.getElementById(id);
+  const tr = (key, values) => Antrean.t(window.PhoneText, state.lang || "id", key, values);
+
+  // Counters are named in Indonesian in the configuration ("Loket 3"); English says "Counter 3".
+  function counterName(name) {
+    if (!name) return "";
+    return state.lang === "en" ? name.replace(/^Loket\b/, "Counter") : name;
+  }
+
+  function statusText(ticket) {
+    return tr(`status_${ticket.status}`, { counter: counterName(ticket.counter_name) });
+  }
+
+  function renderTexts() {
+    document.documentElement.lang = state.lang;
+    for (const node of document.querySelectorAll("[data-text]")) node.textContent = tr(node.dataset.text);
+    $("lang-switch").textContent = tr("switch_lang");
+    if (state.sound) $("sound-button").textContent = tr("sound_ready");
+  }
+
+  function renderTicket() {
+    const ticket = state.ticket;
+    if (!ticket) return;
+    const en = state.lang === "en";
+    $("number").textContent = ticket.number;
+    $("priority").hidden = !ticket.priority;
+    $("priority").textContent = tr("priority");
+    $("service").textContent = en ? ticket.service_name_en || ticket.service_name : ticket.service_name;
+    $("agency").textContent = ticket.agency_name || "";
+    $("status").textContent = statusText(ticket);
+    $("status").className = `status status-${ticket.status}`;
+    const waiting = ticket.status === "waiting";
+    $("fact-ahead").hidden = !waiting;
+    $("fact-wait").hidden = !waiting;
+    $("ahead").textContent = ticket.ahead ? tr("ahead_count", { count: ticket.ahead }) : tr("ahead_none");
+    $("wait").textContent = ticket.ahead
+      ? Antrean.waitText(ticket.estimated_wait_seconds, state.lang) || tr("wait_unknown")
+      : tr("wait_soon");
+    $("fact-counters").hidden = !waiting;
+    $("counters").textContent = (ticket.counter_names || []).map(counterName).join(", ");
+    const called = ticket.status === "called";
+    $("called").hidden = !called;
+    $("called-counter").textContent = tr("go_to", { counter: counterName(ticket.counter_name) });
+    document.body.dataset.status = ticket.status;
+    const finished = ["done", "no_show", "cancelled", "expired"].includes(ticket.status);
+    $("hint").textContent = finished ? tr("hint_done") : tr("hint");
+    $("sound-button").hidden = finished;
+    showSurvey(ticket);
+    document.title = tr("title", { number: ticket.number, status: statusText(ticket) });
+  }
+
+  // The survey's own script fills #survey; it learns the ticket through this event.
+  function showSurvey(ticket) {
+    const survey = $("survey");
+    survey.hidden = ticket.status !== "done";
+    survey.dataset.lang = state.lang;
+    document.dispatchEvent(new CustomEvent("antrean:ticket", { detail: { ticket, lang: state.lang } }));
+  }
+
+  // Vibration and a chime where the phone allows; never twice for one call.
+  function alertCalled() {
+    if (Date.now() - state.alertedAt < 3000) return;
+    state.alertedAt = Date.now();
+    if (navigator.vibrate) navigator.vibrate([400, 200, 400, 200, 400]);
+    const audio = state.sound || new Audio("/audio/chime.wav");
+    audio.currentTime = 0;
+    const playing = audio.play();
+    if (playing && playing.catch) playing.catch(() => {}); // no sound until the visitor has touched the page
+  }
+
+  function onTicket(ticket) {
+    if (ticket.id !== TICKET_ID) return;
+    const before = state.ticket ? state.ticket.status : null;
+    state.ticket = ticket;
+    if (!state.lang) {
+      state.lang = ticket.lang === "en" ? "en" : "id";
+      renderTexts();
+    }
+    renderTicket();
+    if (ticket.status === "called" && before && before !== "called") alertCalled();
+  }
+
+  function onCalled(call) {
+    if (call.ticket_id !== TICKET_ID) return;
+    if (state.ticket) {
+      const { counter_id, counter_name } = call;
+      state.ticket = { ...state.ticket, status: "called", counter_id, counter_name };
+      renderTicket();
+    }
+    alertCalled();
+  }
+
+  async function refetch() {
+    try {
+      onTicket(await Antrean.api(`/api/v1/tickets/${encodeURIComponent(TICKET_ID)}`));
+    } catch (err) {
+      // The socket's next update or reconnect brings the ticket again.
+    }
+  }
+
+  // Someone ahead moved: "ahead" and the wait changed. Several updates in a row fetch once.
+  function onQueue(update) {
+    if (!state.ticket || update.service_id !== state.ticket.service_id || state.ticket.status !== "waiting") return;
+    clearTimeout(state.refetchTimer);
+    state.refetchTimer = setTimeout(refetch, 300);
+  }
+
+  function onStatus(connected) {
+    $("connection").hidden = connected;
+  }
+
+  function enableSound() {
+    const audio = new Audio("/audio/chime.wav");
+    const playing = audio.play();
+    state.sound = audio;
+    if (playing && playing.catch) playing.catch(() => {});
+    $("sound-button").textContent = tr("sound_ready");
+    $("sound-button").classList.add("on");
+  }
+
+  function switchLanguage() {
+    state.lang = state.lang === "en" ? "id" : "en";
+    renderTexts();
+    renderTicket();
+  }
+
+  async function connect() {
+    await refetch();
+    if (!state.ticket) {
+      setTimeout(connect, 3000); // a phone on a weak signal: try again by itself
+      return;
+    }
+    Antrean.live(
+      [{ ticket_id: TICKET_ID }, { service_id: state.ticket.service_id }],
+      { "ticket.updated": onTicket, "ticket.called": onCalled, "queue.updated": onQueue },
+      onStatus,
+    );
+  }
+
+  $("lang-switch").addEventListener("click", switchLanguage);
+  $("sound-button").addEventListener("click", enableSound);
+  connect();
+})();

@@ -1,0 +1,113 @@
+"""The visitor's phone page /t/{id} in real Chromium at phone size, on a live server."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from conftest import LiveServer, screenshot
+from kiosk_support import TIMEOUT, api, start_site
+from playwright.sync_api import Browser, Page, expect
+
+pytestmark = pytest.mark.browser
+
+SERVICE = "pengambilan-paspor"  # served by Loket 57 alone
+COUNTER = "loket-57"
+
+# Record what the page asks of the phone: vibrations and sounds.
+PHONE_SPY = """
+window.__vibrations = [];
+window.__sounds = [];
+navigator.vibrate = (pattern) => { window.__vibrations.push(pattern); return true; };
+const realPlay = HTMLMediaElement.prototype.play;
+HTMLMediaElement.prototype.play = function () {
+  window.__sounds.push(new URL(this.src).pathname);
+  return realPlay.call(this).catch(() => {});
+};
+"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, bundled_data: dict[str, Any]) -> Iterator[LiveServer]:
+    server = start_site(Path(tmp_path_factory.mktemp("phone-site")), copy.deepcopy(bundled_data))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                                  is_mobile=True, has_touch=True, locale="id-ID")
+    context.add_init_script(PHONE_SPY)
+    yield context.new_page()
+    context.close()
+
+
+def take(site: LiveServer, lang: str = "id") -> dict[str, Any]:
+    return api(site, "/tickets", "POST", json={"service_id": SERVICE, "lang": lang})  # type: ignore[no-any-return]
+
+
+def test_the_phone_page_follows_the_ticket_until_its_counter_calls_it(site: LiveServer, phone: Page) -> None:
+    first, mine = take(site), take(site)
+    phone.goto(mine["status_url"])
+    expect(phone.locator("#number")).to_have_text(mine["number"], timeout=TIMEOUT)
+    expect(phone.locator("#service")).to_have_text("Pengambilan Paspor dan Informasi Keimigrasian")
+    expect(phone.locator("#status")).to_have_text("Menunggu giliran")
+    expect(phone.locator("#ahead")).to_have_text("1 orang")
+    expect(phone.locator("#called")).to_be_hidden()
+    expect(phone.locator("#survey")).to_be_hidden()
+    screenshot(phone, "phone-waiting")
+
+    site.add_user("petugas57", "officer", counters=[COUNTER])
+    officer = site.login("petugas57")
+
+    def counter(action: str) -> dict[str, Any]:
+        answer = requests.post(f"{site.url}/api/v1/counters/{COUNTER}/{action}", headers=officer, timeout=10)
+        answer.raise_for_status()
+        return answer.json()  # type: ignore[no-any-return]
+
+    assert counter("call-next")["ticket"]["id"] == first["id"]
+    expect(phone.locator("#ahead")).to_have_text("Tidak ada — Anda berikutnya", timeout=TIMEOUT)
+    assert phone.evaluate("window.__vibrations.length") == 0
+
+    assert counter("call-next")["ticket"]["id"] == mine["id"]
+    expect(phone.locator("#called")).to_be_visible(timeout=TIMEOUT)
+    expect(phone.locator("#called-counter")).to_have_text("Silakan menuju Loket 57")
+    expect(phone.locator("#status")).to_have_text("Dipanggil")
+    expect(phone.locator("#fact-ahead")).to_be_hidden()
+    assert phone.evaluate("window.__vibrations.length") >= 1
+    assert "/audio/chime.wav" in phone.evaluate("window.__sounds")
+    screenshot(phone, "phone-called")
+
+    counter("finish")
+    expect(phone.locator("#status")).to_have_text("Selesai dilayani", timeout=TIMEOUT)
+    expect(phone.locator("#called")).to_be_hidden()
+    expect(phone.locator("#survey")).to_be_attached()
+    expect(phone.locator("#survey")).to_have_attribute("data-ticket-id", mine["id"])
+    # The survey's container is unhidden for a finished ticket (the survey script fills it).
+    assert phone.evaluate("document.getElementById('survey').hidden") is False
+
+
+def test_the_phone_page_speaks_the_tickets_language_and_can_switch(site: LiveServer, phone: Page) -> None:
+    ticket = take(site, lang="en")
+    phone.goto(ticket["status_url"])
+    expect(phone.locator("#status")).to_have_text("Waiting for your turn", timeout=TIMEOUT)
+    untranslated = phone.evaluate("""() => { const id = Object.keys(PhoneText.id), en = Object.keys(PhoneText.en);
+        return id.filter(k => !en.includes(k)).concat(en.filter(k => !id.includes(k))); }""")
+    assert untranslated == []
+    expect(phone.locator(".label")).to_have_text("Your queue number")
+    expect(phone.locator("#service")).to_have_text("Passport Collection and Immigration Information")
+    expect(phone.locator("#counters")).to_have_text("Counter 57")
+    phone.locator("#lang-switch").click()
+    expect(phone.locator("#status")).to_have_text("Menunggu giliran")
+    expect(phone.locator("#lang-switch")).to_have_text("English")
+    expect(phone.locator("#counters")).to_have_text("Loket 57")
+
+
+def test_the_call_sound_is_served_by_the_hall_server(site: LiveServer) -> None:
+    answer = requests.get(f"{site.url}/audio/chime.wav", timeout=10)
+    assert answer.status_code == 200 and answer.content[:4] == b"RIFF"
