@@ -45,6 +45,7 @@ def create_app(
     printer_check_seconds: float = 15.0,
 ) -> tuple[Flask, SocketIO]:
     """Build the Flask app and its Socket.IO server for one site."""
+    from server import media
     from server.api import access, admin, catalog, counters, displays, openapi, reports, session, survey, tickets  # noqa: F401,E501  (routes)
     from server.api.base import api
     from server.api.errors import init_error_handlers
@@ -87,6 +88,7 @@ def create_app(
     )
     app.extensions["antrean_socketio"] = socketio
     app.register_blueprint(api.blueprint)
+    app.register_blueprint(media.blueprint)
     init_error_handlers(app)
     init_realtime(socketio, hall)
     _register_front_ends(app)

@@ -8,6 +8,7 @@ from printers.jobs import SkipPrint
 from printers.ticket import TicketPrint
 from server import tickets, views
 from server.hall import Hall
+from server.media import site_file
 
 FINISHED = ("done", "no_show", "cancelled", "expired")
 
@@ -24,8 +25,8 @@ def build_ticket_print(hall: Hall, ticket_id: str, lang: str) -> TicketPrint:
     text = site.config.site.ticket
     return TicketPrint(
         site_name=site.config.site.name,
-        logo_path=str(hall.data_dir / text.logo) if text.logo else None,
-        agency_name=ticket["agency_name"],
+        logo_path=str(logo) if text.logo and (logo := site_file(hall, text.logo)) else None,
+        agency_name=ticket["agency_name_en"] if english else ticket["agency_name"],
         service_name=ticket["service_name_en"] if english else ticket["service_name"],
         number=ticket["number"],
         issued_at=datetime.fromisoformat(ticket["issued_at"]),

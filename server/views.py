@@ -59,6 +59,7 @@ def ticket_json(tx: Transaction, site: SiteIndex, row: dict[str, Any]) -> dict[s
         "service_name": service.name,
         "service_name_en": service.name_en or service.name,
         "agency_name": agency.name,
+        "agency_name_en": agency.name_en or agency.name,
         "agency_short_name": agency.short_name,
         "counter_name": counter.name if counter else None,
         "counter_names": [site.counters[c].name for c in site.counters_of_service.get(row["service_id"], [])],

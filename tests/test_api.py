@@ -275,3 +275,21 @@ def test_counter_actions_record_the_officer_and_their_device(small_app: Any) -> 
         called = tx.one("SELECT actor, device, counter_id FROM ticket_events WHERE ticket_id = ? AND kind = 'called'",
                         (visitor["id"],))
     assert called == {"actor": "budi", "device": "10.20.0.7", "counter_id": "loket-1"}
+
+
+def test_agency_logos_are_served_from_the_site_folder(small_config: Any, tmp_path: Any, clock: Any) -> None:
+    from conftest import make_hall_app
+    from PIL import Image
+
+    from server.config import parse_config
+
+    Image.new("RGB", (8, 8), "blue").save(tmp_path / "capil.png")
+    data = small_config.model_dump(mode="json", exclude_none=True)
+    data["agencies"][0]["logo"] = str(tmp_path / "capil.png")
+    app = make_hall_app(parse_config(data), tmp_path / "data", clock)
+    agencies = app.client().get("/api/v1/agencies").json["agencies"]
+    assert agencies[0]["logo_url"] == "/media/logos/capil" and agencies[1]["logo_url"] is None
+    logo = app.client().get("/media/logos/capil")
+    assert logo.status_code == 200 and logo.mimetype == "image/png"
+    logo.close()  # the file stays open until the response is closed
+    assert app.client().get("/media/logos/pajak").status_code == 404

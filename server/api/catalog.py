@@ -53,7 +53,7 @@ def list_agencies() -> dict[str, Any]:
                 "name": agency.name,
                 "short_name": agency.short_name,
                 "name_en": agency.name_en or agency.name,
-                "logo_url": f"/media/logos/{agency.logo}" if agency.logo else None,
+                "logo_url": f"/media/logos/{agency.id}" if agency.logo else None,
                 "services": by_agency.get(agency.id, []),
             }
             for agency in hall.site.config.agencies

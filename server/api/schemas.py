@@ -119,6 +119,7 @@ class Ticket(Out):
     service_name: str | None = None
     service_name_en: str | None = None
     agency_name: str | None = None
+    agency_name_en: str | None = None
     agency_short_name: str | None = None
     counter_name: str | None = None
     counter_names: list[str] = []
