@@ -25,7 +25,13 @@ class AudioLibrary:
         self._lock = threading.Lock()
         self._packs: dict[Path, speech.VoicePack] = {}
 
-    def chime(self) -> Path:
+    def chime(self, site: SiteIndex | None = None) -> Path:
+        """The chime before each call: the voice pack's own when the site speaks with a
+        pack that has one, else a bell made here."""
+        if site is not None and site.config.site.announcement.voice == "pack":
+            own = self.pack(site).chime
+            if own is not None:
+                return own
         path = self.folder / "chime.wav"
         with self._lock:
             if not path.exists():
@@ -60,6 +66,7 @@ class AudioLibrary:
             return self._packs[folder]
 
     def clip(self, site: SiteIndex, token: str) -> Path | None:
+        """The pack's clip for one token, or None if the pack has none."""
         pack = self.pack(site)
         if pack.missing_tokens([token]):
             return None

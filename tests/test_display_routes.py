@@ -1,0 +1,195 @@
+"""The display blueprint in-process: the page, the unknown-display page, boot data,
+the media loop's files (and what it refuses to serve), and the announcement audio."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import TUESDAY_9AM, HallApp
+from PIL import Image
+
+from server.app import create_app
+from server.clock import FixedClock
+from server.config import parse_config
+
+PACKS = Path(__file__).resolve().parent.parent / "display" / "voicepacks"
+
+
+def fetch(client: Any, path: str) -> tuple[int, str, bytes]:
+    """Status, media type and body of a GET, with the (file) response closed."""
+    answer = client.get(path, follow_redirects=True)
+    try:
+        return answer.status_code, answer.mimetype, answer.get_data()
+    finally:
+        answer.close()
+
+
+def boot_of(html: str) -> dict[str, Any]:
+    found = re.search(r'<script type="application/json" id="boot">(.*?)</script>', html, re.S)
+    assert found, "the page embeds its boot data"
+    return json.loads(found.group(1))
+
+
+def test_page_renders_with_its_boot_data_and_only_local_assets(hall_app: HallApp) -> None:
+    client = hall_app.client()
+    answer = client.get("/display/lantai-1")
+    assert answer.status_code == 200
+    html = answer.get_data(as_text=True)
+    assert '<html lang="id">' in html and "Layar Lantai 1" in html
+    boot = boot_of(html)
+    assert boot["display"] == {"id": "lantai-1", "name": "Layar Lantai 1", "sound": "voice"}
+    assert boot["site"]["timezone"] == "Asia/Jakarta"
+    assert boot["server_time"] == int(hall_app.clock.now() * 1000)
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert assets and not [a for a in assets if a.startswith(("http:", "https:", "//"))]
+    for asset in assets:
+        if asset.startswith("/"):
+            assert fetch(client, asset)[0] == 200, asset
+    assert "onclick" not in html.lower() and "<script>" not in html  # no inline handlers or code
+
+
+def test_english_page(hall_app: HallApp) -> None:
+    html = hall_app.client().get("/display/hall?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in html and 'data-lang="en"' in html
+    html = hall_app.client().get("/display/hall?lang=xx").get_data(as_text=True)
+    assert '<html lang="id">' in html
+
+
+def test_boot_lists_only_this_displays_counters_and_their_services(hall_app: HallApp) -> None:
+    site = hall_app.site
+    boot = hall_app.client().get("/display/lantai-2/boot.json").json
+    assert list(boot["counters"]) == site.display_counters("lantai-2")
+    assert boot["counters"]["loket-33"]["name"] == "Loket 33"
+    assert "loket-1" not in boot["counters"]
+    served = {s for c in site.display_counters("lantai-2") for s in site.counters[c].services}
+    assert set(boot["services"]) == served
+    some = next(iter(boot["services"].values()))
+    assert set(some) == {"name", "name_en", "prefix", "agency"}
+    assert boot["site"]["running_text"].startswith("Selamat datang di Mall Pelayanan Publik")
+    assert boot["site"]["running_text_en"].startswith("Welcome to the Public Service Mall")
+    assert boot["media"] == []
+    hall = hall_app.client().get("/display/hall/boot.json").json
+    assert len(hall["counters"]) == len(site.counters)
+
+
+@pytest.mark.parametrize("path", ["/display/nope", "/display/static", "/display/HALL"])
+def test_unknown_display_is_a_friendly_page(hall_app: HallApp, path: str) -> None:
+    answer = hall_app.client().get(path)
+    assert answer.status_code == 404
+    html = answer.get_data(as_text=True)
+    assert "tidak ditemukan" in html and "There is no display" in html
+    for display_id in ("hall", "lantai-1", "lantai-2"):
+        assert f'href="/display/{display_id}"' in html
+    assert hall_app.client().get("/display/nope/boot.json").status_code == 404
+
+
+def test_display_index_lists_the_displays(hall_app: HallApp) -> None:
+    answer = hall_app.client().get("/display")
+    assert answer.status_code == 200
+    html = answer.get_data(as_text=True)
+    assert "Layar Aula Utama" in html and 'href="/display/lantai-2"' in html
+
+
+# --- the media loop ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def media_app(bundled_data: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The bundled site with a media folder (relative to its config file) on lantai-1."""
+    tmp_path = tmp_path_factory.mktemp("media")
+    data = copy.deepcopy(bundled_data)
+    data["displays"][1]["media_folder"] = "media/lantai-1"
+    site_dir = tmp_path / "site"
+    folder = site_dir / "media" / "lantai-1"
+    (folder / "sub").mkdir(parents=True)
+    Image.new("RGB", (32, 18), "navy").save(folder / "b-poster.png")
+    Image.new("RGB", (32, 18), "red").save(folder / "A-Info.JPG")
+    (folder / "c-film.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")
+    (folder / "notes.txt").write_text("not media")
+    Image.new("RGB", (8, 8)).save(folder / ".hidden.png")
+    Image.new("RGB", (8, 8)).save(folder / "sub" / "deep.png")
+    (site_dir / "config.yaml").write_text("secret: yes")
+    app, _ = create_app(parse_config(data), data_dir=tmp_path / "data", clock=FixedClock(TUESDAY_9AM),
+                        config_path=site_dir / "config.yaml", start_printing=False)
+    yield app
+    app.extensions["antrean"].store.close()
+
+
+def test_media_loop_lists_images_and_videos_by_name(media_app: Any) -> None:
+    boot = media_app.test_client().get("/display/lantai-1/boot.json").json
+    assert boot["media"] == [
+        {"url": "/display/media/lantai-1/A-Info.JPG", "kind": "image", "name": "A-Info.JPG"},
+        {"url": "/display/media/lantai-1/b-poster.png", "kind": "image", "name": "b-poster.png"},
+        {"url": "/display/media/lantai-1/c-film.mp4", "kind": "video", "name": "c-film.mp4"},
+    ]
+    assert media_app.test_client().get("/display/lantai-2/boot.json").json["media"] == []
+    client = media_app.test_client()
+    for item in boot["media"]:
+        assert fetch(client, item["url"])[0] == 200, item
+    assert fetch(client, "/display/media/lantai-1/b-poster.png")[1] == "image/png"
+    assert fetch(client, "/display/media/lantai-1/c-film.mp4")[1] == "video/mp4"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/display/media/lantai-1/notes.txt",
+        "/display/media/lantai-1/.hidden.png",
+        "/display/media/lantai-1/sub/deep.png",
+        "/display/media/lantai-1/../../config.yaml",
+        "/display/media/lantai-1/..%2f..%2fconfig.yaml",
+        "/display/media/lantai-1/%2e%2e/%2e%2e/config.yaml",
+        "/display/media/lantai-1//etc/passwd",
+        "/display/media/lantai-2/b-poster.png",
+        "/display/media/nope/b-poster.png",
+        "/display/media/lantai-1/missing.png",
+    ],
+)
+def test_media_route_serves_nothing_else(media_app: Any, path: str) -> None:
+    status, _, body = fetch(media_app.test_client(), path)
+    assert status == 404, path
+    assert b"secret" not in body
+
+
+def test_missing_media_folder_is_an_empty_loop(bundled_data: dict[str, Any], tmp_path: Path) -> None:
+    data = copy.deepcopy(bundled_data)
+    data["displays"][0]["media_folder"] = "no-such-folder"
+    app, _ = create_app(parse_config(data), data_dir=tmp_path / "data", clock=FixedClock(TUESDAY_9AM),
+                        config_path=tmp_path / "config.yaml", start_printing=False)
+    try:
+        assert app.test_client().get("/display/hall/boot.json").json["media"] == []
+    finally:
+        app.extensions["antrean"].store.close()
+
+
+# --- announcement audio ------------------------------------------------------------------
+
+
+def test_chime_and_sentence_are_wav(hall_app: HallApp) -> None:
+    client = hall_app.client()
+    status, mimetype, body = fetch(client, "/audio/chime.wav")
+    assert (status, mimetype, body[:4]) == (200, "audio/wav", b"RIFF")
+    status, mimetype, body = fetch(client, "/audio/call/loket-3/A007.wav")
+    assert (status, mimetype, body[:4]) == (200, "audio/wav", b"RIFF")
+    assert fetch(client, "/audio/call/loket-999/A007.wav")[0] == 404
+    assert fetch(client, "/audio/call/loket-3/not-a-number.wav")[0] == 404
+
+
+def test_voice_pack_site_plays_the_packs_own_chime(bundled_data: dict[str, Any], tmp_path: Path) -> None:
+    data = copy.deepcopy(bundled_data)
+    data["site"]["announcement"] = {"voice": "pack", "number_style": "words"}
+    app, _ = create_app(parse_config(data), data_dir=tmp_path / "data", clock=FixedClock(TUESDAY_9AM),
+                        start_printing=False)
+    try:
+        client = app.test_client()
+        assert fetch(client, "/audio/chime.wav")[::2] == (200, (PACKS / "espeak-id" / "chime.wav").read_bytes())
+        clip = (PACKS / "espeak-id" / "clips" / "tujuh.wav").read_bytes()
+        assert fetch(client, "/audio/pack/tujuh.wav")[::2] == (200, clip)
+        assert fetch(client, "/audio/pack/no-such-word.wav")[0] == 404
+    finally:
+        app.extensions["antrean"].store.close()
