@@ -75,7 +75,8 @@ def reopen(tx: Transaction, site: SiteIndex, now: float, closure_id: int, actor:
 
 
 def get(tx: Transaction, site: SiteIndex, closure_id: int) -> dict[str, Any]:
-    row = tx.one("SELECT * FROM closures WHERE id = ?", (closure_id,))
+    # SQLite integers are 64-bit: a larger id (from a URL) cannot exist.
+    row = tx.one("SELECT * FROM closures WHERE id = ?", (closure_id,)) if closure_id < 2**63 else None
     if row is None:
         raise not_found("unknown_closure", f"There is no closure with id {closure_id}.")
     return closure_json(site, row)

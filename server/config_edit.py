@@ -77,8 +77,14 @@ def version_of(text: bytes) -> str:
 
 def read(path: Path) -> tuple[dict[str, Any], str]:
     """The file's data and its version (a hash of its bytes)."""
-    raw = path.read_bytes()
-    data = yaml.safe_load(raw.decode("utf-8"))
+    try:
+        raw = path.read_bytes()
+        data = yaml.safe_load(raw.decode("utf-8"))
+    except OSError as exc:
+        raise conflict("config_read_only", f"{path} cannot be read ({exc.strerror or exc}); fix the file's "
+                                           "place or permissions, then try again.") from None
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ConfigRefused([f"{path.name}: not valid YAML ({exc}); fix the file by hand first"]) from None
     if not isinstance(data, dict):
         raise ConfigRefused([f"{path.name}: the file must hold a mapping with site, agencies, counters, ..."])
     return data, version_of(raw)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -108,7 +109,8 @@ def _sheet(book: Workbook, title: str, rows: list[list[Any]], first: bool = Fals
     sheet: Worksheet = book.active if first else book.create_sheet()  # type: ignore[assignment]
     sheet.title = title[:31]
     for row in rows:
-        sheet.append([None if cell is None else cell for cell in row])
+        # Control characters (a pasted comment, say) are not allowed in XLSX text: drop them.
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", cell) if isinstance(cell, str) else cell for cell in row])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in sheet.iter_rows():
@@ -190,5 +192,5 @@ def ikm_xlsx(data: dict[str, Any], lang: str = "id") -> bytes:
     _sheet(book, w["by_month"], [[w["month"], *_ikm_headings(w)]]
            + [[m["month"], *_ikm_cells(m, lang)] for m in data["by_month"]])
     _sheet(book, w["comments"], [[w["at"], w["service"], w["comment"]]]
-           + [[c["at"], c["service_id"], c["comment"]] for c in data["comments"]])
+           + [[c["at"], c["service_name"], c["comment"]] for c in data["comments"]])
     return _bytes(book)

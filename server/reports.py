@@ -272,16 +272,23 @@ def queue_length(
     step = step_minutes * 60
     start = day_begin + (first - day_begin) // step * step
     last = min(last, now) if day_begin <= now < day_end else last
-    points, peak, waiting, index = [], None, 0, 0
+    peak, running = None, 0
+    for at, change in steps:
+        if at > last:
+            break
+        running += change
+        if peak is None or running > peak[0]:
+            peak = (running, at)
+    points, waiting, index = [], 0, 0
     moment = start
-    while moment <= last + 1e-6:
+    while True:
         while index < len(steps) and steps[index][0] <= moment:
             waiting += steps[index][1]
             index += 1
-            if peak is None or waiting > peak[0]:
-                peak = (waiting, steps[index - 1][0])
         points.append({"at": site.local(moment).strftime("%H:%M"), "waiting": max(waiting, 0)})
-        moment += step
+        if moment >= last:
+            break
+        moment = min(moment + step, last)  # the last sample is `last` itself (now, on the current day)
     return {
         "date": day.isoformat(),
         "step_minutes": step_minutes,

@@ -166,6 +166,11 @@ def survey_rows(tx: Transaction, site: SiteIndex, filters: Filters) -> list[dict
     )
 
 
+def _service_name(site: SiteIndex, service_id: str) -> str:
+    service = site.services.get(service_id)
+    return service.name if service else service_id  # removed from the configuration since
+
+
 def _groups(rows: list[dict[str, Any]], key: Callable[[dict[str, Any]], str]) -> dict[str, list[dict[str, Any]]]:
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
@@ -178,8 +183,8 @@ def ikm_report(tx: Transaction, site: SiteIndex, filters: Filters) -> dict[str, 
     rows = survey_rows(tx, site, filters)
     order = {service_id: index for index, service_id in enumerate(site.services)}
     by_service = [
-        {"service_id": service_id, "name": site.services[service_id].name if service_id in site.services
-         else service_id, "agency_id": group[0]["agency_id"], **ikm(group)}
+        {"service_id": service_id, "name": _service_name(site, service_id), "agency_id": group[0]["agency_id"],
+         **ikm(group)}
         for service_id, group in _groups(rows, lambda r: r["service_id"]).items()
     ]
     by_service.sort(key=lambda s: order.get(s["service_id"], len(order)))
@@ -201,7 +206,8 @@ def ikm_report(tx: Transaction, site: SiteIndex, filters: Filters) -> dict[str, 
             for month, group in _groups(rows, lambda r: r["service_day"][:7]).items()
         ],
         "comments": [
-            {"at": site.iso(r["at"]), "service_id": r["service_id"], "comment": r["comment"]}
+            {"at": site.iso(r["at"]), "service_id": r["service_id"], "comment": r["comment"],
+             "service_name": _service_name(site, r["service_id"])}
             for r in reversed(rows) if r["comment"]
         ][:200],
     }

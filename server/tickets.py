@@ -168,7 +168,8 @@ def average_service_seconds(tx: Transaction, site: SiteIndex, service_id: str) -
         ]
         if durations:
             return sum(durations) / len(durations)
-    standard = site.services[service_id].standard_minutes
+    service = site.services.get(service_id)
+    standard = service.standard_minutes if service else None
     return standard * 60.0 if standard else None
 
 

@@ -33,8 +33,11 @@ def print_info(tx: Transaction, ticket_id: str) -> dict[str, Any]:
 
 
 def ticket_json(tx: Transaction, site: SiteIndex, row: dict[str, Any]) -> dict[str, Any]:
-    service = site.services[row["service_id"]]
-    agency = site.agencies[row["agency_id"]]
+    # A ticket outlives configuration changes: a service or agency removed since keeps its id as name.
+    service = site.services.get(row["service_id"])
+    agency = site.agencies.get(row["agency_id"])
+    service_name = service.name if service else row["service_id"]
+    agency_name = agency.name if agency else row["agency_id"]
     ahead = tickets.ahead_of(tx, site, row)
     waiting = row["status"] == "waiting"
     counter = site.counters.get(row["counter_id"] or "")
@@ -56,11 +59,11 @@ def ticket_json(tx: Transaction, site: SiteIndex, row: dict[str, Any]) -> dict[s
         "print": print_info(tx, row["id"]),
         "lang": row["lang"],
         "service_day": row["service_day"],
-        "service_name": service.name,
-        "service_name_en": service.name_en or service.name,
-        "agency_name": agency.name,
-        "agency_name_en": agency.name_en or agency.name,
-        "agency_short_name": agency.short_name,
+        "service_name": service_name,
+        "service_name_en": (service.name_en if service else None) or service_name,
+        "agency_name": agency_name,
+        "agency_name_en": (agency.name_en if agency else None) or agency_name,
+        "agency_short_name": agency.short_name if agency else agency_name,
         "counter_name": counter.name if counter else None,
         "counter_names": [site.counters[c].name for c in site.counters_of_service.get(row["service_id"], [])],
     }

@@ -293,3 +293,22 @@ def test_agency_logos_are_served_from_the_site_folder(small_config: Any, tmp_pat
     assert logo.status_code == 200 and logo.mimetype == "image/png"
     logo.close()  # the file stays open until the response is closed
     assert app.client().get("/media/logos/pajak").status_code == 404
+
+
+def test_a_ticket_of_a_service_removed_since_still_answers(small_config: Any, tmp_path: Any, clock: Any) -> None:
+    from conftest import make_hall_app
+
+    from server.config import parse_config
+
+    first = make_hall_app(small_config, tmp_path, clock)
+    ticket = first.client().post("/api/v1/tickets", json={"service_id": "pbb"}).json
+    first.hall.store.close()
+    data = small_config.model_dump(mode="json", exclude_none=True)
+    del data["agencies"][1]
+    data["counters"] = [c for c in data["counters"] if c["agency"] != "pajak"]
+    data["displays"] = [d for d in data["displays"] if d["id"] != "pajak"]
+    later = make_hall_app(parse_config(data), tmp_path, clock)
+    answer = later.client().get(f"/api/v1/tickets/{ticket['id']}")
+    assert answer.status_code == 200
+    assert (answer.json["number"], answer.json["service_name"], answer.json["agency_name"]) == ("PBB001", "pbb",
+                                                                                                  "pajak")

@@ -457,7 +457,12 @@
     renderTexts();
     loadCatalog();
     loadPrinter();
-    Antrean.live([{ kiosk_id: KIOSK_ID }], { "queue.updated": onQueue, "printer.updated": onPrinter }, onStatus);
+    // config.updated: an admin renamed, added or removed services; read the catalog again.
+    Antrean.live(
+      [{ kiosk_id: KIOSK_ID }],
+      { "queue.updated": onQueue, "printer.updated": onPrinter, "config.updated": () => loadCatalog() },
+      onStatus,
+    );
   }
 
   start();

@@ -76,6 +76,13 @@
     if (playing && playing.catch) playing.catch(() => {}); // no sound until the visitor has touched the page
   }
 
+  // Pushed news of this ticket; counted so that an older fetched copy never overwrites it.
+  function onTicketEvent(ticket) {
+    if (ticket.id !== TICKET_ID) return;
+    state.events = (state.events || 0) + 1;
+    onTicket(ticket);
+  }
+
   function onTicket(ticket) {
     if (ticket.id !== TICKET_ID) return;
     const before = state.ticket ? state.ticket.status : null;
@@ -90,6 +97,7 @@
 
   function onCalled(call) {
     if (call.ticket_id !== TICKET_ID) return;
+    state.events = (state.events || 0) + 1;
     if (state.ticket) {
       const { counter_id, counter_name } = call;
       state.ticket = { ...state.ticket, status: "called", counter_id, counter_name };
@@ -99,8 +107,11 @@
   }
 
   async function refetch() {
+    const seen = state.events || 0;
     try {
-      onTicket(await Antrean.api(`/api/v1/tickets/${encodeURIComponent(TICKET_ID)}`));
+      const ticket = await Antrean.api(`/api/v1/tickets/${encodeURIComponent(TICKET_ID)}`);
+      // A push that arrived while this answer was on its way is newer: keep it.
+      if ((state.events || 0) === seen) onTicket(ticket);
     } catch (err) {
       // The socket's next update or reconnect brings the ticket again.
     }
@@ -140,7 +151,7 @@
     }
     Antrean.live(
       [{ ticket_id: TICKET_ID }, { service_id: state.ticket.service_id }],
-      { "ticket.updated": onTicket, "ticket.called": onCalled, "queue.updated": onQueue },
+      { "ticket.updated": onTicketEvent, "ticket.called": onCalled, "queue.updated": onQueue },
       onStatus,
     );
   }

@@ -37,7 +37,8 @@ def _config_answer(hall: Hall) -> dict[str, Any]:
 
 
 @api.route("/admin/config", "GET", summary="The editable sections of config.yaml.", tag="admin",
-           response=schemas.ConfigOut, auth="supervisor")
+           response=schemas.ConfigOut, auth="supervisor",
+           errors=((409, "config_read_only"), (422, "invalid_config")))
 def get_config() -> dict[str, Any]:
     """Agencies and services, counters, kiosks, displays, printers, hours, running text, holidays, breaks."""
     return _config_answer(current_hall())
@@ -216,18 +217,20 @@ def create_closure(body: schemas.ClosureCreate) -> dict[str, Any]:
                               request.remote_addr)
 
 
-@api.route("/admin/closures/<int:closure_id>/reopen", "POST", summary="Reopen a closed service or counter.",
+@api.route("/admin/closures/<closure_id>/reopen", "POST", summary="Reopen a closed service or counter.",
            tag="admin", response=schemas.ClosureOut, auth="supervisor",
            errors=((404, "unknown_closure"), (409, "already_reopened")))
-def reopen_closure(closure_id: int) -> dict[str, Any]:
+def reopen_closure(closure_id: str) -> dict[str, Any]:
     """Lift a closure: the service takes tickets again, the counter can call."""
     user = require_role("supervisor")
     hall = current_hall()
+    if not closure_id.isdigit():
+        raise RuleError(404, "unknown_closure", f"There is no closure with id {closure_id[:20]!r}.")
     with hall.store.write() as tx:
-        closure = closures.get(tx, hall.site, closure_id)
+        closure = closures.get(tx, hall.site, int(closure_id))
         if not user.may_see_agency(closure["agency_id"]):
             raise RuleError(403, "forbidden", "A supervisor can reopen only their own agency's services and counters.")
-        return closures.reopen(tx, hall.site, hall.now(), closure_id, user.username, request.remote_addr)
+        return closures.reopen(tx, hall.site, hall.now(), int(closure_id), user.username, request.remote_addr)
 
 
 # --- live overview and audit log ---------------------------------------------------------------------

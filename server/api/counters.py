@@ -43,7 +43,7 @@ def _action(action: str, summary: str, rule: Any, errors: tuple[tuple[int, str],
 
 
 _action("call-next", "Finish the current ticket and call the next in line.", counters.call_next,
-        ((409, "counter_paused"),))
+        ((409, "counter_paused"), (409, "counter_closed")))
 _action("recall", "Announce the current ticket again.", counters.recall, ((409, "no_current_ticket"),))
 _action("start", "The visitor has arrived: start serving.", counters.start,
         ((409, "no_current_ticket"), (409, "not_called")))
@@ -65,7 +65,8 @@ _action("resume", "Start taking calls again.", _resume)
 
 @api.route("/counters/<counter_id>/call", "POST", summary="Call a given waiting ticket.", tag="counter",
            body=schemas.CallTicket, response=schemas.CounterAction, auth="officer",
-           errors=COUNTER_ERRORS + ((404, "ticket_not_found"), (409, "not_waiting"), (409, "counter_paused")))
+           errors=COUNTER_ERRORS + ((404, "ticket_not_found"), (409, "not_waiting"), (409, "counter_paused"),
+                                    (409, "counter_closed")))
 def counter_call(counter_id: str, body: schemas.CallTicket) -> dict[str, Any]:
     """Call the ticket named by id or by number, out of turn."""
     from server.errors import RuleError

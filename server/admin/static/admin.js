@@ -103,6 +103,11 @@
     noticeTimer = setTimeout(() => { node.hidden = true; }, bad ? 8000 : 4000);
   }
 
+  function hideNotice() {
+    const node = document.getElementById("notice");
+    if (node) node.hidden = true;
+  }
+
   // The API's message, in the page's words where we know the code.
   function errorText(err) {
     if (!(err instanceof Antrean.ApiError)) return String(err && err.message ? err.message : err);
@@ -154,7 +159,7 @@
   });
 
   window.AdminUI = {
-    tr, el, clear, duration, percent, number, timeOf, dateTime, notify, errorText, debounce, query,
+    tr, el, clear, duration, percent, number, timeOf, dateTime, notify, hideNotice, errorText, debounce, query,
     connectionBanner, applyTexts, user,
     get lang() { return lang; },
     today: body.dataset.today,

@@ -1,0 +1,48 @@
+// The printers' health table (dashboard and operations): GET /api/v1/printers, then printer.updated.
+(function () {
+  "use strict";
+  const { el, clear, tr } = AdminUI;
+
+  function mount(tbody) {
+    const printers = new Map();
+
+    function render() {
+      clear(tbody);
+      if (!printers.size) {
+        tbody.append(el("tr", {}, el("td", { colSpan: 4, className: "empty", text: tr("no_printers") })));
+        return;
+      }
+      for (const printer of printers.values()) {
+        tbody.append(el("tr", { dataset: { printerId: printer.id } },
+          el("td", {}, el("strong", { text: printer.name }), el("div", { className: "muted small", text: printer.id })),
+          el("td", { text: `${printer.type} · ${printer.width_mm} mm` }),
+          el("td", {}, el("span", { className: `tag tag-${printer.status}`, text: tr(`printer_${printer.status}`) })),
+          el("td", { className: "small", text: printer.detail || "" })));
+      }
+    }
+
+    async function load() {
+      try {
+        const data = await Antrean.api("/api/v1/printers");
+        printers.clear();
+        for (const printer of data.printers) printers.set(printer.id, printer);
+        render();
+      } catch (err) {
+        AdminUI.notify(AdminUI.errorText(err), true);
+      }
+    }
+
+    function update(change) {
+      const printer = printers.get(change.id);
+      if (!printer) return load();
+      printers.set(change.id, { ...printer, status: change.status, detail: change.detail });
+      render();
+    }
+
+    AdminUI.onLang(render);
+    load();
+    return { load, update };
+  }
+
+  window.AdminPrinters = { mount };
+})();

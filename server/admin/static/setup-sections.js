@@ -1,0 +1,143 @@
+// What each list section of the setup page shows and edits: table columns, form fields
+// and the API address of one item. `ctx` is the setup page's state (config sections, ...).
+(function () {
+  "use strict";
+  const { tr } = AdminUI;
+
+  function serviceOptions(ctx, agencyId, selected) {
+    const result = [];
+    for (const agency of ctx.sections.agencies) {
+      for (const service of agency.services || []) {
+        if (agency.id === agencyId || (selected || []).includes(service.id)) {
+          result.push({ value: service.id, text: `${service.name} (${service.prefix})` });
+        }
+      }
+    }
+    return result;
+  }
+
+  function agencyOptions(ctx) {
+    return ctx.sections.agencies.map((a) => ({ value: a.id, text: a.short_name }));
+  }
+
+  function prefixes(ctx, serviceIds) {
+    const prefixOf = {};
+    for (const agency of ctx.sections.agencies) for (const s of agency.services || []) prefixOf[s.id] = s.prefix;
+    return serviceIds.map((id) => prefixOf[id] || id).join(", ");
+  }
+
+  function hoursText(hours) {
+    return hours ? `${hours.open}–${hours.close}` : "—";
+  }
+
+  function build(ctx) {
+    return {
+      services: {
+        items: () => ((ctx.sections.agencies.find((a) => a.id === ctx.agencyId) || {}).services || []),
+        columns: [["prefix", (s) => s.prefix], ["name", (s) => s.name], ["quota", (s) => s.quota ?? "—"],
+          ["standard_minutes", (s) => s.standard_minutes ?? "—"], ["service_hours", (s) => hoursText(s.hours)]],
+        fields: [
+          { key: "id", label: "id", fixedOnEdit: true, hint: "id_hint" },
+          { key: "name", label: "name" },
+          { key: "name_en", label: "name_en" },
+          { key: "prefix", label: "prefix", hint: "prefix_hint" },
+          { key: "agency_id", label: "agency", type: "select", options: () => agencyOptions(ctx) },
+          { key: "quota", label: "quota", type: "number", min: 1, hint: "quota_hint" },
+          { key: "standard_minutes", label: "standard_minutes", type: "number", min: 1, hint: "standard_hint" },
+          { key: "hours", label: "service_hours", type: "hours", hint: "service_hours_hint" },
+          { key: "keywords", label: "keywords", type: "list", hint: "keywords_hint" },
+          { key: "popular", label: "popular", type: "checkbox" },
+        ],
+        blank: () => ({ agency_id: ctx.agencyId }),
+        url: (id) => `/api/v1/admin/config/services/${encodeURIComponent(id)}`,
+        title: (item) => item.name,
+      },
+      agency: {
+        fields: [
+          { key: "id", label: "id", fixedOnEdit: true, hint: "id_hint" },
+          { key: "name", label: "name" },
+          { key: "short_name", label: "short_name" },
+          { key: "name_en", label: "name_en" },
+        ],
+        newFields: [
+          { key: "service_id", label: "first_service_id", hint: "id_hint" },
+          { key: "service_name", label: "first_service_name" },
+          { key: "service_prefix", label: "prefix", hint: "prefix_hint" },
+        ],
+        url: (id) => `/api/v1/admin/config/agencies/${encodeURIComponent(id)}`,
+      },
+      counters: {
+        items: () => ctx.sections.counters,
+        columns: [["id", (c) => c.id], ["name", (c) => c.name], ["agency", (c) => c.agency], ["floor", (c) => c.floor ?? "—"],
+          ["services", (c) => prefixes(ctx, c.services)]],
+        fields: [
+          { key: "id", label: "id", fixedOnEdit: true, hint: "id_hint" },
+          { key: "name", label: "name" },
+          { key: "agency", label: "agency", type: "select", options: () => agencyOptions(ctx) },
+          { key: "floor", label: "floor", type: "number" },
+          { key: "services", label: "services", type: "checks",
+            options: () => serviceOptions(ctx, ctx.formAgency, ctx.formServices) },
+        ],
+        blank: () => ({ agency: ctx.sections.agencies[0] && ctx.sections.agencies[0].id, services: [] }),
+        url: (id) => `/api/v1/admin/config/counters/${encodeURIComponent(id)}`,
+        title: (item) => item.name,
+      },
+      kiosks: {
+        items: () => ctx.sections.kiosks,
+        columns: [["id", (k) => k.id], ["name", (k) => k.name], ["printer", (k) => k.printer || "—"]],
+        fields: [
+          { key: "id", label: "id", fixedOnEdit: true, hint: "id_hint" },
+          { key: "name", label: "name" },
+          { key: "printer", label: "printer", type: "select", optional: true,
+            options: () => ctx.sections.printers.map((p) => ({ value: p.id, text: p.name || p.id })) },
+        ],
+        blank: () => ({}),
+        url: (id) => `/api/v1/admin/config/kiosks/${encodeURIComponent(id)}`,
+        title: (item) => item.name,
+      },
+      displays: {
+        items: () => ctx.sections.displays,
+        columns: [["id", (d) => d.id], ["name", (d) => d.name],
+          ["counters", (d) => (d.counters === "all" || !d.counters ? tr("all_counters") : d.counters.length)],
+          ["sound", (d) => tr(`sound_${d.sound || "voice"}`)]],
+        fields: [
+          { key: "id", label: "id", fixedOnEdit: true, hint: "id_hint" },
+          { key: "name", label: "name" },
+          { key: "counters", label: "counters", type: "all_or_list",
+            options: () => ctx.sections.counters.map((c) => ({ value: c.id, text: c.name })) },
+          { key: "sound", label: "sound", type: "select", options: () => ["voice", "chime", "silent"].map((s) => ({ value: s, text: tr(`sound_${s}`) })) },
+          { key: "media_folder", label: "media_folder" },
+        ],
+        blank: () => ({ counters: "all", sound: "voice" }),
+        url: (id) => `/api/v1/admin/config/displays/${encodeURIComponent(id)}`,
+        title: (item) => item.name,
+      },
+      printers: {
+        items: () => ctx.sections.printers,
+        columns: [["id", (p) => p.id], ["name", (p) => p.name || ""], ["type", (p) => p.type],
+          ["width_mm", (p) => p.width_mm || 80], ["status", (p) => tr(`printer_${(ctx.printerStatus[p.id] || "unknown")}`)]],
+        fields: [
+          { key: "id", label: "id", fixedOnEdit: true, hint: "id_hint" },
+          { key: "name", label: "name" },
+          { key: "type", label: "type", type: "select",
+            options: () => ["network", "usb", "serial", "file", "cups", "virtual"].map((t) => ({ value: t, text: tr(`printer_type_${t}`) })) },
+          { key: "width_mm", label: "width_mm", type: "select", options: () => [{ value: "80", text: "80 mm" }, { value: "58", text: "58 mm" }] },
+          { key: "profile", label: "profile" },
+          { key: "host", label: "host", hint: "host_hint" },
+          { key: "port", label: "port", type: "number" },
+          { key: "vendor_id", label: "vendor_id", type: "number" },
+          { key: "product_id", label: "product_id", type: "number" },
+          { key: "device", label: "device", hint: "device_hint" },
+          { key: "baudrate", label: "baudrate", type: "number" },
+          { key: "cups_name", label: "cups_name" },
+        ],
+        blank: () => ({ type: "virtual", width_mm: "80" }),
+        prepare: (value) => ({ ...value, width_mm: value.width_mm === null ? null : Number(value.width_mm) }),
+        url: (id) => `/api/v1/admin/config/printers/${encodeURIComponent(id)}`,
+        title: (item) => item.name || item.id,
+      },
+    };
+  }
+
+  window.SetupSections = { build, serviceOptions };
+})();
