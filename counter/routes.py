@@ -1,0 +1,50 @@
+"""The counter blueprint: the officer's page at /counter and its server clock.
+
+The page itself talks only to the public API (/api/v1) and Socket.IO. The one
+extra route, /counter/time.json, tells the page the hall's clock: a tablet on an
+offline LAN has no time server, so its own clock may be minutes off, and the
+running timers must count from the server's `called_at`, not the tablet's idea of now.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, render_template
+
+from server.hall import current_hall
+
+blueprint = Blueprint(
+    "counter", __name__, template_folder="templates", static_folder="static", static_url_path="/counter/static"
+)
+
+
+def _page(counter_id: str | None) -> Any:
+    hall = current_hall()
+    return render_template(
+        "counter/page.html",
+        counter_id=counter_id or "",
+        server_now=hall.now(),
+        site_name=hall.site.config.site.name,
+        language=hall.site.config.site.language,
+    )
+
+
+@blueprint.get("/counter")
+def page() -> Any:
+    """The officer's page: log in, then choose a counter."""
+    return _page(None)
+
+
+@blueprint.get("/counter/<counter_id>")
+def counter_page(counter_id: str) -> Any:
+    """The same page opened straight on one counter (a reload returns here)."""
+    return _page(counter_id)
+
+
+@blueprint.get("/counter/time.json")
+def server_time() -> Any:
+    """The hall's clock now, in seconds since the epoch (ids never contain a dot)."""
+    response = jsonify({"now": current_hall().now()})
+    response.headers["Cache-Control"] = "no-store"
+    return response
