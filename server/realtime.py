@@ -16,7 +16,7 @@ from flask_socketio import SocketIO, emit, join_room
 
 from server import views
 from server.hall import Hall
-from server.store import Event
+from server.store import Event, Transaction
 
 log = logging.getLogger("antrean.realtime")
 
@@ -57,48 +57,71 @@ class Publisher:
             self.socketio.emit(event, payload, to=rooms)
 
     def _publish(self, events: list[Event]) -> None:
-        hall, site = self.hall, self.hall.site
-        now = hall.now()
-        displays = [f"display:{d}" for d in site.displays]
-        kiosks = [f"kiosk:{k}" for k in site.kiosks]
-        with hall.store.read() as tx:
+        handlers = {
+            "ticket": self._ticket,
+            "queue": self._queue,
+            "counter": self._counter,
+            "call": self._call,
+            "printer": self._printer,
+            "config": self._config,
+            "survey": self._survey,
+        }
+        with self.hall.store.read() as tx:
             for event in events:
-                if event.kind == "ticket":
-                    row = tx.one("SELECT * FROM tickets WHERE id = ?", (event.key,))
-                    if row is None:
-                        continue
-                    ticket = views.ticket_json(tx, site, row)
-                    rooms = [f"ticket:{row['id']}", f"service:{row['service_id']}"]
-                    if row["counter_id"]:
-                        rooms.append(f"counter:{row['counter_id']}")
-                    self._emit("ticket.updated", ticket, rooms)
-                elif event.kind == "queue" and event.key in site.services:
-                    payload = views.queue_json(tx, site, event.key, now)
-                    counters = [f"counter:{c}" for c in site.counters_of_service.get(event.key, [])]
-                    self._emit("queue.updated", payload, [f"service:{event.key}", *displays, *kiosks, *counters])
-                elif event.kind == "counter" and event.key in site.counters:
-                    counter = views.counter_json(tx, site, event.key)
-                    shown_on = [f"display:{d}" for d in site.displays_of_counter.get(event.key, [])]
-                    self._emit("counter.updated", counter, [f"counter:{event.key}", *shown_on])
-                elif event.kind == "call":
-                    call = views.get_call(tx, int(event.key))
-                    if call is None or call["counter_id"] not in site.counters:
-                        continue
-                    payload = views.call_json(site, call, hall.announcer)  # type: ignore[arg-type]
-                    shown_on = [f"display:{d}" for d in site.displays_of_counter.get(call["counter_id"], [])]
-                    rooms = [*shown_on, f"counter:{call['counter_id']}", f"ticket:{call['ticket_id']}"]
-                    self._emit("ticket.called", payload, rooms)
-                elif event.kind == "printer":
-                    using = [f"kiosk:{k.id}" for k in site.config.kiosks if k.printer == event.key]
-                    self._emit("printer.updated", {"id": event.key, **event.data}, [*using, "admin"])
-                elif event.kind == "config":  # the admin pages changed config.yaml: every page may reload lists
-                    self.socketio.emit("config.updated", dict(event.data))
-                elif event.kind == "survey":
-                    counter = event.data.get("counter_id")
-                    rooms = [f"ticket:{event.key}", *([f"counter:{counter}"] if counter else [])]
-                    self._emit("survey.answered", {"ticket_id": event.key}, rooms)
+                handlers[event.kind](tx, event)
         if any(event.kind in ("ticket", "queue", "counter") for event in events):
             self._emit("overview.changed", {}, ["admin"])  # dashboards fetch their (agency's) overview again
+
+    def _ticket(self, tx: Transaction, event: Event) -> None:
+        row = tx.one("SELECT * FROM tickets WHERE id = ?", (event.key,))
+        if row is None:
+            return
+        rooms = [f"ticket:{row['id']}", f"service:{row['service_id']}"]
+        if row["counter_id"]:
+            rooms.append(f"counter:{row['counter_id']}")
+        self._emit("ticket.updated", views.ticket_json(tx, self.hall.site, row), rooms)
+
+    def _queue(self, tx: Transaction, event: Event) -> None:
+        site = self.hall.site
+        if event.key not in site.services:
+            return
+        rooms = [
+            f"service:{event.key}",
+            *(f"display:{d}" for d in site.displays),
+            *(f"kiosk:{k}" for k in site.kiosks),
+            *(f"counter:{c}" for c in site.counters_of_service.get(event.key, [])),
+        ]
+        self._emit("queue.updated", views.queue_json(tx, site, event.key, self.hall.now()), rooms)
+
+    def _counter(self, tx: Transaction, event: Event) -> None:
+        site = self.hall.site
+        if event.key not in site.counters:
+            return
+        shown_on = [f"display:{d}" for d in site.displays_of_counter.get(event.key, [])]
+        self._emit("counter.updated", views.counter_json(tx, site, event.key), [f"counter:{event.key}", *shown_on])
+
+    def _call(self, tx: Transaction, event: Event) -> None:
+        site = self.hall.site
+        call = views.get_call(tx, int(event.key))
+        if call is None or call["counter_id"] not in site.counters:
+            return
+        payload = views.call_json(site, call, self.hall.announcer)  # type: ignore[arg-type]
+        rooms = [f"display:{d}" for d in site.displays_of_counter.get(call["counter_id"], [])]
+        rooms += [f"counter:{call['counter_id']}", f"ticket:{call['ticket_id']}"]
+        self._emit("ticket.called", payload, rooms)
+
+    def _printer(self, tx: Transaction, event: Event) -> None:
+        using = [f"kiosk:{k.id}" for k in self.hall.site.config.kiosks if k.printer == event.key]
+        self._emit("printer.updated", {"id": event.key, **event.data}, [*using, "admin"])
+
+    def _config(self, tx: Transaction, event: Event) -> None:
+        # The admin pages changed config.yaml: every page may read its lists again.
+        self.socketio.emit("config.updated", dict(event.data))
+
+    def _survey(self, tx: Transaction, event: Event) -> None:
+        counter = event.data.get("counter_id")
+        rooms = [f"ticket:{event.key}", *([f"counter:{counter}"] if counter else [])]
+        self._emit("survey.answered", {"ticket_id": event.key}, rooms)
 
 
 def init_realtime(socketio: SocketIO, hall: Hall) -> Publisher:
