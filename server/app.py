@@ -17,6 +17,7 @@ from server.clock import Clock
 from server.config import SiteConfig
 from server.hall import Hall, current_hall
 from server.store import Event
+from server.tickets import expire_stale
 
 log = logging.getLogger("antrean")
 
@@ -46,8 +47,7 @@ def create_app(
 ) -> tuple[Flask, SocketIO]:
     """Build the Flask app and its Socket.IO server for one site."""
     from server import media
-    from server.api import access, admin, catalog, counters, displays, openapi, reports, session, survey, tickets  # noqa: F401,E501  (routes)
-    from server.api.base import api
+    from server.api import load_routes
     from server.api.errors import init_error_handlers
     from server.realtime import init_realtime
 
@@ -87,14 +87,12 @@ def create_app(
         json=app.json,  # type: ignore[arg-type]
     )
     app.extensions["antrean_socketio"] = socketio
-    app.register_blueprint(api.blueprint)
+    app.register_blueprint(load_routes().blueprint)
     app.register_blueprint(media.blueprint)
     init_error_handlers(app)
     init_realtime(socketio, hall)
     _register_front_ends(app)
     with hall.store.write() as tx:
-        from server.tickets import expire_stale
-
         expire_stale(tx, hall.site, hall.now())
     if start_printing:
         _start_printing(hall, printer_check_seconds)
@@ -102,17 +100,14 @@ def create_app(
 
 
 def _register_front_ends(app: Flask) -> None:
-    """The kiosk, counter, display and admin pages, each its own blueprint (when present)."""
-    import importlib
+    """The kiosk, counter, display and admin pages, each its own blueprint."""
+    from counter.routes import blueprint as counter_pages
+    from display.routes import blueprint as display_pages
+    from kiosk.routes import blueprint as kiosk_pages
+    from server.admin.routes import blueprint as admin_pages
 
-    for module_name in ("display.routes", "kiosk.routes", "counter.routes", "server.admin.routes"):
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if not module_name.startswith(exc.name or "?"):
-                raise
-            continue
-        app.register_blueprint(module.blueprint)
+    for blueprint in (display_pages, kiosk_pages, counter_pages, admin_pages):
+        app.register_blueprint(blueprint)
 
     @app.get("/")
     def index() -> Any:
@@ -124,10 +119,7 @@ def _register_front_ends(app: Flask) -> None:
 
 
 def _start_printing(hall: Hall, check_seconds: float) -> None:
-    try:
-        from printers.jobs import PrintService
-    except ModuleNotFoundError:
-        return
+    from printers.jobs import PrintService
     from server.printing import build_ticket_print
 
     def on_status(printer_id: str, status: str, detail: str | None) -> None:
