@@ -32,10 +32,10 @@ MAX_MEDIA_FILES = 200  # a media loop longer than this is a mistake, not a playl
 
 def _audio() -> AudioLibrary:
     hall = current_hall()
-    library = getattr(hall, "audio", None)
+    library = hall.audio
     if library is None:
         library = AudioLibrary(hall.data_dir, hall.config_path.parent if hall.config_path else None)
-        hall.audio = library  # type: ignore[attr-defined]
+        hall.audio = library
     return library
 
 

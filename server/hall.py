@@ -43,6 +43,7 @@ class Hall:
         self.store = Store(db_path)
         self.printing: PrintService | None = None
         self.announcer: Announcer | None = None
+        self.audio: Any = None  # the display's AudioLibrary, made on the first sound request
         self._config_listeners: list[Callable[[SiteIndex], None]] = []
         self._rate = RateLimiter(config.server.rate_limit_per_minute)
 
