@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from datetime import datetime
@@ -94,6 +95,10 @@ def serve(obj: Context, host: str, port: int, demo: bool) -> None:
     from server.housekeeping import start_housekeeping
 
     config = obj.config()
+    if config.server.message_queue and importlib.util.find_spec("redis") is None:
+        click.echo("server.message_queue is set, but the redis package is not installed: "
+                   "pip install '.[scale]' (or remove the key).", err=True)
+        sys.exit(2)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app, socketio = create_app(
         config,

@@ -9,15 +9,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING, Any
 
 from server.reports import Filters
 from server.survey import ELEMENT_NAMES, ELEMENTS
+
+if TYPE_CHECKING:  # openpyxl takes 0.3 s to import: only when a workbook is asked for
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -105,7 +104,16 @@ def summary_csv(data: dict[str, Any], lang: str = "id") -> bytes:
     return _csv(summary_table(data, lang))
 
 
+def _new_book() -> Workbook:
+    from openpyxl import Workbook
+
+    return Workbook()
+
+
 def _sheet(book: Workbook, title: str, rows: list[list[Any]], first: bool = False) -> Worksheet:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
     sheet: Worksheet = book.active if first else book.create_sheet()  # type: ignore[assignment]
     sheet.title = title[:31]
     for row in rows:
@@ -137,7 +145,7 @@ def _period(data: dict[str, Any], w: dict[str, str]) -> list[list[Any]]:
 
 def summary_xlsx(data: dict[str, Any], lang: str = "id") -> bytes:
     w = WORDS[lang]
-    book = Workbook()
+    book = _new_book()
     figures = list(zip(_figure_headings(w), _figure_cells(data), strict=True))
     _sheet(book, w["summary"], [[w["figure"], w["value"]], *_period(data, w), *map(list, figures)], first=True)
     _sheet(book, w["by_service"], summary_table(data, lang))
@@ -179,7 +187,7 @@ def ikm_csv(data: dict[str, Any], lang: str = "id") -> bytes:
 
 def ikm_xlsx(data: dict[str, Any], lang: str = "id") -> bytes:
     w = WORDS[lang]
-    book = Workbook()
+    book = _new_book()
     index = 1 if lang == "en" else 0
     total = [[w["element"], w["mean"]], *_period(data, w), [w["respondents"], data["respondents"]]]
     total += [[f"{e.upper()} {ELEMENT_NAMES[e][index]}", data["elements"][e]] for e in ELEMENTS]
