@@ -93,6 +93,7 @@ def serve(obj: Context, host: str, port: int, demo: bool) -> None:
 
     from server.app import create_app
     from server.housekeeping import start_housekeeping
+    from server.serving import NoDelayHandler
 
     config = obj.config()
     if config.server.message_queue and importlib.util.find_spec("redis") is None:
@@ -116,7 +117,7 @@ def serve(obj: Context, host: str, port: int, demo: bool) -> None:
         start_demo(app, socketio)
     click.echo(f"Antrean serving {config.site.name} on http://{host}:{port}/" + (" (demo)" if demo else ""))
     try:
-        socketio.run(app, host=host, port=port, log_output=False)
+        socketio.run(app, host=host, port=port, log_output=False, handler_class=NoDelayHandler)
     except OSError as exc:
         click.echo(f"Cannot listen on {host}:{port}: {exc.strerror or exc}. Is another server running there?",
                    err=True)

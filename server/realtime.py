@@ -51,6 +51,16 @@ class Publisher:
         except Exception:  # a screen must never break the change that was already committed
             log.exception("could not publish %s", events)
 
+    def _listening(self, rooms: list[str]) -> bool:
+        """Whether anyone is in these rooms: a payload nobody receives is not built.
+
+        With a message queue, rooms span processes, so the payload is always built then.
+        """
+        if self.hall.site.config.server.message_queue:
+            return True
+        members = self.socketio.server.manager.rooms.get("/", {})
+        return any(members.get(room) for room in rooms)
+
     def _emit(self, event: str, payload: Any, rooms: Iterable[str]) -> None:
         rooms = list(dict.fromkeys(rooms))
         if rooms:
@@ -79,7 +89,8 @@ class Publisher:
         rooms = [f"ticket:{row['id']}", f"service:{row['service_id']}"]
         if row["counter_id"]:
             rooms.append(f"counter:{row['counter_id']}")
-        self._emit("ticket.updated", views.ticket_json(tx, self.hall.site, row), rooms)
+        if self._listening(rooms):  # nobody follows a ticket just issued: no view to build
+            self._emit("ticket.updated", views.ticket_json(tx, self.hall.site, row), rooms)
 
     def _queue(self, tx: Transaction, event: Event) -> None:
         site = self.hall.site
@@ -91,14 +102,16 @@ class Publisher:
             *(f"kiosk:{k}" for k in site.kiosks),
             *(f"counter:{c}" for c in site.counters_of_service.get(event.key, [])),
         ]
-        self._emit("queue.updated", views.queue_json(tx, site, event.key, self.hall.now()), rooms)
+        if self._listening(rooms):
+            self._emit("queue.updated", views.queue_json(tx, site, event.key, self.hall.now()), rooms)
 
     def _counter(self, tx: Transaction, event: Event) -> None:
         site = self.hall.site
         if event.key not in site.counters:
             return
-        shown_on = [f"display:{d}" for d in site.displays_of_counter.get(event.key, [])]
-        self._emit("counter.updated", views.counter_json(tx, site, event.key), [f"counter:{event.key}", *shown_on])
+        rooms = [f"counter:{event.key}", *(f"display:{d}" for d in site.displays_of_counter.get(event.key, []))]
+        if self._listening(rooms):
+            self._emit("counter.updated", views.counter_json(tx, site, event.key), rooms)
 
     def _call(self, tx: Transaction, event: Event) -> None:
         site = self.hall.site

@@ -156,14 +156,21 @@ def average_service_seconds(tx: Transaction, site: SiteIndex, service_id: str) -
     """
     counter_ids = site.counters_of_service.get(service_id, [])
     if counter_ids:
-        marks = ",".join("?" * len(counter_ids))
+        # Each counter's own newest tickets (a range of tickets_counter_finished each), then the
+        # newest of those. One query over all the counters made SQLite take the status index and
+        # sort every finished ticket in history: ~600 ms a call after 60 days of 4,000 tickets.
+        # "+status" keeps it off that index.
+        newest = (
+            "SELECT * FROM (SELECT finished_at, finished_at - called_at AS seconds FROM tickets "
+            "WHERE counter_id = ? AND +status = 'done' AND finished_at IS NOT NULL AND called_at IS NOT NULL "
+            "ORDER BY finished_at DESC LIMIT ?)"
+        )
+        union = " UNION ALL ".join([newest] * len(counter_ids))
+        params = [value for counter_id in counter_ids for value in (counter_id, RECENT_SERVICES)]
         durations = [
             r[0]
             for r in tx.execute(
-                f"SELECT finished_at - called_at FROM tickets WHERE counter_id IN ({marks}) "
-                "AND status = 'done' AND finished_at IS NOT NULL AND called_at IS NOT NULL "
-                "ORDER BY finished_at DESC LIMIT ?",
-                (*counter_ids, RECENT_SERVICES),
+                f"SELECT seconds FROM ({union}) ORDER BY finished_at DESC LIMIT ?", (*params, RECENT_SERVICES)
             )
         ]
         if durations:

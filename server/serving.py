@@ -1,0 +1,25 @@
+"""How `antrean serve` answers on a connection: at once.
+
+gevent's pywsgi sends the status line and headers with one send() and the body with
+a second. With Nagle's algorithm on, the body then waits for the client to
+acknowledge the headers, and clients delay that acknowledgement by up to 40 ms:
+every keep-alive answer took at least 40 ms, so eight kiosks could take at most
+about 180 tickets a second (measured with bench/bench_issue.py). TCP_NODELAY sends
+each part as soon as it is written.
+"""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+
+from gevent import pywsgi
+
+
+class NoDelayHandler(pywsgi.WSGIHandler):
+    def __init__(self, sock: Any, address: Any, server: Any, rfile: Any = None) -> None:
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:  # not a TCP socket (a Unix socket has no Nagle to turn off)
+            pass
+        super().__init__(sock, address, server, rfile)

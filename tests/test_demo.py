@@ -1,0 +1,87 @@
+"""`antrean serve --demo`: a separate database, every service open, a simulated morning
+that fills the screens, and demo accounts a trainee can log in with."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from typing import Any
+
+import requests
+
+from server.demo import ACTOR, DEMO_PASSWORD, DemoSettings, DemoSimulation, pick_trainee_counters
+from server.site import SiteIndex
+
+
+def run_simulation(hall_app: Any, settings: DemoSettings, real_seconds: int) -> DemoSimulation:
+    """Step the simulation second by second on the test's clock."""
+    trainee = pick_trainee_counters(hall_app.site, settings.trainee_counters)
+    simulation = DemoSimulation(hall_app.hall, settings, trainee)
+    for _ in range(real_seconds):
+        simulation.step(hall_app.clock.now())
+        hall_app.clock.advance(1)
+    return simulation
+
+
+def test_trainee_counters_serve_popular_lines_that_others_also_serve(bundled_config: Any) -> None:
+    site = SiteIndex(bundled_config)
+    trainee = pick_trainee_counters(site, 3)
+    assert len(trainee) == 3
+    popular = [c for c in trainee if any(site.services[s].popular for s in site.counters[c].services)]
+    assert len(popular) == 3  # lines that fill up, so the trainee has visitors to call
+    for counter_id in trainee:
+        for service_id in site.counters[counter_id].services:  # no visitor depends on the trainee alone
+            assert set(site.counters_of_service[service_id]) - set(trainee)
+
+
+def test_the_simulated_morning_uses_every_counter_action_and_stays_bounded(hall_app: Any) -> None:
+    settings = DemoSettings(ticket_cap=300, seed=7)
+    simulation = run_simulation(hall_app, settings, real_seconds=900)
+    with hall_app.hall.store.read() as tx:
+        issued = tx.scalar("SELECT count(*) FROM tickets")
+        kinds = Counter(r["kind"] for r in tx.all("SELECT kind FROM ticket_events"))
+        actors = {r["actor"] for r in tx.all("SELECT DISTINCT actor FROM ticket_events WHERE actor IS NOT NULL")}
+        trainee_work = tx.scalar(
+            f"SELECT count(*) FROM ticket_events WHERE counter_id IN ({','.join('?' * len(simulation.trainee))})",
+            tuple(simulation.trainee),
+        )
+        priority = tx.scalar("SELECT count(*) FROM tickets WHERE priority IS NOT NULL")
+        services = tx.scalar("SELECT count(DISTINCT issued_service_id) FROM tickets")
+    assert issued == 300  # the cap holds
+    assert 10 <= priority <= 60  # about one in ten
+    assert services > 40  # spread over the site, not one line
+    for kind in ("issued", "called", "started", "done", "recalled", "no_show", "transferred"):
+        assert kinds[kind] > 0, kind
+    assert actors == {ACTOR}
+    assert trainee_work == 0  # the trainee's counters are left alone
+
+
+def test_demo_server_fills_the_screens_and_lets_a_trainee_work(live_server_factory: Any) -> None:
+    server = live_server_factory(demo=True)
+    deadline = time.monotonic() + 15
+    state: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        state = requests.get(server.url + "/api/v1/displays/hall/state", timeout=5).json()
+        if state["calling"] and sum(state["waiting"].values()) > 0:
+            break
+        time.sleep(0.5)
+    assert state["calling"], "no counter called anyone"
+    assert sum(state["waiting"].values()) > 0, "nobody is waiting"
+
+    log = (server.folder / "server.log").read_text()
+    assert f"password {DEMO_PASSWORD}" in log
+    for username in ("demo", "supervisor", "admin"):
+        answer = requests.post(server.url + "/api/v1/session",
+                               json={"username": username, "password": DEMO_PASSWORD}, timeout=5)
+        assert answer.status_code == 200, (username, answer.text)
+    login = requests.post(server.url + "/api/v1/session", json={"username": "demo", "password": DEMO_PASSWORD},
+                          timeout=5).json()
+    counter_id = login["user"]["counters"][0]
+    headers = {"Authorization": f"Bearer {login['token']}"}
+    called = requests.post(f"{server.url}/api/v1/counters/{counter_id}/call-next", headers=headers, timeout=5)
+    assert called.status_code == 200
+    assert called.json()["ticket"]["status"] == "called"  # the trainee has visitors to call
+
+    data = server.folder / "data"
+    assert (data / "antrean-demo.db").exists()
+    assert not (data / "antrean.db").exists()  # the real database is never touched
