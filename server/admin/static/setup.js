@@ -42,6 +42,7 @@
     errorNode.hidden = true;
     ctx.errorField = null;
     if (root) SetupForm.clearErrors(root);
+    ctx.saving = true;
     try {
       const answer = await Antrean.api(method === "DELETE" ? `${url}?${AdminUI.query({ version: ctx.version })}` : url,
         { method: method || "PUT", body: method === "DELETE" ? undefined : { value, version: ctx.version } });
@@ -55,6 +56,24 @@
       ctx.errorField = err.field || null;
       if (err.field && root) SetupForm.markError(root, err.field, tr("check_this"));
       return false;
+    } finally {
+      ctx.saving = false;
+      // Our own save's config.updated can arrive before its answer: only a version other
+      // than the one we now hold means somebody else changed the file.
+      const heard = ctx.heardWhileSaving;
+      ctx.heardWhileSaving = null;
+      if (heard && heard !== ctx.version) configChanged(heard);
+    }
+  }
+
+  function configChanged(version) {
+    if (ctx.saving) {
+      ctx.heardWhileSaving = version;
+      return;
+    }
+    if (version !== ctx.version) {
+      AdminUI.notify(tr("changed_elsewhere"));
+      load();
     }
   }
 
@@ -327,6 +346,6 @@
   if (["services", "counters", "kiosks", "displays", "printers", "running_text", "hours"].includes(hash)) ctx.tab = hash;
   load().catch((err) => AdminUI.notify(AdminUI.errorText(err), true));
   Antrean.live([], {
-    "config.updated": (change) => { if (change.version !== ctx.version) { AdminUI.notify(tr("changed_elsewhere")); load(); } },
+    "config.updated": (change) => configChanged(change.version),
   }, AdminUI.connectionBanner);
 })();
