@@ -1,0 +1,1 @@
+"""Benchmarks run by hand (not by pytest): `python -m bench.run_all`; see bench/README.md."""
