@@ -50,6 +50,8 @@ def _fresh_pickle(folder: Path) -> bool:
 
 def _import_escpos(folder: str) -> None:
     handlers_before = list(logging.root.handlers)
+    # Set only for the import: a folder we remove afterwards must not reach child processes.
+    caller_choice = os.environ.get("ESCPOS_CAPABILITIES_PICKLE_DIR")
     os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = folder
     # escpos evaluates `environ.get(NAME, mkdtemp())`, which makes an (empty) folder even
     # when NAME is set; for the moment of the import, mkdtemp hands back our folder.
@@ -59,6 +61,8 @@ def _import_escpos(folder: str) -> None:
         import escpos.capabilities  # noqa: F401  (loads the printer database once, here)
     finally:
         tempfile.mkdtemp = original_mkdtemp
+        if caller_choice is None:
+            del os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"]
     for handler in list(logging.root.handlers):
         if handler not in handlers_before:
             logging.root.removeHandler(handler)

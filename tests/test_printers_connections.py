@@ -170,3 +170,17 @@ def test_printer_test_command_says_what_went_wrong(tmp_path: Path) -> None:
         ok, message = cli.test_printer(config, "printer-lobi", tmp_path, timeouts=FAST)
         assert ok and message == f"Printed a test ticket on printer-lobi (127.0.0.1:{port})"
         assert printer.wait_for(lambda p: p.tickets() == 1)
+
+
+def test_importing_printers_leaves_no_pickle_folder_setting_for_child_processes(tmp_path: Path) -> None:
+    """A server started by this process must not inherit a folder that was removed."""
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "ESCPOS_CAPABILITIES_PICKLE_DIR"}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")  # a cold cache: the private-folder path
+    code = "import os, printers; print(os.environ.get('ESCPOS_CAPABILITIES_PICKLE_DIR'))"
+    for _ in range(2):  # cold cache, then warm
+        result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "None"
+    assert (tmp_path / "cache" / "antrean" / "escpos").is_dir()
