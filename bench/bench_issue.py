@@ -36,17 +36,22 @@ def issue_bodies(data: dict[str, Any], count: int = 2000, seed: int = 1) -> list
 
 
 def sqlite_ceiling(data: dict[str, Any], seconds: float) -> dict[str, float]:
-    """`issue_ticket` inside `Store.write()` in a loop: no HTTP, no Flask, no events sent."""
+    """`issue_ticket` inside `Store.write()` in a loop: no HTTP, no Flask, no events sent.
+
+    The same transaction as the route's (the ticket, its history row and the answer's
+    place in line and estimated wait), so the ratio compares like with like."""
     from server.config import parse_config
     from server.site import SiteIndex
     from server.store import Store
     from server.tickets import issue_ticket
+    from server.views import NOT_REQUESTED, ticket_json
 
     site = SiteIndex(parse_config(data, "bench.yaml"))
     now = datetime.fromisoformat("2026-12-01T09:00:00+07:00").timestamp()
     bodies = [json.loads(b) for b in issue_bodies(data)]
     with tempfile.TemporaryDirectory() as folder:
         store = Store(Path(folder) / "ceiling.db")
+        store.checkpoint_in_background()  # as `antrean serve` does
         latencies = []
         deadline = time.perf_counter() + seconds
         index = 0
@@ -56,7 +61,8 @@ def sqlite_ceiling(data: dict[str, Any], seconds: float) -> dict[str, float]:
             index += 1
             started = time.perf_counter()
             with store.write() as tx:
-                issue_ticket(tx, site, now, body["service_id"], priority=body.get("priority"))
+                row = issue_ticket(tx, site, now, body["service_id"], priority=body.get("priority"))
+                ticket_json(tx, site, row, print_state=NOT_REQUESTED)
             latencies.append((time.perf_counter() - started) * 1000)
         elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu
         store.close()

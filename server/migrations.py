@@ -153,9 +153,16 @@ def m002_waiting_index(db: sqlite_utils.Database) -> None:
     )
 
 
+def m003_drop_line_index(db: sqlite_utils.Database) -> None:
+    """tickets_waiting (002) answers every question tickets_line did, for the waiting tickets
+    it was made for; keeping both cost every issue and call one more index to update."""
+    db.conn.execute("DROP INDEX IF EXISTS tickets_line")
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_core", m001_core),
     ("002_waiting_index", m002_waiting_index),
+    ("003_drop_line_index", m003_drop_line_index),
 ]
 
 

@@ -63,7 +63,7 @@ class Publisher:
 
     def _emit(self, event: str, payload: Any, rooms: Iterable[str]) -> None:
         rooms = list(dict.fromkeys(rooms))
-        if rooms:
+        if rooms and self._listening(rooms):
             self.socketio.emit(event, payload, to=rooms)
 
     def _publish(self, events: list[Event]) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 
 import sqlite_utils
 
+from server.checkpoint import FALLBACK_PAGES, Checkpointer
 from server.migrations import migrate
 
 
@@ -82,8 +83,17 @@ class Store:
         self.db = sqlite_utils.Database(conn)
         self._lock = threading.RLock()
         self._listeners: list[Listener] = []
+        self._checkpointer: Checkpointer | None = None
         with self._lock:
             migrate(self.db)
+
+    def checkpoint_in_background(self, every_seconds: float = 1.0) -> None:
+        """Copy the write-ahead log into the database on a thread of its own, not inside
+        a commit (see server/checkpoint.py); for a long-running server."""
+        with self._lock:
+            self.db.conn.execute(f"PRAGMA wal_autocheckpoint={FALLBACK_PAGES}")
+        self._checkpointer = Checkpointer(self.path, every_seconds)
+        self._checkpointer.start()
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
@@ -116,5 +126,7 @@ class Store:
             yield Transaction(self.db)
 
     def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         with self._lock:
             self.db.conn.close()

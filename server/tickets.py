@@ -54,15 +54,15 @@ def closure_note(tx: Transaction, kind: str, target_id: str, service_day: str) -
     )
 
 
-def service_availability(tx: Transaction, site: SiteIndex, service_id: str, now: float) -> hours.Availability:
+def service_availability(
+    tx: Transaction, site: SiteIndex, service_id: str, now: float, issued: int | None = None
+) -> hours.Availability:
+    """Whether the service takes a ticket now; `issued` is today's count when the caller has it."""
     day = site.service_day(now)
-    return hours.availability(
-        site,
-        site.services[service_id],
-        now,
-        issued_today(tx, day, service_id),
-        closure_note(tx, "service", service_id, day),
-    )
+    if issued is None:
+        issued = issued_today(tx, day, service_id)
+    note = closure_note(tx, "service", service_id, day)
+    return hours.availability(site, site.services[service_id], now, issued, note)
 
 
 def issue_ticket(
@@ -84,15 +84,16 @@ def issue_ticket(
         raise RuleError(404, "unknown_kiosk", f"There is no kiosk with id {kiosk_id!r}.", "kiosk_id")
     if priority is not None and priority not in PRIORITIES:
         raise RuleError(422, "invalid_request", f"priority must be one of {', '.join(PRIORITIES)}.", "priority")
-    available = service_availability(tx, site, service_id, now)
+    day = site.service_day(now)
+    issued = issued_today(tx, day, service_id)
+    available = service_availability(tx, site, service_id, now, issued)
     if not available.open:
         if available.reason == hours.QUOTA_REACHED:
             raise conflict("quota_reached", f"Today's quota of {service.quota} tickets for {service.name} is used up.")
         opens = f" It opens again at {site.iso(available.opens_at)}." if available.opens_at else ""
         note = f" ({available.note})" if available.note else ""
         raise conflict("service_closed", f"{service.name} is not taking tickets now: {available.reason}{note}.{opens}")
-    day = site.service_day(now)
-    seq = issued_today(tx, day, service_id) + 1
+    seq = issued + 1
     tx.execute(
         "INSERT INTO sequences (service_day, service_id, last_seq) VALUES (?, ?, ?) "
         "ON CONFLICT (service_day, service_id) DO UPDATE SET last_seq = excluded.last_seq",

@@ -32,7 +32,10 @@ def print_info(tx: Transaction, ticket_id: str) -> dict[str, Any]:
     return {"status": status, "printer_id": job["printer_id"], "error": job["error"]}
 
 
-def ticket_json(tx: Transaction, site: SiteIndex, row: dict[str, Any]) -> dict[str, Any]:
+def ticket_json(
+    tx: Transaction, site: SiteIndex, row: dict[str, Any], print_state: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The contract's Ticket; `print_state` when the caller already knows it (a ticket just issued)."""
     # A ticket outlives configuration changes: a service or agency removed since keeps its id as name.
     service = site.services.get(row["service_id"])
     agency = site.agencies.get(row["agency_id"])
@@ -56,7 +59,7 @@ def ticket_json(tx: Transaction, site: SiteIndex, row: dict[str, Any]) -> dict[s
         "ahead": ahead,
         "estimated_wait_seconds": tickets.estimated_wait(tx, site, row["service_id"], ahead) if waiting else None,
         "status_url": f"{site.config.site.public_url}/t/{row['id']}",
-        "print": print_info(tx, row["id"]),
+        "print": print_state if print_state is not None else print_info(tx, row["id"]),
         "lang": row["lang"],
         "service_day": row["service_day"],
         "service_name": service_name,
@@ -73,7 +76,7 @@ def service_json(tx: Transaction, site: SiteIndex, service_id: str, now: float, 
     service = site.services[service_id]
     day = site.service_day(now)
     issued = tickets.issued_today(tx, day, service_id)
-    available = tickets.service_availability(tx, site, service_id, now)
+    available = tickets.service_availability(tx, site, service_id, now, issued)
     return {
         "id": service.id,
         "agency_id": site.agency_of[service_id],

@@ -26,11 +26,6 @@ def _ticket(hall: Hall, ticket_id: str) -> dict[str, Any]:
         return views.ticket_json(tx, hall.site, tickets.get_row(tx, ticket_id))
 
 
-def _print_after_commit(hall: Hall, job_id: int | None) -> None:
-    if job_id is not None and hall.printing is not None:
-        hall.printing.wait(job_id)
-
-
 @api.route("/tickets", "POST", summary="Take a ticket (and print it at a kiosk).", tag="tickets",
            body=schemas.TicketCreate, status=201, response=schemas.Ticket, errors=ISSUE_ERRORS)
 def create_ticket(body: schemas.TicketCreate) -> dict[str, Any]:
@@ -39,6 +34,8 @@ def create_ticket(body: schemas.TicketCreate) -> dict[str, Any]:
     if not hall.allow_request(request.remote_addr or "?"):
         raise RuleError(429, "rate_limited", "Too many tickets from this device; wait a minute and try again.")
     kiosk = hall.site.kiosks.get(body.kiosk_id or "")
+    printer_id = kiosk.printer if kiosk is not None else None
+    printing = hall.printing
     job_id = None
     with hall.store.write() as tx:
         row = tickets.issue_ticket(
@@ -46,10 +43,13 @@ def create_ticket(body: schemas.TicketCreate) -> dict[str, Any]:
             priority=body.priority, kiosk_id=body.kiosk_id, lang=body.lang,
             device=body.kiosk_id or request.remote_addr,
         )
-        if kiosk is not None and kiosk.printer is not None and hall.printing is not None:
-            job_id = hall.printing.enqueue(tx, row["id"], kiosk.printer, body.lang)
-    _print_after_commit(hall, job_id)
-    return _ticket(hall, row["id"])
+        if printing is not None and printer_id is not None:
+            job_id = printing.enqueue(tx, row["id"], printer_id, body.lang)
+        # The answer is read in the same transaction: its place in line is the one it was given.
+        answer = views.ticket_json(tx, hall.site, row, print_state=views.NOT_REQUESTED)
+    if printing is not None and job_id is not None:
+        answer["print"] = printing.wait(job_id)
+    return answer
 
 
 @api.route("/tickets/<ticket_id>", "GET", summary="A ticket, with its place in line.", tag="tickets",
@@ -77,9 +77,10 @@ def reprint_ticket(ticket_id: str, body: schemas.Reprint) -> dict[str, Any]:
             )
         if printer_id not in hall.site.printers:
             raise not_found("unknown_printer", f"There is no printer with id {printer_id!r}.")
-        if hall.printing is None:
+        printing = hall.printing
+        if printing is None:
             raise RuleError(409, "no_printer", "Printing is not running on this server.")
-        job_id = hall.printing.enqueue(tx, ticket_id, printer_id, row["lang"])
+        job_id = printing.enqueue(tx, ticket_id, printer_id, row["lang"])
         tickets.record(tx, ticket_id, "reprint", hall.now(), device=request.remote_addr, detail={"printer": printer_id})
-    _print_after_commit(hall, job_id)
+    printing.wait(job_id)
     return _ticket(hall, ticket_id)
