@@ -67,6 +67,18 @@ class Publisher:
             self.socketio.emit(event, payload, to=rooms)
 
     def _publish(self, events: list[Event]) -> None:
+        calls = [event for event in events if event.kind == "call"]
+        if calls:
+            self._handle(calls)
+            # Let every screen's connection send the call before the list updates that follow
+            # queue up behind it: with 100 displays, the last one then hears its call after
+            # 100 sends instead of 300.
+            self.socketio.sleep(0)
+        self._handle([event for event in events if event.kind != "call"])
+        if any(event.kind in ("ticket", "queue", "counter") for event in events):
+            self._emit("overview.changed", {}, ["admin"])  # dashboards fetch their (agency's) overview again
+
+    def _handle(self, events: list[Event]) -> None:
         handlers = {
             "ticket": self._ticket,
             "queue": self._queue,
@@ -79,8 +91,6 @@ class Publisher:
         with self.hall.store.read() as tx:
             for event in events:
                 handlers[event.kind](tx, event)
-        if any(event.kind in ("ticket", "queue", "counter") for event in events):
-            self._emit("overview.changed", {}, ["admin"])  # dashboards fetch their (agency's) overview again
 
     def _ticket(self, tx: Transaction, event: Event) -> None:
         row = tx.one("SELECT * FROM tickets WHERE id = ?", (event.key,))

@@ -71,6 +71,26 @@ def test_a_call_reaches_the_right_displays_the_counter_and_the_ticket(hall: Any)
         listener.close()
 
 
+def test_a_display_hears_the_call_before_the_list_updates_of_the_same_call(hall: Any) -> None:
+    """The announcement is what the hall waits for: it leaves before the counter tile and the
+    waiting counts that the same call changes (with many screens, those would delay it)."""
+    post(hall, "/api/v1/tickets", json={"service_id": SERVICE})
+    display = Listener(hall.url, {"display_id": "hall"})
+    display.wait_for("display.state")
+    post(hall, "/api/v1/tickets", json={"service_id": SERVICE})
+    display.wait_for("queue.updated", lambda q: q["waiting"] == 2)
+    assert post(hall, "/api/v1/counters/loket-1/call-next", headers=hall.officer).status_code == 200
+    display.wait_for("queue.updated", lambda q: q["waiting"] == 1)
+    display.wait_for("counter.updated", lambda c: c["current"] is not None)
+    names = [name for name, _ in display.received]
+    after_issue = max(i for i, (name, data) in enumerate(display.received)
+                      if name == "queue.updated" and data["waiting"] == 2)
+    this_call = names[after_issue + 1:]
+    assert this_call[0] == "ticket.called", this_call
+    assert {"queue.updated", "counter.updated"} <= set(this_call[1:])
+    display.close()
+
+
 def test_queue_updates_reach_service_subscribers_kiosks_and_displays(hall: Any) -> None:
     service = Listener(hall.url, {"service_id": SERVICE})
     kiosk = Listener(hall.url, {"kiosk_id": "kiosk-1"})
