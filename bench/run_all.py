@@ -52,7 +52,9 @@ def main() -> None:
     print(f"   also: HTTP issue / SQLite ceiling {a['http_vs_sqlite']:.0%}; call -> 100 displays p99 with bare "
           f"WebSocket clients {bare['p99_ms']:.0f} ms (the server's share); call -> display p99 in the busy day "
           f"{c['display_p99_ms']:.0f} ms; start-up on a new data folder {d['startup_new_s']:.2f} s, "
-          f"CPU until ready {d['startup_cpu_s']:.2f} s")
+          f"CPU until ready {d['startup_cpu_s']:.2f} s; in the test environment start-up "
+          f"{d['test_env']['startup_restart_s']:.2f} s and {d['test_env']['rss_idle_mb']:.0f} MB idle")
+    print("   (servers run in an environment set up as scripts/serve sets one up; see bench/harness.py)")
 
 
 if __name__ == "__main__":
