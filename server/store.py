@@ -87,12 +87,12 @@ class Store:
         with self._lock:
             migrate(self.db)
 
-    def checkpoint_in_background(self, every_seconds: float = 1.0) -> None:
-        """Copy the write-ahead log into the database on a thread of its own, not inside
-        a commit (see server/checkpoint.py); for a long-running server."""
+    def checkpoint_in_background(self) -> None:
+        """Copy the write-ahead log into the database on a thread of its own, mostly not
+        inside a commit (see server/checkpoint.py); for a long-running server."""
         with self._lock:
             self.db.conn.execute(f"PRAGMA wal_autocheckpoint={FALLBACK_PAGES}")
-        self._checkpointer = Checkpointer(self.path, every_seconds)
+        self._checkpointer = Checkpointer(self.path)
         self._checkpointer.start()
 
     def subscribe(self, listener: Listener) -> None:
