@@ -1,4 +1,4 @@
-"""The `antrean` command: serve, check-config, user add, printer test, migrate."""
+"""The `antrean` command: serve, check-config, user add, printer test, migrate, backup."""
 
 from __future__ import annotations
 
@@ -194,6 +194,27 @@ def migrate(obj: Context) -> None:
     store = Store(obj.db_path(config))
     applied = run_migrations(store.db)
     click.echo(f"{store.path}: schema up to date" + (f" (applied {', '.join(applied)})" if applied else ""))
+
+
+@cli.command()
+@click.option("--to", "target", type=click.Path(path_type=Path), default=None,
+              help="A new file, or a folder for a dated file (default: backups/ in the data folder).")
+@click.pass_obj
+def backup(obj: Context, target: Path | None) -> None:
+    """Copy the database while the server runs: one consistent moment, checked."""
+    from server.backup import BackupError, backup_database, default_target
+
+    config = obj.config()
+    now = datetime.now()
+    if target is None:
+        target = default_target(obj.data_dir(config), now)
+        target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        made = backup_database(obj.db_path(config), target, now)
+    except BackupError as exc:
+        click.echo(f"No backup made: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"Backed up {made.tickets} tickets ({made.size_bytes / 1e6:.1f} MB) to {made.path}")
 
 
 def main() -> None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
+import threading
+from contextlib import closing
 from typing import Any
 
 import requests
@@ -68,3 +71,47 @@ def test_migrate_reports_the_schema(tmp_path: Any) -> None:
     result = antrean("--db", str(tmp_path / "new.db"), "migrate")
     assert result.returncode == 0 and "schema up to date" in result.stdout
     assert (tmp_path / "new.db").exists()
+
+
+def test_backup_while_kiosks_issue_keeps_every_ticket_issued_before_it(live_server: Any) -> None:
+    issued = [requests.post(live_server.url + "/api/v1/tickets", json={"service_id": "kartu-keluarga"},
+                            timeout=10).json()["id"] for _ in range(30)]
+    stop = threading.Event()
+
+    def kiosk() -> None:  # the hall goes on while the copy is made
+        while not stop.is_set():
+            requests.post(live_server.url + "/api/v1/tickets", json={"service_id": "ktp-el-perekaman"}, timeout=10)
+
+    busy = threading.Thread(target=kiosk)
+    busy.start()
+    try:
+        result = antrean("--config", str(live_server.config_path), "backup")
+    finally:
+        stop.set()
+        busy.join()
+    assert result.returncode == 0, result.stderr
+    copies = list((live_server.folder / "data" / "backups").glob("antrean-*.db"))
+    assert len(copies) == 1 and str(copies[0]) in result.stdout
+    with closing(sqlite3.connect(copies[0])) as copy:
+        kept = {row[0] for row in copy.execute("SELECT id FROM tickets")}
+        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert set(issued) <= kept
+    assert f"Backed up {len(kept)} tickets" in result.stdout
+    assert not list(copies[0].parent.glob(".*partial"))
+
+
+def test_backup_refuses_clearly_and_never_overwrites(tmp_path: Any) -> None:
+    missing = antrean("--db", str(tmp_path / "none.db"), "backup", "--to", str(tmp_path))
+    assert missing.returncode == 2 and "there is no database" in missing.stderr
+    assert antrean("--db", str(tmp_path / "a.db"), "migrate").returncode == 0
+    existing = tmp_path / "kept.db"
+    existing.write_bytes(b"an older backup")
+    again = antrean("--db", str(tmp_path / "a.db"), "backup", "--to", str(existing))
+    assert again.returncode == 2 and "already exists" in again.stderr
+    assert existing.read_bytes() == b"an older backup"
+    nowhere = antrean("--db", str(tmp_path / "a.db"), "backup", "--to", str(tmp_path / "no" / "such.db"))
+    assert nowhere.returncode == 2 and "does not exist" in nowhere.stderr
+    for result in (missing, again, nowhere):
+        assert "Traceback" not in result.stderr
+    into_folder = antrean("--db", str(tmp_path / "a.db"), "backup", "--to", str(tmp_path))
+    assert into_folder.returncode == 0 and "Backed up 0 tickets" in into_folder.stdout

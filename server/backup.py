@@ -1,0 +1,67 @@
+"""A consistent copy of the database, taken while the server runs.
+
+Copying `antrean.db` with `cp` while the server writes can give a file that misses
+the newest tickets (they may still be in `antrean.db-wal`) or is torn halfway
+through a change. SQLite's online backup copies one consistent moment instead,
+and the hall keeps working meanwhile. The copy is written under a temporary name,
+checked, and only then renamed, so a file with the final name is always whole.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+
+class BackupError(Exception):
+    """A backup that could not be made; the message says why, in words."""
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    tickets: int
+    size_bytes: int
+
+
+def default_target(data_dir: Path, now: datetime) -> Path:
+    return data_dir / "backups" / f"antrean-{now:%Y%m%d-%H%M%S}.db"
+
+
+def _target_file(target: Path, source: Path, now: datetime) -> Path:
+    """A folder gets a dated file inside it; an existing file is never overwritten."""
+    if target.is_dir():
+        target = target / f"{source.stem}-{now:%Y%m%d-%H%M%S}.db"
+    if target.exists():
+        raise BackupError(f"{target} already exists; name another file or a folder.")
+    if not target.parent.is_dir():
+        raise BackupError(f"the folder {target.parent} does not exist.")
+    return target
+
+
+def backup_database(source: Path, target: Path, now: datetime | None = None) -> Backup:
+    """Copy `source` (possibly in use) to `target` (a new file or a folder)."""
+    now = now or datetime.now()
+    if not source.is_file():
+        raise BackupError(f"there is no database at {source} (has the server run with this configuration?).")
+    target = _target_file(target, source, now)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        with closing(sqlite3.connect(source, timeout=15)) as src, closing(sqlite3.connect(partial)) as dst:
+            src.backup(dst)
+            check = dst.execute("PRAGMA quick_check").fetchone()[0]
+            tickets = dst.execute("SELECT count(*) FROM tickets").fetchone()[0]
+        if check != "ok":
+            raise BackupError(f"the copy failed its integrity check ({check}); the database may need attention.")
+        os.replace(partial, target)
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"{source} could not be copied: {exc}.") from None
+    except OSError as exc:
+        raise BackupError(f"{target} could not be written: {exc.strerror or exc}.") from None
+    finally:
+        partial.unlink(missing_ok=True)
+    return Backup(target, int(tickets), target.stat().st_size)
