@@ -65,3 +65,22 @@ def backup_database(source: Path, target: Path, now: datetime | None = None) -> 
     finally:
         partial.unlink(missing_ok=True)
     return Backup(target, int(tickets), target.stat().st_size)
+
+
+DAILY_PATTERN = "antrean-????-??-??.db"  # daily backups; copies made by hand carry a time as well
+
+
+def daily_backup_path(folder: Path, day: str) -> Path:
+    return folder / f"antrean-{day}.db"
+
+
+def make_daily_backup(db_path: Path, folder: Path, day: str, keep: int) -> Backup | None:
+    """The day's backup, unless it exists; then only the newest `keep` daily backups are kept."""
+    target = daily_backup_path(folder, day)
+    if target.exists():
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    made = backup_database(db_path, target)
+    for old in sorted(folder.glob(DAILY_PATTERN))[:-keep]:
+        old.unlink(missing_ok=True)
+    return made

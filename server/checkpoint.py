@@ -21,24 +21,15 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+
+from server.osthread import os_sleep, start_os_thread
 
 log = logging.getLogger("antrean.checkpoint")
 
 FALLBACK_PAGES = 2_000  # ~8 MB of log before a commit checkpoints to the end itself
 BUSY_SECONDS = 0.02  # between checkpoints while the log grows
 IDLE_SECONDS = 0.5  # between checkpoints while nothing is written
-
-
-def _original(module: str, name: str) -> Any:
-    """The standard library's own function even when gevent has patched the module."""
-    try:
-        from gevent import monkey
-    except ImportError:  # pragma: no cover - gevent is a dependency
-        return getattr(__import__(module), name)
-    return monkey.get_original(module, name)
 
 
 class Checkpointer:
@@ -52,14 +43,12 @@ class Checkpointer:
         self.rounds = 0  # checkpoints run, for tests and curiosity
 
     def start(self) -> None:
-        start_thread: Callable[..., Any] = _original("_thread", "start_new_thread")
-        start_thread(self._run, ())
+        start_os_thread(self._run)
 
     def stop(self) -> None:
         self._stopping = True
 
     def _run(self) -> None:
-        sleep = _original("time", "sleep")
         try:
             conn = sqlite3.connect(self.db_path, isolation_level=None, timeout=5)
         except sqlite3.Error:
@@ -75,7 +64,7 @@ class Checkpointer:
                 except sqlite3.Error as exc:  # a busy or closing database: try again next round
                     log.debug("checkpoint skipped: %s", exc)
                     size = -1
-                sleep(self.idle_seconds if size == last_size else self.busy_seconds)
+                os_sleep(self.idle_seconds if size == last_size else self.busy_seconds)
                 last_size = size
         finally:
             conn.close()

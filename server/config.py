@@ -235,6 +235,8 @@ class ServerSettings(Strict):
     print_wait_ms: int = Field(default=800, ge=0, le=10000)
     rate_limit_per_minute: int | None = Field(default=None, ge=1)
     message_queue: str | None = None
+    backup_keep: int = Field(default=14, ge=0, le=3650)
+    backup_dir: str = "backups"
 
 
 def _unique(items: list[Any], attribute: str, where: str) -> list[str]:

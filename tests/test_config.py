@@ -49,6 +49,8 @@ BROKEN = [
      "agencies[0].services[0].quota: got 'banyak'"),
     ("negative quota", lambda d: _set(d, "agencies.0.services.0.quota", -3),
      "agencies[0].services[0].quota: got -3"),
+    ("negative number of backups", lambda d: d.update(server={"backup_keep": -1}),
+     "server.backup_keep: got -1"),
     ("counter names a missing service", lambda d: _set(d, "counters.0.services", ["tidak-ada"]),
      "counters[0].services: 'tidak-ada' is not a service id"),
     ("counter names a missing agency", lambda d: _set(d, "counters.0.agency", "dinas-fiktif"),

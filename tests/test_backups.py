@@ -1,0 +1,107 @@
+"""Daily backups: one a day at a quiet moment, the newest kept, never in the way."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import time
+from contextlib import closing
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import JAKARTA, make_hall_app
+from rules import issue
+
+from server.clock import FixedClock
+from server.config import SiteConfig
+from server.housekeeping import Housekeeper
+
+
+def _app_with(small_config: SiteConfig, tmp_path: Path, **server: Any) -> Any:
+    config = small_config.model_copy(update={"server": small_config.server.model_copy(update=server)})
+    return make_hall_app(config, tmp_path / "data", FixedClock(datetime(2026, 12, 1, 9, 0, tzinfo=JAKARTA)))
+
+
+def _wait_for(path: Path, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert path.exists(), f"{path} was not made"
+
+
+def _tickets_in(path: Path) -> list[str]:
+    with closing(sqlite3.connect(path)) as db:
+        return [row[0] for row in db.execute("SELECT number FROM tickets ORDER BY arrival")]
+
+
+def test_the_first_quiet_moment_of_a_day_backs_it_up_once(small_config: SiteConfig, tmp_path: Path) -> None:
+    app = _app_with(small_config, tmp_path)
+    keeper = Housekeeper(app.hall)
+    folder = tmp_path / "data" / "backups"
+    issue(app, "kk")
+    issue(app, "ktp")
+    keeper.run_once()  # 09:00, services open: the hall is busy, no backup
+    assert not folder.exists()
+    app.clock.set(datetime(2026, 12, 2, 0, 0, 15, tzinfo=JAKARTA))  # just after midnight
+    keeper.run_once()
+    made = folder / "antrean-2026-12-02.db"
+    _wait_for(made)
+    assert _tickets_in(made) == ["B001", "A001"]
+    stamp = made.stat().st_mtime_ns
+    time.sleep(0.05)
+    keeper.run_once()
+    time.sleep(0.2)
+    assert [p.name for p in folder.iterdir()] == [made.name] and made.stat().st_mtime_ns == stamp
+    app.hall.store.close()
+
+
+def test_only_the_newest_daily_backups_are_kept(small_config: SiteConfig, tmp_path: Path) -> None:
+    app = _app_with(small_config, tmp_path, backup_keep=2, backup_dir="salinan")
+    folder = tmp_path / "data" / "salinan"
+    folder.mkdir(parents=True)
+    for day in ("2026-11-27", "2026-11-30"):
+        (folder / f"antrean-{day}.db").write_bytes(b"an older day")
+    by_hand = folder / "antrean-20261130-101500.db"
+    by_hand.write_bytes(b"made with antrean backup")
+    app.clock.set(datetime(2026, 12, 1, 6, 0, tzinfo=JAKARTA))  # before opening
+    Housekeeper(app.hall).run_once()
+    _wait_for(folder / "antrean-2026-12-01.db")
+    deadline = time.monotonic() + 5
+    while (folder / "antrean-2026-11-27.db").exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "antrean-2026-11-30.db", "antrean-2026-12-01.db", by_hand.name]
+    app.hall.store.close()
+
+
+def test_no_backups_when_turned_off(small_config: SiteConfig, tmp_path: Path) -> None:
+    app = _app_with(small_config, tmp_path, backup_keep=0)
+    app.clock.set(datetime(2026, 12, 2, 0, 5, tzinfo=JAKARTA))
+    Housekeeper(app.hall).run_once()
+    time.sleep(0.3)
+    assert not (tmp_path / "data" / "backups").exists()
+    app.hall.store.close()
+
+
+def test_a_backup_folder_that_cannot_be_made_is_reported_once_and_the_hall_goes_on(
+    small_config: SiteConfig, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the backup folder should be")
+    app = _app_with(small_config, tmp_path, backup_dir=str(blocker / "backups"))
+    app.clock.set(datetime(2026, 12, 2, 0, 5, tzinfo=JAKARTA))
+    keeper = Housekeeper(app.hall)
+    with caplog.at_level(logging.ERROR, logger="antrean.housekeeping"):
+        keeper.run_once()
+        deadline = time.monotonic() + 5
+        while not caplog.records and time.monotonic() < deadline:
+            time.sleep(0.02)
+        keeper.run_once()
+        time.sleep(0.2)
+    errors = [r.getMessage() for r in caplog.records]
+    assert len(errors) == 1 and errors[0].startswith("no backup today") and "not-a-folder" in errors[0]
+    app.clock.set(datetime(2026, 12, 2, 9, 0, tzinfo=JAKARTA))
+    assert issue(app, "kk")["number"] == "B001"
+    app.hall.store.close()
