@@ -74,6 +74,11 @@ def daily_backup_path(folder: Path, day: str) -> Path:
     return folder / f"antrean-{day}.db"
 
 
+def daily_backups(folder: Path) -> list[Path]:
+    """The daily backups in a folder, newest first."""
+    return sorted(folder.glob(DAILY_PATTERN), reverse=True) if folder.is_dir() else []
+
+
 def make_daily_backup(db_path: Path, folder: Path, day: str, keep: int) -> Backup | None:
     """The day's backup, unless it exists; then only the newest `keep` daily backups are kept."""
     target = daily_backup_path(folder, day)
@@ -81,6 +86,6 @@ def make_daily_backup(db_path: Path, folder: Path, day: str, keep: int) -> Backu
         return None
     folder.mkdir(parents=True, exist_ok=True)
     made = backup_database(db_path, target)
-    for old in sorted(folder.glob(DAILY_PATTERN))[:-keep]:
+    for old in daily_backups(folder)[keep:]:
         old.unlink(missing_ok=True)
     return made

@@ -44,11 +44,16 @@ class Hall:
         self.printing: PrintService | None = None
         self.announcer: Announcer | None = None
         self.audio: Any = None  # the display's AudioLibrary, made on the first sound request
+        self.backup_problem: str | None = None  # why the last daily backup failed, for the dashboard
         self._config_listeners: list[Callable[[SiteIndex], None]] = []
         self._rate = RateLimiter(config.server.rate_limit_per_minute)
 
     def now(self) -> float:
         return self.clock.now()
+
+    @property
+    def backup_folder(self) -> Path:
+        return self.data_dir / self.site.config.server.backup_dir  # an absolute backup_dir stays as it is
 
     def replace_config(self, config: SiteConfig) -> None:
         """Swap in a new validated configuration; listeners refresh what they hold."""

@@ -54,7 +54,7 @@ class Housekeeper:
         settings = self.hall.site.config.server
         if self.hall.demo or settings.backup_keep == 0 or self._backing_up or self._failed_day == day:
             return
-        folder = self.hall.data_dir / settings.backup_dir  # an absolute backup_dir stays as it is
+        folder = self.hall.backup_folder
         if daily_backup_path(folder, day).exists():
             return
         self._backing_up = True
@@ -62,10 +62,12 @@ class Housekeeper:
         def work() -> None:
             try:
                 made = make_daily_backup(self.hall.store.path, folder, day, settings.backup_keep)
+                self.hall.backup_problem = None
                 if made is not None:
                     log.info("backed up %d tickets to %s", made.tickets, made.path)
             except (BackupError, OSError) as exc:
                 self._failed_day = day  # said once; tried again tomorrow or after a restart
+                self.hall.backup_problem = f"{day}: {exc}"
                 log.error("no backup today: %s", exc)
             finally:
                 self._backing_up = False

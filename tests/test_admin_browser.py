@@ -361,6 +361,10 @@ def test_dashboard_reports_and_downloads(busy_hall: Any, page: Any, tmp_path: Pa
     expected = overview["waiting"] + 1
     page.wait_for_function(f"() => document.getElementById('waiting-total').textContent === '{expected}'",
                            timeout=TIMEOUT)
+    # Served at 09:00 with every service open: no quiet moment yet, so no daily backup.
+    page.locator("#backups-panel").wait_for(timeout=TIMEOUT)
+    assert page.inner_text("#backups-status").startswith("Belum ada cadangan harian")
+    assert page.inner_text("#backups-folder").endswith(str(busy_hall.folder / "data" / "backups"))
     screenshot(page, "admin-dashboard")
 
     page.goto(f"{busy_hall.url}/admin/reports")

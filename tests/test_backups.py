@@ -102,6 +102,28 @@ def test_a_backup_folder_that_cannot_be_made_is_reported_once_and_the_hall_goes_
         time.sleep(0.2)
     errors = [r.getMessage() for r in caplog.records]
     assert len(errors) == 1 and errors[0].startswith("no backup today") and "not-a-folder" in errors[0]
+    admin = app.add_user("kepala", "admin")
+    answer = app.client().get("/api/v1/admin/backups", headers=admin).json
+    assert answer["backups"] == [] and answer["problem"].startswith("2026-12-02: ")
     app.clock.set(datetime(2026, 12, 2, 9, 0, tzinfo=JAKARTA))
     assert issue(app, "kk")["number"] == "B001"
+    app.hall.store.close()
+
+
+def test_admins_see_the_backups_newest_first_and_nobody_else_does(small_config: SiteConfig, tmp_path: Path) -> None:
+    app = _app_with(small_config, tmp_path, backup_keep=7)
+    app.clock.set(datetime(2026, 12, 2, 0, 5, tzinfo=JAKARTA))
+    folder = tmp_path / "data" / "backups"
+    folder.mkdir(parents=True)
+    (folder / "antrean-2026-11-30.db").write_bytes(b"x" * 10)
+    Housekeeper(app.hall).run_once()
+    _wait_for(folder / "antrean-2026-12-02.db")
+    admin = app.add_user("kepala", "admin")
+    answer = app.client().get("/api/v1/admin/backups", headers=admin).json
+    assert (answer["keep"], answer["folder"], answer["problem"]) == (7, str(folder), None)
+    assert [b["name"] for b in answer["backups"]] == ["antrean-2026-12-02.db", "antrean-2026-11-30.db"]
+    assert answer["backups"][1]["size_bytes"] == 10 and answer["backups"][0]["size_bytes"] > 10
+    supervisor = app.add_user("sari", "supervisor", agency="capil")
+    assert app.client().get("/api/v1/admin/backups", headers=supervisor).status_code == 403
+    assert app.client().get("/api/v1/admin/backups").status_code == 401
     app.hall.store.close()

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import request
 
-from server import auth, closures, config_edit, overview
+from server import auth, backup, closures, config_edit, overview
 from server.api import schemas
 from server.api.access import require_role
 from server.api.base import api
@@ -246,6 +246,24 @@ def get_overview() -> dict[str, Any]:
     agency_id = scope_agency(hall, user, request.args.get("agency_id") or None)
     with hall.store.read() as tx:
         return overview.overview(tx, hall.site, hall.now(), agency_id)
+
+
+@api.route("/admin/backups", "GET", summary="The daily backups of the database, and why the last one failed.",
+           tag="admin", response=schemas.Backups, auth="admin")
+def list_backups() -> dict[str, Any]:
+    """Newest first; `problem` says why today's backup could not be made (until one is)."""
+    require_role("admin")
+    hall = current_hall()
+    files = backup.daily_backups(hall.backup_folder)
+    return {
+        "keep": hall.site.config.server.backup_keep,
+        "folder": str(hall.backup_folder),
+        "backups": [
+            {"name": f.name, "taken_at": hall.site.iso(f.stat().st_mtime), "size_bytes": f.stat().st_size}
+            for f in files
+        ],
+        "problem": hall.backup_problem,
+    }
 
 
 AUDIT_QUERY = (

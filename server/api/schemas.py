@@ -430,6 +430,19 @@ class Closures(Out):
     closures: list[ClosureOut]
 
 
+class BackupFile(Out):
+    name: str
+    taken_at: str
+    size_bytes: int
+
+
+class Backups(Out):
+    keep: int
+    folder: str
+    backups: list[BackupFile]
+    problem: str | None
+
+
 class Overview(Out):
     at: str
     agency_id: str | None

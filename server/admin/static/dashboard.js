@@ -116,16 +116,47 @@
     $("agency-filter-label").hidden = !user.isAdmin;
   }
 
+  // Admins only: whether last night's backup of the database was made, and where they are.
+  const backups = { data: null };
+
+  function renderBackups() {
+    const data = backups.data;
+    if (!data) return;
+    const status = $("backups-status");
+    status.className = data.problem ? "tag tag-warn" : "";
+    if (data.problem) status.textContent = tr("backup_failed", { problem: data.problem });
+    else if (data.keep === 0) status.textContent = tr("backups_off");
+    else if (!data.backups.length) status.textContent = tr("no_backups_yet");
+    else {
+      status.textContent = tr("backup_latest", {
+        when: AdminUI.dateTime(data.backups[0].taken_at), count: data.backups.length, keep: data.keep });
+    }
+    $("backups-folder").textContent = tr("backups_folder", { folder: data.folder });
+    $("backups-panel").hidden = false;
+  }
+
+  async function loadBackups() {
+    if (!user.isAdmin) return;
+    try {
+      backups.data = await Antrean.api("/api/v1/admin/backups");
+      renderBackups();
+    } catch (err) {
+      AdminUI.notify(AdminUI.errorText(err), true);
+    }
+  }
+
   const reload = AdminUI.debounce(load, 400);
   const printers = AdminPrinters.mount(document.querySelector("#printers-table tbody"));
   $("agency-filter").addEventListener("change", (event) => { state.agencyId = event.target.value; load(); });
   $("show-all-services").addEventListener("change", render);
   AdminUI.onLang(render);
+  AdminUI.onLang(renderBackups);
   setInterval(tick, 1000);
+  loadBackups();
   loadAgencies().catch(() => {}).finally(load);
   Antrean.live([{ admin: true }], {
     "overview.changed": reload,
-    "config.updated": () => { loadAgencies().catch(() => {}); reload(); printers.load(); },
+    "config.updated": () => { loadAgencies().catch(() => {}); reload(); printers.load(); loadBackups(); },
     "printer.updated": (change) => printers.update(change),
   }, (connected) => {
     AdminUI.connectionBanner(connected);
