@@ -279,6 +279,15 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
+def start_site(folder: Path, data: dict[str, Any], start_at: datetime = TUESDAY_9AM) -> LiveServer:
+    """A live server on `data` (a site's configuration) in `folder`, running."""
+    port = free_port()
+    write_site(folder, data, port)
+    server = LiveServer(folder, port, start_at)
+    server.start()
+    return server
+
+
 def screenshot(page: Any, name: str) -> Path:
     """Save a screenshot for people to look at (test-artifacts/screenshots/NAME.png)."""
     folder = ARTIFACTS / "screenshots"

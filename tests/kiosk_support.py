@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import copy
 import re
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 import requests
-from conftest import TUESDAY_9AM, LiveServer, free_port, write_site
+from conftest import LiveServer, free_port, start_site
+from fakeprinter import FakePrinter
 from playwright.sync_api import Locator, Page, expect
 
 QUOTA_SERVICE = "kia"
@@ -43,12 +45,20 @@ def kiosk_site_data(bundled: dict[str, Any], printer_port: int) -> dict[str, Any
     return data
 
 
-def start_site(folder: Path, data: dict[str, Any]) -> LiveServer:
-    port = free_port()
-    write_site(folder, data, port)
-    server = LiveServer(folder, port, TUESDAY_9AM)
-    server.start()
-    return server
+@pytest.fixture(name="printer", scope="module")
+def printer_fixture() -> Iterator[FakePrinter]:
+    """kiosk-1's printer: a fake network printer that records what it was sent."""
+    with FakePrinter() as fake:
+        yield fake
+
+
+@pytest.fixture(name="site", scope="module")
+def site_fixture(tmp_path_factory: pytest.TempPathFactory, bundled_data: dict[str, Any],
+                 printer: FakePrinter) -> Iterator[LiveServer]:
+    """The kiosk test site on a live server, shared by one module's tests."""
+    server = start_site(tmp_path_factory.mktemp("kiosk-site"), kiosk_site_data(bundled_data, printer.port))
+    yield server
+    server.stop()
 
 
 def api(server: LiveServer, path: str, method: str = "GET", **kwargs: Any) -> Any:

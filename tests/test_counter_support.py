@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import requests
 import socketio
-from conftest import PASSWORD, TUESDAY_9AM, LiveServer, free_port, write_site
+from conftest import PASSWORD, LiveServer, start_site
 from playwright.sync_api import Locator, Page, expect
 
 KTP = "ktp-el-perekaman"
@@ -50,11 +50,7 @@ def api(server: LiveServer, method: str, path: str, headers: dict[str, str] | No
 @pytest.fixture(scope="module", name="site")
 def site_fixture(tmp_path_factory: Any, bundled_data: dict[str, Any]) -> Iterator[LiveServer]:
     """The bundled site on a live server, shared by one module's tests."""
-    folder = tmp_path_factory.mktemp("counter-site")
-    port = free_port()
-    write_site(folder, bundled_data, port)
-    server = LiveServer(folder, port, TUESDAY_9AM)
-    server.start()
+    server = start_site(tmp_path_factory.mktemp("counter-site"), bundled_data)
     yield server
     server.stop()
 

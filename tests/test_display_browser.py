@@ -8,13 +8,12 @@ import copy
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import pytest
 import requests
-from conftest import CHROMIUM, TUESDAY_9AM, LiveServer, free_port, screenshot, write_site
+from conftest import CHROMIUM, LiveServer, screenshot, start_site
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
@@ -79,14 +78,6 @@ def staff(server: LiveServer, counters: list[str], username: str = "petugas") ->
     open_services = {c: [s for s in listed[c]["service_ids"] if services[s]["open"]] for c in counters}
     assert all(open_services.values()), open_services
     return Staff(server, server.login(username), open_services)
-
-
-def start_site(folder: Path, data: dict[str, Any]) -> LiveServer:
-    port = free_port()
-    write_site(folder, data, port)
-    server = LiveServer(folder, port, TUESDAY_9AM)
-    server.start()
-    return server
 
 
 @pytest.fixture(scope="module")

@@ -5,32 +5,24 @@ double taps, English, idle return, a lost connection. The phone page is in test_
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
 from conftest import LiveServer
 from fakeprinter import FakePrinter
-from kiosk_support import ENDED_SERVICE, QUOTA_SERVICE, TIMEOUT, Kiosk, api, kiosk_site_data, start_site, waiting
+from kiosk_support import (  # noqa: F401  (printer_fixture, site_fixture: the module's fixtures)
+    ENDED_SERVICE,
+    QUOTA_SERVICE,
+    TIMEOUT,
+    Kiosk,
+    api,
+    printer_fixture,
+    site_fixture,
+    waiting,
+)
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def printer() -> Iterator[FakePrinter]:
-    with FakePrinter() as fake:
-        yield fake
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, bundled_data: dict[str, Any],
-         printer: FakePrinter) -> Iterator[LiveServer]:
-    server = start_site(Path(tmp_path_factory.mktemp("kiosk-site")), kiosk_site_data(bundled_data, printer.port))
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import LiveServer, screenshot
-from kiosk_support import TIMEOUT, api, start_site
+from conftest import LiveServer, screenshot, start_site
+from kiosk_support import TIMEOUT, api
 from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.browser

@@ -4,34 +4,24 @@ screenshot of each lands in test-artifacts/screenshots/kiosk-SIZE-SCREEN.png for
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import TUESDAY_9AM, LiveServer, screenshot
-from fakeprinter import FakePrinter
-from kiosk_support import TIMEOUT, Kiosk, kiosk_site_data, start_site, waiting
+from kiosk_support import (  # noqa: F401  (printer_fixture, site_fixture: the module's fixtures)
+    TIMEOUT,
+    Kiosk,
+    kiosk_site_data,
+    printer_fixture,
+    site_fixture,
+    waiting,
+)
 from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.browser
 
 SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080), "small": (1366, 768)}
 NO_AUTO_RETURN = "?idle=600&back=600&backfail=600"
-
-
-@pytest.fixture(scope="module")
-def printer() -> Iterator[FakePrinter]:
-    with FakePrinter() as fake:
-        yield fake
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, bundled_data: dict[str, Any],
-         printer: FakePrinter) -> Iterator[LiveServer]:
-    server = start_site(Path(tmp_path_factory.mktemp("screens-site")), kiosk_site_data(bundled_data, printer.port))
-    yield server
-    server.stop()
 
 
 def sized_page(browser: Browser, size: str) -> Page:
