@@ -6,8 +6,11 @@ the key, e.g. `agencies[0].services[2].prefix`), written back atomically (a temp
 file in the same folder, fsync, `os.replace`) after the previous version is copied
 to `<data>/config-history/`, and only then swapped into the running hall.
 
-Comments in the file are not kept (PyYAML cannot round-trip them); the copy of
-every previous version is, so nothing written by hand is lost.
+Comments are kept where the change allows: a save rewrites only the top-level
+sections (`site`, `agencies`, `counters`, ...) whose data changed, and keeps every
+other section as written, with its comments; a changed section keeps the comment
+lines just above its key. The copy of every previous version is kept as well, so
+nothing written by hand is lost.
 """
 
 from __future__ import annotations
@@ -286,6 +289,56 @@ def dump(data: dict[str, Any], header: str = "") -> str:
                               default_flow_style=None, width=110)
 
 
+_TOP_KEY = re.compile(r"([A-Za-z_][\w-]*):(\s|$)")
+HEADER_MARK = "# Antrean site configuration, saved from the admin pages"
+
+
+def _split_sections(text: str) -> tuple[str, dict[str, tuple[str, str]]]:
+    """The text before the first top-level key, and per key (its comment lines, the rest)."""
+    lines = text.splitlines(keepends=True)
+    found: list[tuple[str, int, int]] = []  # key, first comment line above it, its own line
+    for index, line in enumerate(lines):
+        match = _TOP_KEY.match(line)
+        if match:
+            start = index
+            while start > 0 and lines[start - 1].startswith("#"):
+                start -= 1
+            found.append((match.group(1), start, index))
+    if not found:
+        return text, {}
+    sections = {}
+    for number, (key, start, own) in enumerate(found):
+        end = found[number + 1][1] if number + 1 < len(found) else len(lines)
+        body = "".join(lines[own:end])
+        sections[key] = ("".join(lines[start:own]), body if body.endswith("\n") else body + "\n")
+    return "".join(lines[: found[0][1]]), sections
+
+
+def _without_old_header(preamble: str) -> str:
+    """The file's own opening comments, without the header an earlier save put above them."""
+    if not preamble.startswith(HEADER_MARK):
+        return preamble
+    _, _, rest = preamble.partition("\n\n")
+    return rest
+
+
+def dump_keeping_comments(old_text: str, old: dict[str, Any], new: dict[str, Any], header: str) -> str:
+    """`new` as YAML, reusing the text of every top-level section whose data did not change."""
+    preamble, sections = _split_sections(old_text)
+    parts = [header, _without_old_header(preamble)]
+    for key, value in new.items():
+        comments, body = sections.get(key, ("", ""))
+        if key not in old or old[key] != value or not body:
+            body = dump({key: value}) + "\n"
+        parts.append(comments + body)
+    text = "".join(parts)
+    try:
+        kept = yaml.safe_load(text) == new
+    except yaml.YAMLError:
+        kept = False
+    return text if kept else dump(new, header)  # a layout this cannot follow: written afresh
+
+
 def _fsync_folder(folder: Path) -> None:
     try:
         fd = os.open(folder, os.O_RDONLY)
@@ -344,11 +397,11 @@ def save(
         if expected_version is not None and expected_version != version:
             raise conflict("config_changed", "The configuration changed since you opened it (someone else saved, "
                            "or the file was edited); reload and make your change again.")
-        new_data = change(data)
+        new_data = change(copy.deepcopy(data))
         config = validate(new_data, path.name)
         if check is not None:
             check(config)
-        text = dump(new_data, header)
+        text = dump_keeping_comments(path.read_text(encoding="utf-8"), data, new_data, header)
         backup = keep_previous(path, history, stamp)
         write_atomically(path, text)
         return Saved(config, version_of(text.encode("utf-8")), backup, new_data)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
+from server import config_edit
 from server.config import SiteConfig, load_config
 from tests.conftest import PASSWORD, HallApp
 from tests.rules import act, issue
@@ -54,8 +55,6 @@ def admin(site: Any) -> dict[str, str]:
 
 def service_value(site: Any, service_id: str, **changes: Any) -> dict[str, Any]:
     """The service as GET /admin/config shows it, with some keys changed (a PUT sends it whole)."""
-    from server import config_edit
-
     config = {"sections": config_edit.sections(config_edit.read(site.path)[0])}
     for agency in config["sections"]["agencies"]:
         for service in agency["services"]:
@@ -410,3 +409,37 @@ def test_dashboards_hear_that_the_hall_changed(site: Any) -> None:
     issue(site, "ktp")
     assert [e["name"] for e in dashboard.get_received()].count("overview.changed") == 1
     assert "overview.changed" not in [e["name"] for e in stranger.get_received()]
+
+
+def test_a_save_keeps_the_comments_of_every_section_it_did_not_change(tmp_path: Path, clock: Any) -> None:
+    """The bundled config.yaml, with its comments written by hand, edited twice from the admin pages."""
+    import shutil
+
+    from server.app import create_app
+    from tests.conftest import BUNDLED_CONFIG
+
+    path = tmp_path / "site" / "config.yaml"
+    path.parent.mkdir()
+    shutil.copy(BUNDLED_CONFIG, path)
+    original = path.read_text(encoding="utf-8")
+    agencies_part = original[original.index("# 33 agencies"):original.index("# Counters (loket)")]
+    app, socketio = create_app(load_config(path), data_dir=path.parent / "data", clock=clock, config_path=path,
+                               start_printing=False)
+    site = HallApp(app, socketio, clock, path.parent / "data")
+    admin = site.add_user("kepala", "admin")
+    text = {"running_text": "Selamat datang di MPP Jember", "running_text_en": "Welcome to MPP Jember"}
+    assert site.client().put(f"{CONFIG_URL}/running_text", headers=admin, json={"value": text}).status_code == 200
+    counter = {"id": "loket-64", "name": "Loket 64 (Pengaduan)", "agency": "dpmptsp",
+               "services": ["oss-nib"], "floor": 2}
+    answer = site.client().put(f"{CONFIG_URL}/counters/loket-64", headers=admin, json={"value": counter})
+    assert answer.status_code == 200, answer.json
+
+    saved = path.read_text(encoding="utf-8")
+    assert agencies_part in saved  # untouched: every service and its comments, byte for byte
+    assert saved.count(config_edit.HEADER_MARK) == 1 and saved.startswith(config_edit.HEADER_MARK)
+    assert original.splitlines()[0] in saved  # the file's own opening comment stays under the header
+    assert "# Counters (loket). Floor 1 holds the walk-in desks" in saved  # the changed section's own comment
+    on_disk = load_config(path)
+    assert on_disk.site.running_text == "Selamat datang di MPP Jember"
+    assert {c.id: c.name for c in on_disk.counters}["loket-64"] == "Loket 64 (Pengaduan)"
+    site.hall.store.close()
