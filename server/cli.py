@@ -9,6 +9,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -205,7 +206,7 @@ def backup(obj: Context, target: Path | None) -> None:
     from server.backup import BackupError, backup_database, default_target
 
     config = obj.config()
-    now = datetime.now()
+    now = datetime.now(ZoneInfo(config.site.timezone))  # the hall's time, as the daily backups are named
     if target is None:
         target = default_target(obj.data_dir(config), now)
         target.parent.mkdir(parents=True, exist_ok=True)
