@@ -8,7 +8,7 @@ which builds the contract's payloads and emits them to the rooms that need them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import request
@@ -61,10 +61,12 @@ class Publisher:
         members = self.socketio.server.manager.rooms.get("/", {})
         return any(members.get(room) for room in rooms)
 
-    def _emit(self, event: str, payload: Any, rooms: Iterable[str]) -> None:
+    def _emit(self, event: str, payload: Callable[[], Any], rooms: Iterable[str]) -> None:
+        """Send to these rooms; the payload is only built when someone is in one of them
+        (nobody follows a ticket just issued, so most issues build no Ticket view)."""
         rooms = list(dict.fromkeys(rooms))
         if rooms and self._listening(rooms):
-            self.socketio.emit(event, payload, to=rooms)
+            self.socketio.emit(event, payload(), to=rooms)
 
     def _publish(self, events: list[Event]) -> None:
         calls = [event for event in events if event.kind == "call"]
@@ -76,7 +78,7 @@ class Publisher:
             self.socketio.sleep(0)
         self._handle([event for event in events if event.kind != "call"])
         if any(event.kind in ("ticket", "queue", "counter") for event in events):
-            self._emit("overview.changed", {}, ["admin"])  # dashboards fetch their (agency's) overview again
+            self._emit("overview.changed", dict, ["admin"])  # dashboards fetch their (agency's) overview again
 
     def _handle(self, events: list[Event]) -> None:
         handlers = {
@@ -99,8 +101,7 @@ class Publisher:
         rooms = [f"ticket:{row['id']}", f"service:{row['service_id']}"]
         if row["counter_id"]:
             rooms.append(f"counter:{row['counter_id']}")
-        if self._listening(rooms):  # nobody follows a ticket just issued: no view to build
-            self._emit("ticket.updated", views.ticket_json(tx, self.hall.site, row), rooms)
+        self._emit("ticket.updated", lambda: views.ticket_json(tx, self.hall.site, row), rooms)
 
     def _queue(self, tx: Transaction, event: Event) -> None:
         site = self.hall.site
@@ -112,30 +113,27 @@ class Publisher:
             *(f"kiosk:{k}" for k in site.kiosks),
             *(f"counter:{c}" for c in site.counters_of_service.get(event.key, [])),
         ]
-        if self._listening(rooms):
-            self._emit("queue.updated", views.queue_json(tx, site, event.key, self.hall.now()), rooms)
+        self._emit("queue.updated", lambda: views.queue_json(tx, site, event.key, self.hall.now()), rooms)
 
     def _counter(self, tx: Transaction, event: Event) -> None:
         site = self.hall.site
         if event.key not in site.counters:
             return
         rooms = [f"counter:{event.key}", *(f"display:{d}" for d in site.displays_of_counter.get(event.key, []))]
-        if self._listening(rooms):
-            self._emit("counter.updated", views.counter_json(tx, site, event.key), rooms)
+        self._emit("counter.updated", lambda: views.counter_json(tx, site, event.key), rooms)
 
     def _call(self, tx: Transaction, event: Event) -> None:
         site = self.hall.site
         call = views.get_call(tx, int(event.key))
         if call is None or call["counter_id"] not in site.counters:
             return
-        payload = views.call_json(site, call, self.hall.announcer)  # type: ignore[arg-type]
         rooms = [f"display:{d}" for d in site.displays_of_counter.get(call["counter_id"], [])]
         rooms += [f"counter:{call['counter_id']}", f"ticket:{call['ticket_id']}"]
-        self._emit("ticket.called", payload, rooms)
+        self._emit("ticket.called", lambda: views.call_json(site, call, self.hall.announcer), rooms)  # type: ignore[arg-type]
 
     def _printer(self, tx: Transaction, event: Event) -> None:
         using = [f"kiosk:{k.id}" for k in self.hall.site.config.kiosks if k.printer == event.key]
-        self._emit("printer.updated", {"id": event.key, **event.data}, [*using, "admin"])
+        self._emit("printer.updated", lambda: {"id": event.key, **event.data}, [*using, "admin"])
 
     def _config(self, tx: Transaction, event: Event) -> None:
         # The admin pages changed config.yaml: every page may read its lists again.
@@ -144,7 +142,7 @@ class Publisher:
     def _survey(self, tx: Transaction, event: Event) -> None:
         counter = event.data.get("counter_id")
         rooms = [f"ticket:{event.key}", *([f"counter:{counter}"] if counter else [])]
-        self._emit("survey.answered", {"ticket_id": event.key}, rooms)
+        self._emit("survey.answered", lambda: {"ticket_id": event.key}, rooms)
 
 
 def init_realtime(socketio: SocketIO, hall: Hall) -> Publisher:
