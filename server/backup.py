@@ -28,8 +28,9 @@ class Backup:
     size_bytes: int
 
 
-def default_target(data_dir: Path, now: datetime) -> Path:
-    return data_dir / "backups" / f"antrean-{now:%Y%m%d-%H%M%S}.db"
+def backup_folder(data_dir: Path, backup_dir: str) -> Path:
+    """Where backups go: `server.backup_dir`, relative to the data folder unless absolute."""
+    return data_dir / backup_dir
 
 
 def _target_file(target: Path, source: Path, now: datetime) -> Path:

@@ -199,17 +199,17 @@ def migrate(obj: Context) -> None:
 
 @cli.command()
 @click.option("--to", "target", type=click.Path(path_type=Path), default=None,
-              help="A new file, or a folder for a dated file (default: backups/ in the data folder).")
+              help="A new file, or a folder for a dated file (default: the folder of server.backup_dir).")
 @click.pass_obj
 def backup(obj: Context, target: Path | None) -> None:
     """Copy the database while the server runs: one consistent moment, checked."""
-    from server.backup import BackupError, backup_database, default_target
+    from server.backup import BackupError, backup_database, backup_folder
 
     config = obj.config()
     now = datetime.now(ZoneInfo(config.site.timezone))  # the hall's time, as the daily backups are named
     if target is None:
-        target = default_target(obj.data_dir(config), now)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = backup_folder(obj.data_dir(config), config.server.backup_dir)
+        target.mkdir(parents=True, exist_ok=True)
     try:
         made = backup_database(obj.db_path(config), target, now)
     except BackupError as exc:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 
+from server import backup
 from server.clock import Clock
 from server.config import SiteConfig
 from server.site import SiteIndex
@@ -53,7 +54,7 @@ class Hall:
 
     @property
     def backup_folder(self) -> Path:
-        return self.data_dir / self.site.config.server.backup_dir  # an absolute backup_dir stays as it is
+        return backup.backup_folder(self.data_dir, self.site.config.server.backup_dir)
 
     def replace_config(self, config: SiteConfig) -> None:
         """Swap in a new validated configuration; listeners refresh what they hold."""

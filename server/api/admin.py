@@ -254,13 +254,13 @@ def list_backups() -> dict[str, Any]:
     """Newest first; `problem` says why today's backup could not be made (until one is)."""
     require_role("admin")
     hall = current_hall()
-    files = backup.daily_backups(hall.backup_folder)
+    files = [(path.name, path.stat()) for path in backup.daily_backups(hall.backup_folder)]
     return {
         "keep": hall.site.config.server.backup_keep,
         "folder": str(hall.backup_folder),
         "backups": [
-            {"name": f.name, "taken_at": hall.site.iso(f.stat().st_mtime), "size_bytes": f.stat().st_size}
-            for f in files
+            {"name": name, "taken_at": hall.site.iso(stat.st_mtime), "size_bytes": stat.st_size}
+            for name, stat in files
         ],
         "problem": hall.backup_problem,
     }
