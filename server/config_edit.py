@@ -80,9 +80,16 @@ def version_of(text: bytes) -> str:
 
 def read(path: Path) -> tuple[dict[str, Any], str]:
     """The file's data and its version (a hash of its bytes)."""
+    data, version, _ = _read_text(path)
+    return data, version
+
+
+def _read_text(path: Path) -> tuple[dict[str, Any], str, str]:
+    """The file's data, its version and its text, from one read."""
     try:
         raw = path.read_bytes()
-        data = yaml.safe_load(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        data = yaml.safe_load(text)
     except OSError as exc:
         raise conflict("config_read_only", f"{path} cannot be read ({exc.strerror or exc}); fix the file's "
                                            "place or permissions, then try again.") from None
@@ -90,7 +97,7 @@ def read(path: Path) -> tuple[dict[str, Any], str]:
         raise ConfigRefused([f"{path.name}: not valid YAML ({exc}); fix the file by hand first"]) from None
     if not isinstance(data, dict):
         raise ConfigRefused([f"{path.name}: the file must hold a mapping with site, agencies, counters, ..."])
-    return data, version_of(raw)
+    return data, version_of(raw), text
 
 
 def plain(value: Any, key: str | None = None) -> Any:
@@ -393,7 +400,7 @@ def save(
 ) -> Saved:
     """Read the file, apply `change`, validate, `check` (e.g. in use), keep the old file, write the new."""
     with _write_lock:
-        data, version = read(path)
+        data, version, text = _read_text(path)
         if expected_version is not None and expected_version != version:
             raise conflict("config_changed", "The configuration changed since you opened it (someone else saved, "
                            "or the file was edited); reload and make your change again.")
@@ -401,10 +408,10 @@ def save(
         config = validate(new_data, path.name)
         if check is not None:
             check(config)
-        text = dump_keeping_comments(path.read_text(encoding="utf-8"), data, new_data, header)
+        new_text = dump_keeping_comments(text, data, new_data, header)
         backup = keep_previous(path, history, stamp)
-        write_atomically(path, text)
-        return Saved(config, version_of(text.encode("utf-8")), backup, new_data)
+        write_atomically(path, new_text)
+        return Saved(config, version_of(new_text.encode("utf-8")), backup, new_data)
 
 
 def apply_to_hall(hall: Any, saved: Saved) -> None:
