@@ -91,15 +91,25 @@ def worker(port: int, statics: list[tuple[str, dict[str, str]]], phones: int, co
         clients.append(phone_clients[-1][0])
     answers.put(("ready", len(clients)))
     next_phone = 0
+
+    def follow(ticket_id: str) -> None:
+        nonlocal next_phone
+        sio, recorder = phone_clients[next_phone % len(phone_clients)]
+        next_phone += 1
+        recorder.subscription = {"ticket_id": ticket_id}
+        with lock:
+            pending[ticket_id] = True
+        sio.emit("subscribe", {"ticket_id": ticket_id})
+
+    _obey(commands, answers, recorders, follow)
+
+
+def _obey(commands: Any, answers: Any, recorders: list[Recorder], follow: Any = None) -> None:
+    """The parent's commands: ("phone", ticket_id) goes to `follow`, then report and stop."""
     while True:
         command = commands.get()
-        if command[0] == "phone":
-            sio, recorder = phone_clients[next_phone % len(phone_clients)]
-            next_phone += 1
-            recorder.subscription = {"ticket_id": command[1]}
-            with lock:
-                pending[command[1]] = True
-            sio.emit("subscribe", {"ticket_id": command[1]})
+        if command[0] == "phone" and follow is not None:
+            follow(command[1])
         elif command[0] == "report":
             answers.put(("report", [(r.name, r.subscription, r.calls, dict(r.counts)) for r in recorders]))
         elif command[0] == "stop":
@@ -144,15 +154,7 @@ def light_worker(port: int, statics: list[tuple[str, dict[str, str]]], phones: i
     for _ in recorders:
         ready.acquire(timeout=30)
     answers.put(("ready", len(recorders)))
-    while True:
-        command = commands.get()
-        if command[0] == "report":
-            answers.put(("report", [(r.name, r.subscription, r.calls, dict(r.counts)) for r in recorders]))
-        elif command[0] == "stop":
-            answers.put(("stopped",))
-            answers.close()
-            answers.join_thread()
-            os._exit(0)
+    _obey(commands, answers, recorders)
 
 
 class ClientPool:
