@@ -277,9 +277,9 @@ def run(visitors: int = 4000, phones: int = 500, seed: int = 11) -> dict[str, An
     print(f"\n== (c) Busy day: {visitors} visitors, 60 counters, 10 displays, 2 kiosks, {phones} phones ==",
           flush=True)
     print("   " + machine_note())
-    from server.config import parse_config
-    from server.demo import pick_trainee_counters
-    from server.site import SiteIndex
+    from server.core.config import parse_config
+    from server.core.site import SiteIndex
+    from server.web.demo import pick_trainee_counters
 
     data = with_ten_displays(bundled_data())
     site = SiteIndex(parse_config(data, "bench.yaml"))

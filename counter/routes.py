@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Blueprint, jsonify, render_template
 
-from server.hall import current_hall
+from server.web.hall import current_hall
 
 blueprint = Blueprint(
     "counter", __name__, template_folder="templates", static_folder="static", static_url_path="/counter/static"

@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 
 from display import speech
-from server.site import SiteIndex
+from server.core.site import SiteIndex
 
 BUILT_IN_PACKS = Path(__file__).parent / "voicepacks"
 NUMBER = re.compile(r"^[A-Z0-9]{1,3}\d{3,4}$")

@@ -18,8 +18,8 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request, send_file, send_from_directory
 
 from display.audio import AudioLibrary
-from server.config import Display
-from server.hall import Hall, current_hall
+from server.core.config import Display
+from server.web.hall import Hall, current_hall
 
 blueprint = Blueprint(
     "display", __name__, template_folder="templates", static_folder="static", static_url_path="/display/static"

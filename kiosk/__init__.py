@@ -1,1 +1,2 @@
-"""The kiosk page (a hall touch screen) and the visitor's phone status page."""
+"""The visitors' screens: the kiosk page (a hall touch screen), the phone status page and the
+counter tablet's satisfaction survey."""

@@ -14,7 +14,7 @@ import qrcode
 import qrcode.image.svg
 from flask import Blueprint, Response, render_template
 
-from server.hall import current_hall
+from server.web.hall import current_hall
 
 blueprint = Blueprint(
     "kiosk", __name__, template_folder="templates", static_folder="static", static_url_path="/kiosk/static"
@@ -60,3 +60,13 @@ def phone_page(ticket_id: str) -> Any:
     if not _ticket_exists(ticket_id):
         return _not_found("ticket", ticket_id)
     return render_template("kiosk/phone.html", ticket_id=ticket_id, site=current_hall().site.config.site)
+
+
+@blueprint.get("/survey/<counter_id>")
+def survey_tablet(counter_id: str) -> Any:
+    """The tablet beside a counter: the survey of the ticket just finished there (public)."""
+    hall = current_hall()
+    counter = hall.site.counters.get(counter_id)
+    if counter is None:
+        return render_template("kiosk/survey_unknown.html", counter_id=counter_id), 404
+    return render_template("kiosk/survey_tablet.html", counter=counter, site=hall.site.config.site)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from printers.connections import PrintError, Timeouts, describe, send
 from printers.render import render_ticket
 from printers.ticket import TicketPrint
-from server.config import SiteConfig
+from server.core.config import SiteConfig
 
 SAMPLE_SERVICE = {
     "id": "Tiket percobaan printer - bukan nomor antrean",

@@ -24,7 +24,7 @@ from printers import network
 from printers.decode import decode_escpos
 from printers.preview import render_preview
 from printers.render import PAPERS
-from server.config import Printer
+from server.core.config import Printer
 
 KINDS = ("offline", "paper_out", "failed")
 

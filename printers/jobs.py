@@ -28,8 +28,8 @@ from printers import connections
 from printers.connections import PrintError, Timeouts
 from printers.render import render_ticket
 from printers.ticket import TicketPrint
-from server.config import Printer
-from server.store import Store, Transaction
+from server.core.config import Printer
+from server.core.store import Store, Transaction
 
 log = logging.getLogger(__name__)
 

@@ -13,12 +13,12 @@ from flask import Flask, Request, render_template
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_socketio import SocketIO
 
-from server.announce import Announcer
-from server.clock import Clock
-from server.config import SiteConfig
-from server.hall import Hall, current_hall
-from server.store import Event
-from server.tickets import expire_stale
+from server.core.clock import Clock
+from server.core.config import SiteConfig
+from server.core.store import Event
+from server.core.tickets import expire_stale
+from server.web.announce import Announcer
+from server.web.hall import Hall, current_hall
 
 log = logging.getLogger("antrean")
 
@@ -58,13 +58,13 @@ def create_app(
     printer_check_seconds: float = 15.0,
 ) -> tuple[Flask, SocketIO]:
     """Build the Flask app and its Socket.IO server for one site."""
-    from server import media
-    from server.api import load_routes
-    from server.api.errors import init_error_handlers
-    from server.realtime import init_realtime
+    from server.web import media
+    from server.web.api import load_routes
+    from server.web.api.errors import init_error_handlers
+    from server.web.realtime import init_realtime
 
     data_dir = Path(data_dir)
-    here = Path(__file__).parent
+    here = Path(__file__).parent / "web"
     app = Flask("antrean", static_folder=str(here / "static"), static_url_path="/static",
                 template_folder=str(here / "templates"))
     app.config.update(
@@ -114,10 +114,10 @@ def create_app(
 
 def _register_front_ends(app: Flask) -> None:
     """The kiosk, counter, display and admin pages, each its own blueprint."""
+    from admin.routes import blueprint as admin_pages
     from counter.routes import blueprint as counter_pages
     from display.routes import blueprint as display_pages
     from kiosk.routes import blueprint as kiosk_pages
-    from server.admin.routes import blueprint as admin_pages
 
     for blueprint in (display_pages, kiosk_pages, counter_pages, admin_pages):
         app.register_blueprint(blueprint)
@@ -133,7 +133,7 @@ def _register_front_ends(app: Flask) -> None:
 
 def _start_printing(hall: Hall, check_seconds: float) -> None:
     from printers.jobs import PrintService
-    from server.printing import build_ticket_print
+    from server.web.printing import build_ticket_print
 
     def on_status(printer_id: str, status: str, detail: str | None) -> None:
         hall.store.notify([Event("printer", printer_id, {"status": status, "detail": detail})])

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from server.config import ConfigError, SiteConfig, load_config
+from server.core.config import ConfigError, SiteConfig, load_config
 
 
 class Context:
@@ -68,7 +68,7 @@ def check_config(obj: Context) -> None:
 
 def _start_clock() -> Any:
     """`ANTREAN_START_AT=2026-12-01T09:00` runs the hall as if started then (tests, training)."""
-    from server.clock import Clock, ShiftedClock
+    from server.core.clock import Clock, ShiftedClock
 
     value = os.environ.get("ANTREAN_START_AT")
     if not value:
@@ -94,8 +94,8 @@ def serve(obj: Context, host: str, port: int, demo: bool) -> None:
     import logging
 
     from server.app import create_app
-    from server.housekeeping import start_housekeeping
-    from server.serving import NoDelayHandler
+    from server.web.housekeeping import start_housekeeping
+    from server.web.serving import NoDelayHandler
 
     config = obj.config()
     if config.server.message_queue and importlib.util.find_spec("redis") is None:
@@ -116,7 +116,7 @@ def serve(obj: Context, host: str, port: int, demo: bool) -> None:
     hall.store.checkpoint_in_background()
     start_housekeeping(socketio, hall)
     if demo:
-        from server.demo import start_demo
+        from server.web.demo import start_demo
 
         start_demo(app, socketio)
     click.echo(f"Antrean serving {config.site.name} on http://{host}:{port}/" + (" (demo)" if demo else ""))
@@ -148,10 +148,10 @@ def user() -> None:
 def user_add(obj: Context, username: str, role: str, counters: tuple[str, ...], agency: str | None,
              display_name: str | None, password_stdin: bool) -> None:
     """Create a user who can log in at once (also while the server runs)."""
-    from server import auth
-    from server.errors import RuleError
-    from server.site import SiteIndex
-    from server.store import Store
+    from server.core import auth
+    from server.core.errors import RuleError
+    from server.core.site import SiteIndex
+    from server.core.store import Store
 
     config = obj.config()
     password = sys.stdin.readline().rstrip("\r\n")
@@ -188,8 +188,8 @@ def printer_test(obj: Context, printer_id: str) -> None:
 @click.pass_obj
 def migrate(obj: Context) -> None:
     """Create or upgrade the database schema (also done at every start)."""
-    from server.migrations import migrate as run_migrations
-    from server.store import Store
+    from server.core.migrations import migrate as run_migrations
+    from server.core.store import Store
 
     config = obj.config()
     store = Store(obj.db_path(config))
@@ -203,7 +203,7 @@ def migrate(obj: Context) -> None:
 @click.pass_obj
 def backup(obj: Context, target: Path | None) -> None:
     """Copy the database while the server runs: one consistent moment, checked."""
-    from server.backup import BackupError, backup_database, backup_folder
+    from server.core.backup import BackupError, backup_database, backup_folder
 
     config = obj.config()
     now = datetime.now(ZoneInfo(config.site.timezone))  # the hall's time, as the daily backups are named

@@ -27,8 +27,8 @@ import requests
 import yaml
 
 from server.app import create_app
-from server.clock import FixedClock
-from server.config import SiteConfig, load_config, parse_config
+from server.core.clock import FixedClock
+from server.core.config import SiteConfig, load_config, parse_config
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_CONFIG = ROOT / "config.yaml"
@@ -81,7 +81,7 @@ class HallApp:
     def add_user(self, username: str, role: str, *, counters: list[str] | None = None,
                  agency: str | None = None) -> dict[str, str]:
         """Create a user and return the Authorization header of a fresh login."""
-        from server import auth
+        from server.core import auth
 
         with self.hall.store.write() as tx:
             auth.create_user(tx, self.site, auth.NewUser(username, PASSWORD, role, agency, counters or []),
@@ -199,9 +199,9 @@ class LiveServer:
 
     def add_user(self, username: str, role: str, counters: list[str] = (), agency: str | None = None) -> None:
         """Add a user straight into the running server's database (as `antrean user add` does)."""
-        from server import auth
-        from server.site import SiteIndex
-        from server.store import Store
+        from server.core import auth
+        from server.core.site import SiteIndex
+        from server.core.store import Store
 
         store = Store(self.db_path)
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server import counters, tickets
+from server.core import counters, tickets
 
 
 def issue(app: Any, service_id: str, **options: Any) -> dict[str, Any]:
@@ -18,7 +18,7 @@ def act(app: Any, rule: str, counter_id: str, *args: Any, **options: Any) -> Any
 
 
 def ticket(app: Any, ticket_id: str) -> dict[str, Any]:
-    from server import views
+    from server.web import views
 
     with app.hall.store.read() as tx:
         return views.ticket_json(tx, app.site, tickets.get_row(tx, ticket_id))

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from server import config_edit
-from server.config import SiteConfig, load_config
+from server.core import config_edit
+from server.core.config import SiteConfig, load_config
 from tests.conftest import PASSWORD, HallApp
 from tests.rules import act, issue
 

@@ -25,16 +25,16 @@ import requests
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from server import counters, survey, tickets
-from server.config import load_config
-from server.errors import RuleError
-from server.site import SiteIndex
-from server.store import Store
+from server.core import counters, survey, tickets
+from server.core.config import load_config
+from server.core.errors import RuleError
+from server.core.site import SiteIndex
+from server.core.store import Store
 from tests.conftest import PASSWORD, TUESDAY_9AM, screenshot
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
-STATIC = ROOT / "server" / "admin" / "static"
+STATIC = ROOT / "admin" / "static"
 TIMEOUT = 10_000
 
 
@@ -157,7 +157,7 @@ def test_every_admin_text_exists_in_both_languages() -> None:
     english = set(key.findall(text[text.index("  en: {"):]))
     assert indonesian == english
     used: set[str] = set()
-    for template in (ROOT / "server" / "admin" / "templates" / "admin").glob("*.html"):
+    for template in (ROOT / "admin" / "templates" / "admin").glob("*.html"):
         used |= set(re.findall(r'data-i18n(?:-placeholder|-title)?="([a-z0-9_]+)"', template.read_text()))
     for script in STATIC.glob("*.js"):
         source = script.read_text()

@@ -14,9 +14,9 @@ import pytest
 from conftest import JAKARTA, make_hall_app
 from rules import issue
 
-from server.clock import FixedClock
-from server.config import SiteConfig
-from server.housekeeping import Housekeeper
+from server.core.clock import FixedClock
+from server.core.config import SiteConfig
+from server.web.housekeeping import Housekeeper
 
 
 def _app_with(small_config: SiteConfig, tmp_path: Path, **server: Any) -> Any:

@@ -9,9 +9,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from server import counters, tickets
-from server.site import SiteIndex
-from server.store import Store
+from server.core import counters, tickets
+from server.core.site import SiteIndex
+from server.core.store import Store
 
 THREADS = 8
 

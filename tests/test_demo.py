@@ -9,8 +9,8 @@ from typing import Any
 
 import requests
 
-from server.demo import ACTOR, DEMO_PASSWORD, DemoSettings, DemoSimulation, pick_trainee_counters
-from server.site import SiteIndex
+from server.core.site import SiteIndex
+from server.web.demo import ACTOR, DEMO_PASSWORD, DemoSettings, DemoSimulation, pick_trainee_counters
 
 
 def run_simulation(hall_app: Any, settings: DemoSettings, real_seconds: int) -> DemoSimulation:

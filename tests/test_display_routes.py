@@ -14,8 +14,8 @@ from conftest import TUESDAY_9AM, HallApp
 from PIL import Image
 
 from server.app import create_app
-from server.clock import FixedClock
-from server.config import parse_config
+from server.core.clock import FixedClock
+from server.core.config import parse_config
 
 PACKS = Path(__file__).resolve().parent.parent / "display" / "voicepacks"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from server.config import SiteConfig
+from server.core.config import SiteConfig
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -46,13 +46,13 @@ def test_every_config_key_is_documented() -> None:
 
 
 def test_every_error_code_and_event_is_documented(hall_app: object) -> None:
-    from server.api.base import api  # filled by create_app (hall_app) importing every route module
+    from server.web.api.base import api  # filled by create_app (hall_app) importing every route module
 
     text = (DOCS / "api.md").read_text(encoding="utf-8")
     codes = {code for operation in api.operations for _, code in operation.errors}
     missing = sorted(code for code in codes if f"`{code}`" not in text)
     assert not missing, f"document these error codes in docs/api.md: {missing}"
-    source = (Path(__file__).resolve().parent.parent / "server" / "realtime.py").read_text(encoding="utf-8")
+    source = (Path(__file__).resolve().parent.parent / "server" / "web" / "realtime.py").read_text(encoding="utf-8")
     events = set(re.findall(r'(?:_emit|emit)\("([a-z.]+)"', source))
     assert events >= {"ticket.called", "ticket.updated", "queue.updated", "counter.updated", "display.state"}
     undocumented = sorted(event for event in events if f"`{event}`" not in text)

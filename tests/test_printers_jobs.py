@@ -17,8 +17,8 @@ from printers.connections import Timeouts
 from printers.decode import decode_escpos
 from printers.jobs import PrintService, SkipPrint
 from printers.ticket import TicketPrint
-from server.config import Printer
-from server.store import Store
+from server.core.config import Printer
+from server.core.store import Store
 from tests.fakeprinter import FakePrinter, free_port
 
 WIB = ZoneInfo("Asia/Jakarta")

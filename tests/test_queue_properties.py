@@ -21,10 +21,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from server import counters, tickets
-from server.clock import FixedClock
-from server.config import parse_config
-from server.errors import RuleError
+from server.core import counters, tickets
+from server.core.clock import FixedClock
+from server.core.config import parse_config
+from server.core.errors import RuleError
 
 SERVICES = ["ktp", "kk", "pbb"]
 COUNTERS = ["loket-1", "loket-2", "loket-3"]

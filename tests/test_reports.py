@@ -40,7 +40,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from server import reports, tickets
+from server.core import reports, tickets
 from tests.conftest import JAKARTA
 from tests.rules import act, issue
 

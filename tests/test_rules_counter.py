@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from rules import act, issue, ticket
 
-from server.errors import RuleError
+from server.core.errors import RuleError
 
 
 def test_call_next_takes_priority_first_then_earliest(small_app: Any) -> None:

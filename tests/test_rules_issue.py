@@ -11,10 +11,10 @@ import pytest
 from conftest import JAKARTA, make_hall_app
 from rules import act, issue, ticket
 
-from server import tickets
-from server.clock import FixedClock
-from server.config import parse_config
-from server.errors import RuleError
+from server.core import tickets
+from server.core.clock import FixedClock
+from server.core.config import parse_config
+from server.core.errors import RuleError
 
 
 def test_numbers_follow_each_services_own_sequence(small_app: Any) -> None:
@@ -181,7 +181,7 @@ def test_every_change_is_recorded_with_who_and_where(small_app: Any) -> None:
 
 
 def test_housekeeping_tells_kiosks_when_services_open_and_close_by_the_hour(small_app: Any) -> None:
-    from server.housekeeping import Housekeeper
+    from server.web.housekeeping import Housekeeper
 
     published: list[Any] = []
     small_app.hall.store.subscribe(published.extend)

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from server import survey
+from server.core import survey
 from tests.rules import act, issue
 
 WORKED = [

@@ -1,0 +1,1 @@
+"""The admin pages (/admin) for admins and supervisors."""

@@ -1,0 +1,101 @@
+"""Searching the audit log together with the counter actions kept in each ticket's history."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from server.core.site import SiteIndex
+from server.core.store import Transaction
+
+# Ticket history kinds that are someone's action at a counter (issue and expiry are not).
+TICKET_ACTIONS = ("called", "recalled", "started", "done", "no_show", "transferred", "reprint", "cancelled")
+
+
+@dataclass(frozen=True)
+class Search:
+    start: date
+    end: date
+    text: str | None = None
+    actor: str | None = None
+    action: str | None = None
+    tickets: bool = True
+    limit: int = 200
+
+
+def _bounds(site: SiteIndex, search: Search) -> tuple[float, float]:
+    begin = datetime.combine(search.start, time(0), tzinfo=site.tz).timestamp()
+    end = datetime.combine(search.end + timedelta(days=1), time(0), tzinfo=site.tz).timestamp()
+    return begin, end
+
+
+def _detail(text: str | None) -> Any:
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _audit_rows(tx: Transaction, search: Search, begin: float, end: float) -> list[dict[str, Any]]:
+    where, params = ["at >= ? AND at < ?"], [begin, end]
+    if search.actor:
+        where.append("actor = ?")
+        params.append(search.actor)
+    if search.action:
+        where.append("action = ?")
+        params.append(search.action)
+    if search.text:
+        where.append("(actor LIKE ? OR action LIKE ? OR target LIKE ? OR address LIKE ? OR detail LIKE ?)")
+        params += [f"%{search.text}%"] * 5
+    return tx.all(
+        f"SELECT id, at, actor, action, target, address, detail FROM audit_log WHERE {' AND '.join(where)} "
+        "ORDER BY at DESC, id DESC LIMIT ?",
+        (*params, search.limit + 1),
+    )
+
+
+def _ticket_rows(tx: Transaction, search: Search, begin: float, end: float) -> list[dict[str, Any]]:
+    kinds = [search.action] if search.action else list(TICKET_ACTIONS)
+    where = [f"e.kind IN ({','.join('?' * len(kinds))})", "e.at >= ? AND e.at < ?"]
+    params: list[Any] = [*kinds, begin, end]
+    if search.actor:
+        where.append("e.actor = ?")
+        params.append(search.actor)
+    if search.text:
+        where.append("(e.actor LIKE ? OR e.kind LIKE ? OR e.counter_id LIKE ? OR t.number LIKE ? OR e.device LIKE ?)")
+        params += [f"%{search.text}%"] * 5
+    return tx.all(
+        "SELECT e.id, e.at, e.actor, e.kind AS action, e.counter_id, e.device AS address, e.detail, "
+        "e.ticket_id, t.number FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id "
+        f"WHERE {' AND '.join(where)} ORDER BY e.at DESC, e.id DESC LIMIT ?",
+        (*params, search.limit + 1),
+    )
+
+
+def search(tx: Transaction, site: SiteIndex, search: Search) -> dict[str, Any]:
+    """Newest first; `more` says the limit cut the list (narrow the search to see the rest)."""
+    begin, end = _bounds(site, search)
+    entries = [
+        {"source": "audit", "id": r["id"], "at_epoch": r["at"], "actor": r["actor"], "action": r["action"],
+         "target": r["target"], "address": r["address"], "detail": _detail(r["detail"])}
+        for r in _audit_rows(tx, search, begin, end)
+    ]
+    if search.tickets and (search.action is None or search.action in TICKET_ACTIONS):
+        for r in _ticket_rows(tx, search, begin, end):
+            detail = _detail(r["detail"])
+            entries.append({
+                "source": "ticket", "id": r["id"], "at_epoch": r["at"], "actor": r["actor"], "action": r["action"],
+                "target": f"{r['number']}" + (f" @ {r['counter_id']}" if r["counter_id"] else ""),
+                "address": r["address"],
+                "detail": {"ticket_id": r["ticket_id"], **(detail if isinstance(detail, dict) else {})},
+            })
+    entries.sort(key=lambda e: (e["at_epoch"], e["id"]), reverse=True)
+    more = len(entries) > search.limit
+    entries = entries[: search.limit]
+    for entry in entries:
+        entry["at"] = site.iso(entry.pop("at_epoch"))
+    return {"entries": entries, "more": more}

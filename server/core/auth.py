@@ -1,0 +1,202 @@
+"""Accounts: users in the database, scrypt-hashed passwords, bearer tokens, roles."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from server.core.errors import RuleError
+from server.core.site import SiteIndex
+from server.core.store import Transaction
+
+ROLES = ("officer", "supervisor", "admin")
+TOKEN_DAYS = 7
+USERNAME_PATTERN = r"[a-z0-9][a-z0-9._-]{1,39}"
+MIN_PASSWORD = 8
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    role: str
+    agency_id: str | None = None
+    counters: tuple[str, ...] = ()
+    display_name: str | None = None
+    disabled: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "username": self.username,
+            "role": self.role,
+            "agency_id": self.agency_id,
+            "counters": list(self.counters),
+            "display_name": self.display_name,
+            "disabled": self.disabled,
+        }
+
+    def may_use_counter(self, site: SiteIndex, counter_id: str) -> bool:
+        if self.role == "admin":
+            return True
+        if self.role == "supervisor":
+            counter = site.counters.get(counter_id)
+            return counter is not None and counter.agency == self.agency_id
+        return counter_id in self.counters
+
+    def may_see_agency(self, agency_id: str | None) -> bool:
+        """Reports: admins see all; supervisors only their own agency."""
+        if self.role == "admin":
+            return True
+        return self.role == "supervisor" and agency_id is not None and agency_id == self.agency_id
+
+
+@dataclass
+class NewUser:
+    username: str
+    password: str
+    role: str
+    agency_id: str | None = None
+    counters: list[str] = field(default_factory=list)
+    display_name: str | None = None
+
+
+def _user(row: dict[str, Any]) -> User:
+    return User(
+        username=row["username"],
+        role=row["role"],
+        agency_id=row["agency_id"],
+        counters=tuple(json.loads(row["counters"] or "[]")),
+        display_name=row["display_name"],
+        disabled=bool(row["disabled"]),
+    )
+
+
+def validate_new_user(site: SiteIndex, new: NewUser) -> None:
+    """Refuse a user that could not work: bad name, weak password, unknown counter..."""
+    if not re.fullmatch(USERNAME_PATTERN, new.username):
+        message = "username: use 2-40 lower-case letters, digits, '.', '_' or '-'."
+        raise RuleError(422, "invalid_request", message, "username")
+    if len(new.password) < MIN_PASSWORD:
+        raise RuleError(422, "invalid_request", f"password: use at least {MIN_PASSWORD} characters.", "password")
+    if new.role not in ROLES:
+        raise RuleError(422, "invalid_request", f"role: expected one of {', '.join(ROLES)}.", "role")
+    for counter_id in new.counters:
+        if counter_id not in site.counters:
+            raise RuleError(422, "invalid_request", f"counters: {counter_id!r} is not a counter id.", "counters")
+    if new.agency_id is not None and new.agency_id not in site.agencies:
+        raise RuleError(422, "invalid_request", f"agency: {new.agency_id!r} is not an agency id.", "agency_id")
+    if new.role == "supervisor" and new.agency_id is None:
+        raise RuleError(422, "invalid_request", "agency: a supervisor needs the agency they supervise.", "agency_id")
+    if new.role == "officer" and not new.counters:
+        raise RuleError(422, "invalid_request", "counters: an officer needs at least one counter.", "counters")
+
+
+def create_user(tx: Transaction, site: SiteIndex, new: NewUser, now: float) -> User:
+    validate_new_user(site, new)
+    if tx.scalar("SELECT 1 FROM users WHERE username = ?", (new.username,)):
+        raise RuleError(409, "user_exists", f"A user named {new.username!r} already exists.", "username")
+    tx.execute(
+        "INSERT INTO users (username, password_hash, role, agency_id, counters, display_name, created_at) "
+        "VALUES (?,?,?,?,?,?,?)",
+        (
+            new.username,
+            generate_password_hash(new.password),
+            new.role,
+            new.agency_id,
+            json.dumps(new.counters),
+            new.display_name,
+            now,
+        ),
+    )
+    return get_user(tx, new.username)  # type: ignore[return-value]
+
+
+def get_user(tx: Transaction, username: str) -> User | None:
+    row = tx.one("SELECT * FROM users WHERE username = ?", (username,))
+    return _user(row) if row else None
+
+
+def authenticate(tx: Transaction, username: str, password: str) -> User | None:
+    """The user if the password is right and the account is enabled."""
+    row = tx.one("SELECT * FROM users WHERE username = ?", (username,))
+    if row is None:
+        # Spend the same time as a real check, so a wrong name is not told apart.
+        check_password_hash(_dummy_hash(), password)
+        return None
+    if not check_password_hash(row["password_hash"], password) or row["disabled"]:
+        return None
+    return _user(row)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(tx: Transaction, username: str, now: float) -> str:
+    token = secrets.token_urlsafe(32)
+    tx.execute(
+        "INSERT INTO api_tokens (token_hash, username, created_at, expires_at) VALUES (?,?,?,?)",
+        (_token_hash(token), username, now, now + TOKEN_DAYS * 86400),
+    )
+    return token
+
+
+def user_for_token(tx: Transaction, token: str, now: float) -> User | None:
+    row = tx.one(
+        "SELECT u.* FROM api_tokens t JOIN users u ON u.username = t.username "
+        "WHERE t.token_hash = ? AND t.expires_at > ? AND u.disabled = 0",
+        (_token_hash(token), now),
+    )
+    return _user(row) if row else None
+
+
+def revoke_token(tx: Transaction, token: str) -> None:
+    tx.execute("DELETE FROM api_tokens WHERE token_hash = ?", (_token_hash(token),))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_hex(8))
+
+
+# --- managing accounts (admin pages) -----------------------------------------------------------
+
+
+def list_users(tx: Transaction) -> list[User]:
+    return [_user(row) for row in tx.all("SELECT * FROM users ORDER BY role DESC, username")]
+
+
+def update_user(tx: Transaction, site: SiteIndex, username: str, changes: dict[str, Any]) -> User:
+    """Change role, agency, counters or name; the result must still be a workable account."""
+    user = get_user(tx, username)
+    if user is None:
+        raise RuleError(404, "unknown_user", f"There is no user {username!r}.")
+    merged = {**user.to_json(), **changes}
+    validate_new_user(site, NewUser(username, "x" * MIN_PASSWORD, merged["role"], merged["agency_id"],
+                                    list(merged["counters"]), merged["display_name"]))
+    tx.execute(
+        "UPDATE users SET role = ?, agency_id = ?, counters = ?, display_name = ? WHERE username = ?",
+        (merged["role"], merged["agency_id"], json.dumps(list(merged["counters"])), merged["display_name"], username),
+    )
+    return get_user(tx, username)  # type: ignore[return-value]
+
+
+def set_password(tx: Transaction, username: str, password: str) -> None:
+    """A new password; every bearer token of the account stops working."""
+    if len(password) < MIN_PASSWORD:
+        raise RuleError(422, "invalid_request", f"password: use at least {MIN_PASSWORD} characters.", "password")
+    tx.execute("UPDATE users SET password_hash = ? WHERE username = ?", (generate_password_hash(password), username))
+    tx.execute("DELETE FROM api_tokens WHERE username = ?", (username,))
+
+
+def set_disabled(tx: Transaction, username: str, disabled: bool) -> None:
+    """A disabled account cannot log in, and its tokens and sessions stop working at once."""
+    tx.execute("UPDATE users SET disabled = ? WHERE username = ?", (int(disabled), username))
+    if disabled:
+        tx.execute("DELETE FROM api_tokens WHERE username = ?", (username,))

@@ -1,0 +1,203 @@
+"""Queue rules for counters: call next, call a given ticket, recall, start, finish,
+no-show, transfer, pause and resume. Each runs inside one write transaction, so
+two counters racing for the same line can never take the same ticket.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server.core.errors import RuleError, conflict, not_found
+from server.core.site import SiteIndex
+from server.core.store import Transaction
+from server.core.tickets import LANE_TRANSFERRED, closure_note, get_row, record
+
+
+def counter_row(tx: Transaction, site: SiteIndex, counter_id: str, now: float) -> dict[str, Any]:
+    if counter_id not in site.counters:
+        raise not_found("unknown_counter", f"There is no counter with id {counter_id!r}.")
+    row = tx.one("SELECT * FROM counter_state WHERE counter_id = ?", (counter_id,))
+    if row is None:
+        tx.execute("INSERT INTO counter_state (counter_id, state, updated_at) VALUES (?, 'open', ?)", (counter_id, now))
+        row = {"counter_id": counter_id, "state": "open", "current_ticket_id": None, "officer": None}
+    return row
+
+
+def _set_counter(tx: Transaction, counter_id: str, now: float, **changes: Any) -> None:
+    sets = ", ".join(f"{key} = ?" for key in changes)
+    tx.execute(
+        f"UPDATE counter_state SET {sets}, updated_at = ? WHERE counter_id = ?",
+        (*changes.values(), now, counter_id),
+    )
+    tx.emit("counter", counter_id)
+
+
+def _current(tx: Transaction, state: dict[str, Any]) -> dict[str, Any]:
+    if state["current_ticket_id"] is None:
+        raise conflict("no_current_ticket", "This counter has no current ticket.")
+    return get_row(tx, state["current_ticket_id"])
+
+
+def _close_current(tx: Transaction, state: dict[str, Any], status: str, now: float, actor: str | None) -> None:
+    """End the counter's current ticket (done or no-show) and free the counter."""
+    ticket = _current(tx, state)
+    if ticket["status"] in ("called", "serving"):
+        tx.execute("UPDATE tickets SET status = ?, finished_at = ? WHERE id = ?", (status, now, ticket["id"]))
+        record(tx, ticket["id"], status, now, counter_id=state["counter_id"], actor=actor)
+        tx.emit("ticket", ticket["id"])
+    _set_counter(tx, state["counter_id"], now, current_ticket_id=None, officer=actor or state["officer"])
+
+
+def _call(
+    tx: Transaction, site: SiteIndex, state: dict[str, Any], ticket: dict[str, Any], now: float, actor: str | None
+) -> dict[str, Any]:
+    counter_id = state["counter_id"]
+    tx.execute(
+        "UPDATE tickets SET status = 'called', called_at = ?, started_at = NULL, counter_id = ?, officer = ? "
+        "WHERE id = ?",
+        (now, counter_id, actor, ticket["id"]),
+    )
+    call_id = _insert_call(tx, ticket, counter_id, now, recall=False)
+    record(tx, ticket["id"], "called", now, counter_id=counter_id, actor=actor)
+    _set_counter(tx, counter_id, now, current_ticket_id=ticket["id"], officer=actor or state["officer"])
+    tx.emit("call", str(call_id))
+    tx.emit("ticket", ticket["id"])
+    tx.emit("queue", ticket["service_id"])
+    return get_row(tx, ticket["id"])
+
+
+def _insert_call(tx: Transaction, ticket: dict[str, Any], counter_id: str, now: float, *, recall: bool) -> int:
+    cursor = tx.execute(
+        "INSERT INTO calls (ticket_id, counter_id, service_id, number, at, recall) VALUES (?,?,?,?,?,?)",
+        (ticket["id"], counter_id, ticket["service_id"], ticket["number"], now, int(recall)),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def _ready(tx: Transaction, site: SiteIndex, counter_id: str, now: float) -> dict[str, Any]:
+    state = counter_row(tx, site, counter_id, now)
+    if state["state"] == "paused":
+        raise conflict("counter_paused", "This counter is paused; resume it before calling.")
+    note = closure_note(tx, "counter", counter_id, site.service_day(now))
+    if note is not None:
+        raise conflict("counter_closed", f"This counter is closed for today ({note}); a supervisor can reopen it.")
+    return state
+
+
+def call_next(tx: Transaction, site: SiteIndex, now: float, counter_id: str, actor: str | None = None) -> dict | None:
+    """Finish the current ticket, then call the first in line: priority first, then earliest."""
+    state = _ready(tx, site, counter_id, now)
+    if state["current_ticket_id"] is not None:
+        _close_current(tx, state, "done", now, actor)
+    services = site.counters[counter_id].services
+    marks = ",".join("?" * len(services))
+    ticket = tx.one(
+        f"SELECT * FROM tickets WHERE status = 'waiting' AND service_day = ? AND service_id IN ({marks}) "
+        "ORDER BY queue_lane, queue_at, arrival LIMIT 1",
+        (site.service_day(now), *services),
+    )
+    if ticket is None:
+        return None
+    return _call(tx, site, state, ticket, now, actor)
+
+
+def call_ticket(
+    tx: Transaction,
+    site: SiteIndex,
+    now: float,
+    counter_id: str,
+    *,
+    ticket_id: str | None = None,
+    number: str | None = None,
+    actor: str | None = None,
+) -> dict[str, Any]:
+    """Call a chosen waiting ticket of this counter's services (out of turn)."""
+    state = _ready(tx, site, counter_id, now)
+    if ticket_id is not None:
+        ticket = get_row(tx, ticket_id)
+    else:
+        found = tx.one(
+            "SELECT * FROM tickets WHERE number = ? AND service_day = ? ORDER BY issued_at DESC LIMIT 1",
+            ((number or "").upper(), site.service_day(now)),
+        )
+        if found is None:
+            raise not_found("ticket_not_found", f"No ticket numbered {number!r} was issued today.")
+        ticket = found
+    services = site.counters[counter_id].services
+    if ticket["status"] != "waiting" or ticket["service_id"] not in services:
+        where = "is not waiting" if ticket["status"] != "waiting" else "is not in this counter's services"
+        raise conflict("not_waiting", f"Ticket {ticket['number']} {where} (status: {ticket['status']}).")
+    if ticket["service_day"] != site.service_day(now):
+        raise conflict("not_waiting", f"Ticket {ticket['number']} belongs to an earlier day.")
+    if state["current_ticket_id"] is not None:
+        _close_current(tx, state, "done", now, actor)
+    return _call(tx, site, state, ticket, now, actor)
+
+
+def recall(tx: Transaction, site: SiteIndex, now: float, counter_id: str, actor: str | None = None) -> dict:
+    """Announce the current ticket again."""
+    state = counter_row(tx, site, counter_id, now)
+    ticket = _current(tx, state)
+    call_id = _insert_call(tx, ticket, counter_id, now, recall=True)
+    record(tx, ticket["id"], "recalled", now, counter_id=counter_id, actor=actor)
+    tx.emit("call", str(call_id))
+    return ticket
+
+
+def start(tx: Transaction, site: SiteIndex, now: float, counter_id: str, actor: str | None = None) -> dict:
+    """The visitor has arrived at the counter: called → serving."""
+    state = counter_row(tx, site, counter_id, now)
+    ticket = _current(tx, state)
+    if ticket["status"] != "called":
+        raise conflict("not_called", f"Ticket {ticket['number']} is already being served.")
+    tx.execute("UPDATE tickets SET status = 'serving', started_at = ? WHERE id = ?", (now, ticket["id"]))
+    record(tx, ticket["id"], "started", now, counter_id=counter_id, actor=actor)
+    tx.emit("ticket", ticket["id"])
+    tx.emit("counter", counter_id)
+    return get_row(tx, ticket["id"])
+
+
+def _end(tx: Transaction, site: SiteIndex, now: float, counter_id: str, status: str, actor: str | None) -> dict:
+    state = counter_row(tx, site, counter_id, now)
+    ticket = _current(tx, state)
+    _close_current(tx, state, status, now, actor)
+    return get_row(tx, ticket["id"])
+
+
+def finish(tx: Transaction, site: SiteIndex, now: float, counter_id: str, actor: str | None = None) -> dict:
+    return _end(tx, site, now, counter_id, "done", actor)
+
+
+def no_show(tx: Transaction, site: SiteIndex, now: float, counter_id: str, actor: str | None = None) -> dict:
+    return _end(tx, site, now, counter_id, "no_show", actor)
+
+
+def transfer(
+    tx: Transaction, site: SiteIndex, now: float, counter_id: str, service_id: str, actor: str | None = None
+) -> dict[str, Any]:
+    """Send the current visitor to another service, to the front of its line, same number."""
+    if service_id not in site.services:
+        raise RuleError(404, "unknown_service", f"There is no service with id {service_id!r}.", "service_id")
+    state = counter_row(tx, site, counter_id, now)
+    ticket = _current(tx, state)
+    tx.execute(
+        "UPDATE tickets SET status = 'waiting', service_id = ?, agency_id = ?, queue_lane = ?, queue_at = ?, "
+        "counter_id = NULL, transferred_from = ?, called_at = NULL, started_at = NULL WHERE id = ?",
+        (service_id, site.agency_of[service_id], LANE_TRANSFERRED, now, ticket["service_id"], ticket["id"]),
+    )
+    record(
+        tx, ticket["id"], "transferred", now, counter_id=counter_id, actor=actor,
+        detail={"from": ticket["service_id"], "to": service_id},
+    )
+    _set_counter(tx, counter_id, now, current_ticket_id=None, officer=actor or state["officer"])
+    tx.emit("ticket", ticket["id"])
+    tx.emit("queue", ticket["service_id"])
+    tx.emit("queue", service_id)
+    return get_row(tx, ticket["id"])
+
+
+def set_paused(tx: Transaction, site: SiteIndex, now: float, counter_id: str, paused: bool, actor: str | None) -> None:
+    state = counter_row(tx, site, counter_id, now)
+    _set_counter(tx, counter_id, now, state="paused" if paused else "open", officer=actor or state["officer"])
+    for service_id in site.counters[counter_id].services:
+        tx.emit("queue", service_id)  # estimated waits depend on open counters

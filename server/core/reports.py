@@ -1,0 +1,351 @@
+"""Report figures: plain functions over a transaction and the site index.
+
+Which tickets count: those whose service day lies in the period, each counted
+once, under the service, agency, counter and officer it ended with (a ticket
+transferred from service A to B counts under B).
+
+Durations, in seconds:
+- wait: issue to call (`issued_at` to `called_at`), every ticket that was called;
+- walk: call to start (`called_at` to `started_at`), every ticket that was started;
+- service: start to finish (`started_at` to `finished_at`), served (`done`) tickets
+  that were started.
+
+Each is reported as `{"avg", "median", "p90"}` (None without data):
+- avg: the arithmetic mean;
+- median: the middle value, or the mean of the two middle values when there is
+  an even number of them;
+- p90: the nearest-rank 90th percentile: sort the n values and take the one at
+  rank ceil(0.9 × n) (1-based), i.e. the smallest value that at least 90 % of
+  the values do not exceed. With 10 values that is the 9th; with 5, the 5th.
+All three are rounded to one decimal.
+
+within_standard: of the served tickets with a service time whose service has a
+`standard_minutes`, the share (0 to 1, four decimals) served in at most that
+many minutes; None when no ticket qualifies. The standard is the one configured now.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from server.core.config import WEEKDAYS
+from server.core.site import SiteIndex
+from server.core.store import Transaction
+
+STATUSES = ("waiting", "called", "serving", "done", "no_show", "cancelled", "expired")
+TICKET_COLUMNS = (
+    "id, service_day, service_id, agency_id, counter_id, officer, status, issued_at, called_at, started_at, finished_at"
+)
+# How a ticket event moves the number of people waiting (queue length over a day).
+WAITING_STEP = {"issued": 1, "transferred": 1, "called": -1, "cancelled": -1, "expired": -1}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """A period of service days (inclusive) and optional narrowing."""
+
+    start: date
+    end: date
+    agency_id: str | None = None
+    service_id: str | None = None
+    counter_id: str | None = None
+    officer: str | None = None
+
+    def where(self, alias: str = "") -> tuple[str, list[Any]]:
+        prefix = f"{alias}." if alias else ""
+        clauses = [f"{prefix}service_day BETWEEN ? AND ?"]
+        params: list[Any] = [self.start.isoformat(), self.end.isoformat()]
+        for column in ("agency_id", "service_id", "counter_id", "officer"):
+            value = getattr(self, column)
+            if value is not None:
+                clauses.append(f"{prefix}{column} = ?")
+                params.append(value)
+        return " AND ".join(clauses), params
+
+
+# --- statistics ------------------------------------------------------------------------------
+
+
+def median(values: list[float]) -> float | None:
+    """The middle of the sorted values; the mean of the two middle ones for an even count."""
+    ordered = sorted(values)
+    n = len(ordered)
+    if n == 0:
+        return None
+    middle = n // 2
+    return ordered[middle] if n % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def nearest_rank(values: list[float], percent: int) -> float | None:
+    """The nearest-rank percentile: the value at 1-based rank ceil(percent/100 × n)."""
+    ordered = sorted(values)
+    n = len(ordered)
+    if n == 0:
+        return None
+    rank = max(1, (percent * n + 99) // 100)  # integer ceil, no float rounding surprises
+    return ordered[rank - 1]
+
+
+def duration_stats(values: list[float]) -> dict[str, float | None]:
+    """`{"avg", "median", "p90"}` of durations in seconds, one decimal."""
+    if not values:
+        return {"avg": None, "median": None, "p90": None}
+    return {
+        "avg": round(sum(values) / len(values), 1),
+        "median": round(median(values), 1),  # type: ignore[arg-type]
+        "p90": round(nearest_rank(values, 90), 1),  # type: ignore[arg-type]
+    }
+
+
+def _durations(rows: Iterable[dict[str, Any]], begin: str, end: str, status: str | None = None) -> list[float]:
+    return [
+        row[end] - row[begin]
+        for row in rows
+        if row[begin] is not None and row[end] is not None and (status is None or row["status"] == status)
+    ]
+
+
+def within_standard(site: SiteIndex, rows: Iterable[dict[str, Any]]) -> tuple[float | None, int, int]:
+    """(share, met, measured) of served tickets against their service's standard."""
+    met = measured = 0
+    for row in rows:
+        service = site.services.get(row["service_id"])
+        standard = service.standard_minutes if service else None
+        if row["status"] != "done" or row["started_at"] is None or row["finished_at"] is None or not standard:
+            continue
+        measured += 1
+        if row["finished_at"] - row["started_at"] <= standard * 60:
+            met += 1
+    return (round(met / measured, 4) if measured else None), met, measured
+
+
+def figures(site: SiteIndex, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Counts by status, the three durations and the standard-compliance share of these tickets."""
+    counts = dict.fromkeys(STATUSES, 0)
+    for row in rows:
+        counts[row["status"]] = counts.get(row["status"], 0) + 1
+    share, met, measured = within_standard(site, rows)
+    return {
+        "issued": len(rows),
+        "served": counts["done"],
+        "no_show": counts["no_show"],
+        "cancelled": counts["cancelled"],
+        "expired": counts["expired"],
+        "in_progress": counts["waiting"] + counts["called"] + counts["serving"],
+        "wait": duration_stats(_durations(rows, "issued_at", "called_at")),
+        "walk": duration_stats(_durations(rows, "called_at", "started_at")),
+        "service": duration_stats(_durations(rows, "started_at", "finished_at", "done")),
+        "within_standard": share,
+        "within_standard_met": met,
+        "within_standard_measured": measured,
+    }
+
+
+# --- the summary report ----------------------------------------------------------------------
+
+
+def ticket_rows(tx: Transaction, filters: Filters) -> list[dict[str, Any]]:
+    where, params = filters.where()
+    return tx.all(f"SELECT {TICKET_COLUMNS} FROM tickets WHERE {where} ORDER BY issued_at", params)
+
+
+def _grouped(rows: list[dict[str, Any]], key: Callable[[dict[str, Any]], Any]) -> dict[Any, list[dict[str, Any]]]:
+    groups: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        value = key(row)
+        if value is not None:
+            groups[value].append(row)
+    return groups
+
+
+def _service_name(site: SiteIndex, service_id: str) -> tuple[str, str]:
+    service = site.services.get(service_id)
+    if service is None:  # removed from the configuration since: keep its id readable
+        return service_id, service_id
+    return service.name, service.name_en or service.name
+
+
+def by_hour(site: SiteIndex, rows: list[dict[str, Any]]) -> list[dict[str, int]]:
+    """Tickets issued per local hour of the day, over the hall's hours and every hour with arrivals."""
+    counts: dict[int, int] = defaultdict(int)
+    for row in rows:
+        counts[site.local(row["issued_at"]).hour] += 1
+    hall = site.config.site.hours
+    first, last = hall.open.hour, max(hall.close.hour - (hall.close.minute == 0), hall.open.hour)
+    for day_hours in hall.by_day.values():
+        first, last = min(first, day_hours.open.hour), max(last, day_hours.close.hour - (day_hours.close.minute == 0))
+    if counts:
+        first, last = min(first, *counts), max(last, *counts)
+    return [{"hour": h, "arrivals": counts.get(h, 0)} for h in range(first, last + 1)]
+
+
+def summary(tx: Transaction, site: SiteIndex, filters: Filters) -> dict[str, Any]:
+    """The summary report of the contract plus breakdowns by agency, counter, officer and day."""
+    rows = ticket_rows(tx, filters)
+    result: dict[str, Any] = {
+        "from": filters.start.isoformat(),
+        "to": filters.end.isoformat(),
+        "agency_id": filters.agency_id,
+        "service_id": filters.service_id,
+        "counter_id": filters.counter_id,
+        "officer": filters.officer,
+        "days": len({row["service_day"] for row in rows}),
+        **figures(site, rows),
+    }
+    by_service = []
+    for service_id, group in _grouped(rows, lambda r: r["service_id"]).items():
+        name, name_en = _service_name(site, service_id)
+        service = site.services.get(service_id)
+        by_service.append({
+            "service_id": service_id, "name": name, "name_en": name_en, "agency_id": group[0]["agency_id"],
+            "standard_minutes": service.standard_minutes if service else None, **figures(site, group),
+        })
+    order = {service_id: index for index, service_id in enumerate(site.services)}
+    result["by_service"] = sorted(by_service, key=lambda s: (order.get(s["service_id"], len(order)), s["service_id"]))
+    result["by_agency"] = [
+        {"agency_id": agency_id, "name": site.agencies[agency_id].short_name if agency_id in site.agencies
+         else agency_id, **figures(site, group)}
+        for agency_id, group in sorted(_grouped(rows, lambda r: r["agency_id"]).items())
+    ]
+    result["by_counter"] = [
+        {"counter_id": counter_id, "name": site.counters[counter_id].name if counter_id in site.counters
+         else counter_id, **figures(site, group)}
+        for counter_id, group in sorted(_grouped(rows, lambda r: r["counter_id"]).items(),
+                                        key=lambda item: _natural(item[0]))
+    ]
+    result["by_officer"] = [
+        {"officer": officer, **figures(site, group)}
+        for officer, group in sorted(_grouped(rows, lambda r: r["officer"]).items())
+    ]
+    result["by_day"] = [
+        {"date": day, **{k: v for k, v in figures(site, group).items() if k in ("issued", "served", "no_show")}}
+        for day, group in sorted(_grouped(rows, lambda r: r["service_day"]).items())
+    ]
+    result["by_hour"] = by_hour(site, rows)
+    return result
+
+
+def _natural(text: str) -> tuple[Any, ...]:
+    """"loket-2" sorts before "loket-10"."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))
+
+
+# --- queue length over a day -----------------------------------------------------------------
+
+
+def _at(site: SiteIndex, day: date, clock_time: time) -> float:
+    return datetime.combine(day, clock_time, tzinfo=site.tz).timestamp()
+
+
+def queue_length(
+    tx: Transaction, site: SiteIndex, day: date, now: float, *, agency_id: str | None = None,
+    service_id: str | None = None, step_minutes: int = 5,
+) -> dict[str, Any]:
+    """How many people waited, sampled every `step_minutes` over one service day.
+
+    Built from the tickets' history: +1 when issued or sent back to waiting by a
+    transfer, -1 when called, cancelled or expired. The samples run from the hall's
+    opening (or the first event, if earlier) to its closing (or the last event), and
+    stop at `now` on the current day. A ticket counts under the service it ended with.
+    """
+    filters = Filters(day, day, agency_id=agency_id, service_id=service_id)
+    where, params = filters.where("t")
+    events = tx.all(
+        f"SELECT e.at, e.kind FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE {where} "
+        "ORDER BY e.at, e.id",
+        params,
+    )
+    steps = [(e["at"], WAITING_STEP[e["kind"]]) for e in events if e["kind"] in WAITING_STEP]
+    day_begin, day_end = _at(site, day, time(0)), _at(site, day + timedelta(days=1), time(0))
+    steps = [(at, change) for at, change in steps if day_begin <= at < day_end]
+    window = _hall_window(site, day)
+    moments = [at for at, _ in steps]
+    if window is None and not moments:
+        return {"date": day.isoformat(), "step_minutes": step_minutes, "points": [], "peak": None}
+    first = min([*moments, *([window[0]] if window else [])])
+    last = max([*moments, *([window[1]] if window else [])])
+    step = step_minutes * 60
+    start = day_begin + (first - day_begin) // step * step
+    last = min(last, now) if day_begin <= now < day_end else last
+    peak, running = None, 0
+    for at, change in steps:
+        if at > last:
+            break
+        running += change
+        if peak is None or running > peak[0]:
+            peak = (running, at)
+    points, waiting, index = [], 0, 0
+    moment = start
+    while True:
+        while index < len(steps) and steps[index][0] <= moment:
+            waiting += steps[index][1]
+            index += 1
+        points.append({"at": site.local(moment).strftime("%H:%M"), "waiting": max(waiting, 0)})
+        if moment >= last:
+            break
+        moment = min(moment + step, last)  # the last sample is `last` itself (now, on the current day)
+    return {
+        "date": day.isoformat(),
+        "step_minutes": step_minutes,
+        "points": points,
+        "peak": {"waiting": peak[0], "at": site.iso(peak[1])} if peak else None,
+    }
+
+
+def _hall_window(site: SiteIndex, day: date) -> tuple[float, float] | None:
+    """The hall's opening and closing moments on `day` (None when closed)."""
+    config = site.config.site.hours
+    weekday = WEEKDAYS[day.weekday()]
+    if weekday not in config.days or site.holiday(day):
+        return None
+    day_hours = config.by_day.get(weekday, config)  # type: ignore[call-overload]
+    return _at(site, day, day_hours.open), _at(site, day, day_hours.close)
+
+
+# --- served so far today against the usual ---------------------------------------------------
+
+
+def served_vs_usual(
+    tx: Transaction, site: SiteIndex, now: float, *, agency_id: str | None = None, weeks: int = 8
+) -> dict[str, Any]:
+    """Tickets served today so far, and the usual number by this time on this weekday.
+
+    The usual is the mean, over the previous `weeks` same weekdays on which any
+    ticket was issued (days the hall was closed do not count), of the tickets served
+    by the same time of day. None when there is no such day yet.
+    """
+    today = site.local(now).date()
+    into_day = now - _at(site, today, time(0))
+    scope, scope_params = ("AND agency_id = ?", [agency_id]) if agency_id else ("", [])
+    served = int(tx.scalar(
+        f"SELECT count(*) FROM tickets WHERE service_day = ? AND status = 'done' AND finished_at <= ? {scope}",
+        (today.isoformat(), now, *scope_params),
+    ))
+    samples, full_days = [], []
+    for week in range(1, weeks + 1):
+        day = today - timedelta(days=7 * week)
+        issued = tx.scalar(f"SELECT count(*) FROM tickets WHERE service_day = ? {scope}",
+                           (day.isoformat(), *scope_params))
+        if not issued:
+            continue
+        cutoff = _at(site, day, time(0)) + into_day
+        row = tx.one(
+            "SELECT sum(status = 'done' AND finished_at <= ?) AS by_now, sum(status = 'done') AS total "
+            f"FROM tickets WHERE service_day = ? {scope}",
+            (cutoff, day.isoformat(), *scope_params),
+        ) or {}
+        samples.append(int(row.get("by_now") or 0))
+        full_days.append(int(row.get("total") or 0))
+    return {
+        "served": served,
+        "usual": round(sum(samples) / len(samples), 1) if samples else None,
+        "usual_full_day": round(sum(full_days) / len(full_days), 1) if full_days else None,
+        "days_compared": len(samples),
+        "weekday": today.strftime("%a").lower(),
+    }
+

@@ -1,0 +1,132 @@
+"""The SQLite store: one connection, one writer at a time, events after commit.
+
+Every state change runs inside `Store.write()`, an explicit `BEGIN IMMEDIATE`
+transaction: sqlite-utils' `db.atomic()` opens a deferred transaction, and with
+several writers those fail with "database is locked" when they upgrade to a
+write lock. `BEGIN IMMEDIATE` takes the write lock first and waits for it
+(`busy_timeout`), so concurrent kiosks queue up instead of failing.
+
+Rules append `Event`s to the transaction; they are handed to the listeners only
+after COMMIT, so no screen ever hears of a change that was rolled back.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from server.core.checkpoint import FALLBACK_PAGES, Checkpointer
+from server.core.migrations import migrate
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something that changed: `kind` names it, `key` the thing it is about."""
+
+    kind: str
+    key: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Transaction:
+    db: sqlite_utils.Database
+    events: list[Event] = field(default_factory=list)
+    device: str | None = None  # where the change came from (a client address), for the history
+
+    def emit(self, kind: str, key: str, **data: Any) -> None:
+        self.events.append(Event(kind, key, data))
+
+    def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        return self.db.conn.execute(sql, params)
+
+    def one(self, sql: str, params: Any = ()) -> dict[str, Any] | None:
+        cursor = self.db.conn.execute(sql, params)
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        return dict(zip([c[0] for c in cursor.description], row, strict=True))
+
+    def all(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+        cursor = self.db.conn.execute(sql, params)
+        names = [c[0] for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def scalar(self, sql: str, params: Any = ()) -> Any:
+        row = self.db.conn.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+
+Listener = Callable[[list[Event]], None]
+
+
+class Store:
+    """The database of one site: opened once, migrated on open."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves; check_same_thread=False
+        # because request handlers run on other threads (guarded by self._lock).
+        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=15)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=15000")
+        self.db = sqlite_utils.Database(conn)
+        self._lock = threading.RLock()
+        self._listeners: list[Listener] = []
+        self._checkpointer: Checkpointer | None = None
+        with self._lock:
+            migrate(self.db)
+
+    def checkpoint_in_background(self) -> None:
+        """Copy the write-ahead log into the database on a thread of its own, mostly not
+        inside a commit (see server/checkpoint.py); for a long-running server."""
+        with self._lock:
+            self.db.conn.execute(f"PRAGMA wal_autocheckpoint={FALLBACK_PAGES}")
+        self._checkpointer = Checkpointer(self.path)
+        self._checkpointer.start()
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    @contextmanager
+    def write(self) -> Iterator[Transaction]:
+        """One write transaction; events reach listeners after it commits."""
+        with self._lock:
+            conn = self.db.conn
+            conn.execute("BEGIN IMMEDIATE")
+            tx = Transaction(self.db)
+            try:
+                yield tx
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        if tx.events:
+            self.notify(tx.events)
+
+    def notify(self, events: list[Event]) -> None:
+        """Hand events to the listeners: after a commit, or for news kept outside the database."""
+        for listener in self._listeners:
+            listener(events)
+
+    @contextmanager
+    def read(self) -> Iterator[Transaction]:
+        """A consistent read (no events)."""
+        with self._lock:
+            yield Transaction(self.db)
+
+    def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
+        with self._lock:
+            self.db.conn.close()

@@ -1,0 +1,213 @@
+"""The satisfaction survey (Survei Kepuasan Masyarakat, PermenPANRB 14/2017) and its index.
+
+A visitor answers the nine elements on a four-point scale, once per finished
+ticket, with an optional comment; nothing personal is asked or kept beyond the
+ticket's service, counter and officer.
+
+IKM (Indeks Kepuasan Masyarakat): the mean answer of each element (its NRR),
+then 25 × the mean of the nine element means (equal weights of 1/9), rounded to
+two decimals. Grades, on that rounded value: A 88.31-100 Sangat Baik,
+B 76.61-88.30 Baik, C 65.00-76.60 Kurang Baik, D 25.00-64.99 Tidak Baik.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from server.core.errors import RuleError, conflict
+from server.core.reports import Filters
+from server.core.site import SiteIndex
+from server.core.store import Transaction
+from server.core.tickets import get_row
+
+ELEMENTS = ("u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9")
+# The nine elements in the regulation's order: (Bahasa Indonesia, English).
+ELEMENT_NAMES = {
+    "u1": ("Persyaratan", "Requirements"),
+    "u2": ("Sistem, mekanisme dan prosedur", "Procedure"),
+    "u3": ("Waktu penyelesaian", "Completion time"),
+    "u4": ("Biaya/tarif", "Cost"),
+    "u5": ("Produk spesifikasi jenis pelayanan", "Service product"),
+    "u6": ("Kompetensi pelaksana", "Officer competence"),
+    "u7": ("Perilaku pelaksana", "Officer behaviour"),
+    "u8": ("Penanganan pengaduan, saran dan masukan", "Handling of complaints and suggestions"),
+    "u9": ("Sarana dan prasarana", "Facilities"),
+}
+# (lowest IKM of the grade, grade, label, English label), best first.
+GRADES = (
+    (88.31, "A", "Sangat Baik", "Very good"),
+    (76.61, "B", "Baik", "Good"),
+    (65.00, "C", "Kurang Baik", "Poor"),
+    (25.00, "D", "Tidak Baik", "Very poor"),
+)
+MAX_COMMENT = 2000
+
+
+def grade(ikm: float) -> tuple[str, str, str]:
+    """(grade, label, English label) of an IKM value."""
+    for lowest, letter, label, label_en in GRADES:
+        if ikm >= lowest:
+            return letter, label, label_en
+    return GRADES[-1][1:]  # below 25 cannot happen with answers of 1 to 4
+
+
+def check_answers(answers: Any) -> dict[str, int]:
+    """The nine answers as ints 1..4, or a 422 naming the first one at fault."""
+    if not isinstance(answers, dict):
+        raise RuleError(422, "invalid_request", "answers: expected an object with u1 to u9.", "answers")
+    unknown = sorted(set(answers) - set(ELEMENTS))
+    if unknown:
+        raise RuleError(422, "invalid_request", f"answers.{unknown[0]}: unknown element; use u1 to u9.",
+                        f"answers.{unknown[0]}")
+    for element in ELEMENTS:
+        value = answers.get(element)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 4:
+            raise RuleError(422, "invalid_request", f"answers.{element}: expected a whole number from 1 to 4.",
+                            f"answers.{element}")
+    return {element: int(answers[element]) for element in ELEMENTS}
+
+
+def answered(tx: Transaction, ticket_id: str) -> dict[str, Any] | None:
+    return tx.one("SELECT * FROM surveys WHERE ticket_id = ?", (ticket_id,))
+
+
+def answer(
+    tx: Transaction, site: SiteIndex, now: float, ticket_id: str, answers: Any, comment: str | None
+) -> dict[str, Any]:
+    """Record the answer of a finished ticket's visitor: once per ticket."""
+    ticket = get_row(tx, ticket_id)
+    values = check_answers(answers)
+    if comment is not None and not isinstance(comment, str):
+        raise RuleError(422, "invalid_request", "comment: expected text or null.", "comment")
+    comment = (comment or "").strip()[:MAX_COMMENT] or None
+    if ticket["status"] != "done":
+        raise conflict("not_finished", f"Ticket {ticket['number']} is not finished yet (status: {ticket['status']}).")
+    if answered(tx, ticket_id) is not None:
+        raise conflict("already_answered", f"The survey for ticket {ticket['number']} has already been answered.")
+    tx.execute(
+        f"INSERT INTO surveys (ticket_id, at, service_id, agency_id, counter_id, officer, {', '.join(ELEMENTS)}, "
+        f"comment) VALUES ({', '.join('?' * (7 + len(ELEMENTS)))})",
+        (ticket_id, now, ticket["service_id"], ticket["agency_id"], ticket["counter_id"], ticket["officer"],
+         *values.values(), comment),
+    )
+    tx.emit("survey", ticket_id, counter_id=ticket["counter_id"])
+    return {"ticket_id": ticket_id, "answers": values, "comment": comment}
+
+
+def status(tx: Transaction, site: SiteIndex, ticket_id: str) -> dict[str, Any]:
+    """Whether this ticket's visitor may answer now, and whether they already did."""
+    ticket = get_row(tx, ticket_id)
+    done = answered(tx, ticket_id) is not None
+    return {
+        "ticket_id": ticket_id,
+        "number": ticket["number"],
+        "status": ticket["status"],
+        "answered": done,
+        "can_answer": ticket["status"] == "done" and not done,
+    }
+
+
+def latest_finished(tx: Transaction, site: SiteIndex, counter_id: str, now: float,
+                    within_seconds: int = 900) -> dict[str, Any] | None:
+    """The ticket just finished at a counter (in the last 15 minutes) whose visitor has not answered."""
+    row = tx.one(
+        "SELECT t.id, t.number, t.service_id, t.finished_at FROM tickets t "
+        "LEFT JOIN surveys s ON s.ticket_id = t.id "
+        "WHERE t.counter_id = ? AND t.status = 'done' AND t.finished_at >= ? AND s.ticket_id IS NULL "
+        "ORDER BY t.finished_at DESC LIMIT 1",
+        (counter_id, now - within_seconds),
+    )
+    if row is None:
+        return None
+    service = site.services.get(row["service_id"])
+    return {
+        "id": row["id"],
+        "number": row["number"],
+        "service_id": row["service_id"],
+        "service_name": service.name if service else row["service_id"],
+        "service_name_en": (service.name_en or service.name) if service else row["service_id"],
+        "finished_at": site.iso(row["finished_at"]),
+    }
+
+
+# --- the index ----------------------------------------------------------------------------------
+
+
+def ikm(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Respondents, element means (two decimals), IKM and grade of these answers."""
+    count = len(rows)
+    if count == 0:
+        return {"respondents": 0, "elements": dict.fromkeys(ELEMENTS), "ikm": None, "grade": None,
+                "label": None, "label_en": None}
+    means = {element: sum(row[element] for row in rows) / count for element in ELEMENTS}
+    value = round(25 * sum(means.values()) / len(ELEMENTS), 2)
+    letter, label, label_en = grade(value)
+    return {
+        "respondents": count,
+        "elements": {element: round(mean, 2) for element, mean in means.items()},
+        "ikm": value,
+        "grade": letter,
+        "label": label,
+        "label_en": label_en,
+    }
+
+
+def survey_rows(tx: Transaction, site: SiteIndex, filters: Filters) -> list[dict[str, Any]]:
+    """Answers of tickets whose service day lies in the period (and the other filters)."""
+    where, params = filters.where("t")
+    where = where.replace("t.agency_id", "s.agency_id").replace("t.service_id", "s.service_id")
+    where = where.replace("t.counter_id", "s.counter_id").replace("t.officer", "s.officer")
+    return tx.all(
+        f"SELECT s.*, t.service_day FROM surveys s JOIN tickets t ON t.id = s.ticket_id WHERE {where} "
+        "ORDER BY s.at",
+        params,
+    )
+
+
+def _service_name(site: SiteIndex, service_id: str) -> str:
+    service = site.services.get(service_id)
+    return service.name if service else service_id  # removed from the configuration since
+
+
+def _groups(rows: list[dict[str, Any]], key: Callable[[dict[str, Any]], str]) -> dict[str, list[dict[str, Any]]]:
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        groups[key(row)].append(row)
+    return dict(sorted(groups.items()))
+
+
+def ikm_report(tx: Transaction, site: SiteIndex, filters: Filters) -> dict[str, Any]:
+    """The IKM of the period in total, by service, by agency and by month, with comments."""
+    rows = survey_rows(tx, site, filters)
+    order = {service_id: index for index, service_id in enumerate(site.services)}
+    by_service = [
+        {"service_id": service_id, "name": _service_name(site, service_id), "agency_id": group[0]["agency_id"],
+         **ikm(group)}
+        for service_id, group in _groups(rows, lambda r: r["service_id"]).items()
+    ]
+    by_service.sort(key=lambda s: order.get(s["service_id"], len(order)))
+    return {
+        "from": filters.start.isoformat(),
+        "to": filters.end.isoformat(),
+        "agency_id": filters.agency_id,
+        "service_id": filters.service_id,
+        **ikm(rows),
+        "element_names": {e: {"id": names[0], "en": names[1]} for e, names in ELEMENT_NAMES.items()},
+        "by_service": by_service,
+        "by_agency": [
+            {"agency_id": agency_id, "name": site.agencies[agency_id].short_name if agency_id in site.agencies
+             else agency_id, **ikm(group)}
+            for agency_id, group in _groups(rows, lambda r: r["agency_id"]).items()
+        ],
+        "by_month": [
+            {"month": month, **ikm(group)}
+            for month, group in _groups(rows, lambda r: r["service_day"][:7]).items()
+        ],
+        "comments": [
+            {"at": site.iso(r["at"]), "service_id": r["service_id"], "comment": r["comment"],
+             "service_name": _service_name(site, r["service_id"])}
+            for r in reversed(rows) if r["comment"]
+        ][:200],
+    }

@@ -1,0 +1,13 @@
+"""API v1: route modules declare their operations on the `api` registry."""
+
+from __future__ import annotations
+
+from server.web.api.registry import Api
+
+
+def load_routes() -> Api:
+    """Import every route module (each declares its routes on import) and return the registry."""
+    from server.web.api import admin, catalog, counters, displays, openapi, reports, session, survey, tickets  # noqa: F401
+    from server.web.api.base import api
+
+    return api

@@ -1,0 +1,156 @@
+"""Counter actions for officers: call next, call, recall, start, finish, no-show,
+transfer, pause, resume. Each is one transaction over the queue rules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import request
+
+from server.core import counters, tickets
+from server.core.store import Transaction
+from server.web import views
+from server.web.api import schemas
+from server.web.api.access import require_counter
+from server.web.api.base import api
+from server.web.hall import current_hall
+
+COUNTER_ERRORS = ((404, "unknown_counter"),)
+
+
+def _act(counter_id: str, rule: Callable[[Transaction, str | None], dict[str, Any] | None]) -> dict[str, Any]:
+    """Check the officer may use the counter, run the rule, answer ticket and counter."""
+    user = require_counter(counter_id)
+    hall = current_hall()
+    with hall.store.write() as tx:
+        tx.device = request.remote_addr
+        tickets.expire_stale(tx, hall.site, hall.now())
+        ticket = rule(tx, user.username)
+    with hall.store.read() as tx:
+        ticket_view = views.ticket_json(tx, hall.site, tickets.get_row(tx, ticket["id"])) if ticket else None
+        return {"ticket": ticket_view, "counter": views.counter_json(tx, hall.site, counter_id)}
+
+
+def _action(action: str, summary: str, rule: Any, errors: tuple[tuple[int, str], ...] = ()) -> None:
+    def view(counter_id: str) -> dict[str, Any]:
+        hall = current_hall()
+        return _act(counter_id, lambda tx, actor: rule(tx, hall.site, hall.now(), counter_id, actor))
+
+    view.__name__ = f"counter_{action.replace('-', '_')}"
+    view.__doc__ = summary
+    api.route(f"/counters/<counter_id>/{action}", "POST", summary=summary, tag="counter",
+              response=schemas.CounterAction, errors=COUNTER_ERRORS + errors, auth="officer")(view)
+
+
+_action("call-next", "Finish the current ticket and call the next in line.", counters.call_next,
+        ((409, "counter_paused"), (409, "counter_closed")))
+_action("recall", "Announce the current ticket again.", counters.recall, ((409, "no_current_ticket"),))
+_action("start", "The visitor has arrived: start serving.", counters.start,
+        ((409, "no_current_ticket"), (409, "not_called")))
+_action("finish", "Finish serving the current ticket.", counters.finish, ((409, "no_current_ticket"),))
+_action("no-show", "The called visitor did not come.", counters.no_show, ((409, "no_current_ticket"),))
+
+
+def _pause(tx: Transaction, site: Any, now: float, counter_id: str, actor: str | None) -> None:
+    counters.set_paused(tx, site, now, counter_id, True, actor)
+
+
+def _resume(tx: Transaction, site: Any, now: float, counter_id: str, actor: str | None) -> None:
+    counters.set_paused(tx, site, now, counter_id, False, actor)
+
+
+_action("pause", "Stop taking calls at this counter.", _pause)
+_action("resume", "Start taking calls again.", _resume)
+
+
+@api.route("/counters/<counter_id>/call", "POST", summary="Call a given waiting ticket.", tag="counter",
+           body=schemas.CallTicket, response=schemas.CounterAction, auth="officer",
+           errors=COUNTER_ERRORS + ((404, "ticket_not_found"), (409, "not_waiting"), (409, "counter_paused"),
+                                    (409, "counter_closed")))
+def counter_call(counter_id: str, body: schemas.CallTicket) -> dict[str, Any]:
+    """Call the ticket named by id or by number, out of turn."""
+    from server.core.errors import RuleError
+
+    if (body.ticket_id is None) == (body.number is None):
+        raise RuleError(422, "invalid_request", "Give exactly one of ticket_id or number.", "ticket_id")
+    hall = current_hall()
+    return _act(counter_id, lambda tx, actor: counters.call_ticket(
+        tx, hall.site, hall.now(), counter_id, ticket_id=body.ticket_id, number=body.number, actor=actor))
+
+
+@api.route("/counters/<counter_id>/transfer", "POST", summary="Send the current visitor to another service.",
+           tag="counter", body=schemas.Transfer, response=schemas.CounterAction, auth="officer",
+           errors=COUNTER_ERRORS + ((404, "unknown_service"), (409, "no_current_ticket")))
+def counter_transfer(counter_id: str, body: schemas.Transfer) -> dict[str, Any]:
+    """Back to waiting in the target service, at the front of its line, same number."""
+    hall = current_hall()
+    return _act(counter_id, lambda tx, actor: counters.transfer(
+        tx, hall.site, hall.now(), counter_id, body.service_id, actor))
+
+
+@api.route("/counters/<counter_id>", "GET", summary="A counter with its current ticket.", tag="counter",
+           response=schemas.Counter, auth="officer", errors=COUNTER_ERRORS)
+def get_counter(counter_id: str) -> dict[str, Any]:
+    """The counter's state for the officer's screen."""
+    require_counter(counter_id)
+    hall = current_hall()
+    with hall.store.read() as tx:
+        return views.counter_json(tx, hall.site, counter_id)
+
+
+@api.route("/counters/<counter_id>/queue", "GET", summary="The waiting lines of a counter's services.",
+           tag="counter", auth="officer", errors=COUNTER_ERRORS)
+def counter_queue(counter_id: str) -> dict[str, Any]:
+    """Waiting tickets in call order, with per-service counts and the oldest wait."""
+    require_counter(counter_id)
+    hall = current_hall()
+    site, now = hall.site, hall.now()
+    service_ids = list(site.counters[counter_id].services)
+    with hall.store.read() as tx:
+        line = tickets.waiting_line(tx, site, service_ids, now)
+    services = []
+    for service_id in service_ids:
+        mine = [t for t in line if t["service_id"] == service_id]
+        oldest = min((t["issued_at"] for t in mine), default=None)
+        services.append({
+            "service_id": service_id,
+            "name": site.services[service_id].name,
+            "name_en": site.services[service_id].name_en or site.services[service_id].name,
+            "standard_minutes": site.services[service_id].standard_minutes,
+            "waiting": len(mine),
+            "priority_waiting": sum(1 for t in mine if t["priority"]),
+            "oldest_wait_seconds": int(now - oldest) if oldest is not None else None,
+        })
+    return {
+        "services": services,
+        "tickets": [
+            {
+                "id": t["id"],
+                "number": t["number"],
+                "service_id": t["service_id"],
+                "priority": t["priority"],
+                "transferred": t["transferred_from"] is not None,
+                "issued_at": site.iso(t["issued_at"]),
+                "waiting_seconds": int(now - t["issued_at"]),
+            }
+            for t in line
+        ],
+    }
+
+
+@api.route("/counters/<counter_id>/figures", "GET", summary="Today's figures for the counter and officer.",
+           tag="counter", auth="officer", errors=COUNTER_ERRORS)
+def counter_figures(counter_id: str) -> dict[str, Any]:
+    """Served, no-shows and average service time today, against the service standard."""
+    user = require_counter(counter_id)
+    hall = current_hall()
+    site = hall.site
+    standards = [site.services[s].standard_minutes for s in site.counters[counter_id].services]
+    known = [s for s in standards if s]
+    with hall.store.read() as tx:
+        return {
+            "counter": tickets.day_figures(tx, site, hall.now(), counter_id=counter_id),
+            "officer": tickets.day_figures(tx, site, hall.now(), officer=user.username),
+            "standard_seconds": round(sum(known) / len(known) * 60) if known else None,
+        }

@@ -1,0 +1,99 @@
+"""The application's state in one object: site configuration, store, clock,
+printing and announcements. It hangs on the Flask app as `extensions["antrean"]`;
+nothing lives in module globals.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from flask import current_app
+
+from server.core import backup
+from server.core.clock import Clock
+from server.core.config import SiteConfig
+from server.core.site import SiteIndex
+from server.core.store import Store
+
+if TYPE_CHECKING:
+    from printers.jobs import PrintService
+    from server.web.announce import Announcer
+
+
+class Hall:
+    def __init__(
+        self,
+        config: SiteConfig,
+        *,
+        db_path: Path,
+        data_dir: Path,
+        clock: Clock,
+        config_path: Path | None = None,
+        demo: bool = False,
+    ) -> None:
+        self.site = SiteIndex(config, always_open=demo)
+        self.demo = demo
+        self.config_path = config_path
+        self.data_dir = data_dir
+        self.clock = clock
+        self.store = Store(db_path)
+        self.printing: PrintService | None = None
+        self.announcer: Announcer | None = None
+        self.audio: Any = None  # the display's AudioLibrary, made on the first sound request
+        self.backup_problem: str | None = None  # why the last daily backup failed, for the dashboard
+        self._config_listeners: list[Callable[[SiteIndex], None]] = []
+        self._rate = RateLimiter(config.server.rate_limit_per_minute)
+
+    def now(self) -> float:
+        return self.clock.now()
+
+    @property
+    def backup_folder(self) -> Path:
+        return backup.backup_folder(self.data_dir, self.site.config.server.backup_dir)
+
+    def replace_config(self, config: SiteConfig) -> None:
+        """Swap in a new validated configuration; listeners refresh what they hold."""
+        self.site = SiteIndex(config, always_open=self.demo)
+        self._rate = RateLimiter(config.server.rate_limit_per_minute)
+        for listener in self._config_listeners:
+            listener(self.site)
+
+    def on_config_change(self, listener: Callable[[SiteIndex], None]) -> None:
+        self._config_listeners.append(listener)
+
+    def allow_request(self, address: str) -> bool:
+        return self._rate.allow(address)
+
+
+class RateLimiter:
+    """At most `per_minute` requests per client address in any 60 s (None: no limit)."""
+
+    def __init__(self, per_minute: int | None) -> None:
+        self.per_minute = per_minute
+        self._seen: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, address: str) -> bool:
+        if self.per_minute is None:
+            return True
+        now = time.monotonic()
+        with self._lock:
+            times = self._seen.setdefault(address, deque())
+            while times and now - times[0] > 60:
+                times.popleft()
+            if len(times) >= self.per_minute:
+                return False
+            times.append(now)
+            if len(self._seen) > 10000:  # forget idle addresses
+                self._seen = {a: t for a, t in self._seen.items() if t and now - t[-1] <= 60}
+            return True
+
+
+def current_hall() -> Hall:
+    hall: Any = current_app.extensions["antrean"]
+    return hall  # type: ignore[no-any-return]

@@ -1,0 +1,89 @@
+"""Work the clock does: expire yesterday's waiting tickets, tell kiosks when a
+service opens or closes by the hour (opening time, cut-off, a break) even though
+nobody changed anything, and back the database up once a day at a quiet moment."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from server.core import tickets
+from server.core.backup import BackupError, daily_backup_path, make_daily_backup
+from server.core.osthread import start_os_thread
+from server.core.store import Event
+from server.web.hall import Hall
+
+log = logging.getLogger("antrean.housekeeping")
+INTERVAL_SECONDS = 15
+
+
+class Housekeeper:
+    def __init__(self, hall: Hall) -> None:
+        self.hall = hall
+        self._known: dict[str, tuple[bool, str | None]] = {}
+        self._backing_up = False
+        self._failed_day: str | None = None
+
+    def run_once(self) -> list[str]:
+        """One round; returns the services whose open state changed since the last round."""
+        hall = self.hall
+        site, now = hall.site, hall.now()
+        with hall.store.write() as tx:
+            tickets.expire_stale(tx, site, now)
+            states = {
+                service_id: tickets.service_availability(tx, site, service_id, now) for service_id in site.services
+            }
+        changed = []
+        for service_id, available in states.items():
+            state = (available.open, available.reason)
+            if self._known.get(service_id, state) != state:
+                changed.append(service_id)
+            self._known[service_id] = state
+        if changed:
+            hall.store.notify([Event("queue", service_id) for service_id in changed])
+        if not any(available.open for available in states.values()):
+            self.back_up(site.service_day(now))
+        return changed
+
+    def back_up(self, day: str) -> None:
+        """Start the day's backup on a thread of its own, unless it exists or is under way.
+
+        A copy of a year's database takes seconds; on the gevent loop nobody would be
+        served meanwhile. The demo's database is not backed up.
+        """
+        settings = self.hall.site.config.server
+        if self.hall.demo or settings.backup_keep == 0 or self._backing_up or self._failed_day == day:
+            return
+        folder = self.hall.backup_folder
+        if daily_backup_path(folder, day).exists():
+            return
+        self._backing_up = True
+
+        def work() -> None:
+            try:
+                made = make_daily_backup(self.hall.store.path, folder, day, settings.backup_keep)
+                self.hall.backup_problem = None
+                if made is not None:
+                    log.info("backed up %d tickets to %s", made.tickets, made.path)
+            except (BackupError, OSError) as exc:
+                self._failed_day = day  # said once; tried again tomorrow or after a restart
+                self.hall.backup_problem = f"{day}: {exc}"
+                log.error("no backup today: %s", exc)
+            finally:
+                self._backing_up = False
+
+        start_os_thread(work)
+
+
+def start_housekeeping(socketio: Any, hall: Hall) -> None:
+    keeper = Housekeeper(hall)
+
+    def loop() -> None:
+        while True:
+            try:
+                keeper.run_once()
+            except Exception:  # keep the loop alive: the next round may succeed
+                log.exception("housekeeping round failed")
+            socketio.sleep(INTERVAL_SECONDS)
+
+    socketio.start_background_task(loop)

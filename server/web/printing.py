@@ -1,0 +1,41 @@
+"""What goes on a printed ticket, gathered from the database for the printer layer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from printers.jobs import SkipPrint
+from printers.ticket import TicketPrint
+from server.core import tickets
+from server.web import views
+from server.web.hall import Hall
+from server.web.media import site_file
+
+FINISHED = ("done", "no_show", "cancelled", "expired")
+
+
+def build_ticket_print(hall: Hall, ticket_id: str, lang: str) -> TicketPrint:
+    """Fresh figures at print time: a ticket printed late shows the line as it is then."""
+    site = hall.site
+    with hall.store.read() as tx:
+        ticket = views.ticket_json(tx, site, tickets.get_row(tx, ticket_id))
+    if ticket["status"] in FINISHED:
+        # A printer back after an outage must not print tickets of visits already over.
+        raise SkipPrint(f"Ticket {ticket['number']} is {ticket['status']}; not printed.")
+    english = lang == "en"
+    text = site.config.site.ticket
+    return TicketPrint(
+        site_name=site.config.site.name,
+        logo_path=str(logo) if text.logo and (logo := site_file(hall, text.logo)) else None,
+        agency_name=ticket["agency_name_en"] if english else ticket["agency_name"],
+        service_name=ticket["service_name_en"] if english else ticket["service_name"],
+        number=ticket["number"],
+        issued_at=datetime.fromisoformat(ticket["issued_at"]),
+        ahead=ticket["ahead"],
+        estimated_wait_seconds=ticket["estimated_wait_seconds"],
+        priority=ticket["priority"],
+        counter_names=ticket["counter_names"],
+        status_url=ticket["status_url"],
+        footer=text.footer_en if english else text.footer,
+        lang=lang,
+    )
