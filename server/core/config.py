@@ -27,6 +27,8 @@ from pydantic import (
     model_validator,
 )
 
+from server.core.vocabulary import PREFIX_PATTERN
+
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
@@ -63,8 +65,8 @@ def _check_identifier(value: Any) -> Any:
 
 
 def _check_prefix(value: Any) -> Any:
-    if not isinstance(value, str) or not re.fullmatch(r"[A-Z0-9]{1,3}", value):
-        raise ValueError("expected a ticket prefix of one to three upper-case letters or digits")
+    if not isinstance(value, str) or not re.fullmatch(PREFIX_PATTERN, value):
+        raise ValueError("expected a ticket prefix of one to three upper-case letters or digits, ending in a letter")
     return value
 
 

@@ -10,7 +10,8 @@ from typing import Any
 from server.core.errors import RuleError, conflict, not_found
 from server.core.site import SiteIndex
 from server.core.store import Transaction
-from server.core.tickets import LANE_TRANSFERRED, closure_note, get_row, record
+from server.core.tickets import closure_note, get_row, record
+from server.core.vocabulary import LANE_TRANSFERRED
 
 
 def counter_row(tx: Transaction, site: SiteIndex, counter_id: str, now: float) -> dict[str, Any]:

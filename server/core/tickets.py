@@ -14,9 +14,8 @@ from server.core import hours
 from server.core.errors import RuleError, conflict, not_found
 from server.core.site import SiteIndex
 from server.core.store import Transaction
+from server.core.vocabulary import LANE_NORMAL, LANE_PRIORITY, PRIORITIES, format_number
 
-PRIORITIES = ("elderly", "disabled", "pregnant")
-LANE_TRANSFERRED, LANE_PRIORITY, LANE_NORMAL = 0, 1, 2
 RECENT_SERVICES = 20  # finished tickets that make up "recent service times"
 
 
@@ -104,7 +103,7 @@ def issue_ticket(
         "id": ticket_id,
         "service_day": day,
         "seq": seq,
-        "number": f"{service.prefix}{seq:03d}",
+        "number": format_number(service.prefix, seq),
         "issued_service_id": service_id,
         "service_id": service_id,
         "agency_id": site.agency_of[service_id],

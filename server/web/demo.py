@@ -28,6 +28,7 @@ from flask_socketio import SocketIO
 from server.core import auth, counters, tickets
 from server.core.errors import RuleError
 from server.core.site import SiteIndex
+from server.core.vocabulary import PRIORITIES
 from server.web.hall import Hall
 
 log = logging.getLogger("antrean.demo")
@@ -178,7 +179,7 @@ class DemoSimulation:
             if not choices:
                 return False
             service_id = self.rng.choices([s for s, _ in choices], [w for _, w in choices])[0]
-            priority = self.rng.choice(tickets.PRIORITIES) if self.rng.random() < self.settings.priority_share else None
+            priority = self.rng.choice(PRIORITIES) if self.rng.random() < self.settings.priority_share else None
             kiosk_id = self.rng.choice(list(site.kiosks)) if site.kiosks else None
             try:
                 with self.hall.store.write() as tx:

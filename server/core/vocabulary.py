@@ -1,0 +1,70 @@
+"""The ticket's vocabulary, in one place: statuses, priorities, lanes and the number's format.
+
+Every Python module takes these names from here, and every page receives what it needs
+from the server (boot data or the API), so that no copy can drift from another.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final, Literal, get_args
+
+Status = Literal["waiting", "called", "serving", "done", "no_show", "cancelled", "expired"]
+STATUSES: Final[tuple[Status, ...]] = get_args(Status)
+ACTIVE: Final[tuple[Status, ...]] = ("waiting", "called", "serving")  # still in the hall's hands
+AT_COUNTER: Final[tuple[Status, ...]] = ("called", "serving")  # the ticket a counter holds
+FINISHED: Final[tuple[Status, ...]] = ("done", "no_show", "cancelled", "expired")
+
+Priority = Literal["elderly", "disabled", "pregnant"]
+PRIORITIES: Final[tuple[Priority, ...]] = get_args(Priority)
+
+# The order a line is called in: transferred visitors first (they already waited once),
+# then priority visitors, then everyone else; within a lane, the earliest first.
+LANE_TRANSFERRED: Final = 0
+LANE_PRIORITY: Final = 1
+LANE_NORMAL: Final = 2
+
+# A ticket number is the service's prefix and the day's sequence, at least three digits:
+# A001 … A999, A1000 …. A prefix is one to three upper-case letters or digits ending in a
+# letter, so the number reads back without knowing the site's prefixes ("A1000" is A, 1000).
+PREFIX_PATTERN: Final = r"[A-Z0-9]{0,2}[A-Z]"
+NUMBER_DIGITS: Final = 3
+NUMBER_PATTERN: Final = rf"({PREFIX_PATTERN})([0-9]{{{NUMBER_DIGITS},}})"
+_NUMBER = re.compile(NUMBER_PATTERN)
+
+
+def format_number(prefix: str, seq: int) -> str:
+    """The printed and announced number of the `seq`-th ticket of a service today."""
+    return f"{prefix}{seq:0{NUMBER_DIGITS}d}"
+
+
+@dataclass(frozen=True)
+class Number:
+    prefix: str
+    digits: str  # as printed, leading zeros kept ("007")
+
+    @property
+    def seq(self) -> int:
+        return int(self.digits)
+
+    def __str__(self) -> str:
+        return self.prefix + self.digits
+
+
+def parse_number(text: str) -> Number | None:
+    """A typed or scanned number, tolerant of case and spaces ("a 1000" is A1000); None if it is not one."""
+    cleaned = re.sub(r"[\s-]+", "", text or "").upper()
+    match = _NUMBER.fullmatch(cleaned)
+    return Number(match.group(1), match.group(2)) if match else None
+
+
+def vocabulary_json() -> dict[str, object]:
+    """What the pages need to know of the vocabulary (they never keep their own copy)."""
+    return {
+        "statuses": list(STATUSES),
+        "active": list(ACTIVE),
+        "finished": list(FINISHED),
+        "priorities": list(PRIORITIES),
+        "number_pattern": NUMBER_PATTERN,
+    }
