@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from server.core.config import ConfigError, SiteConfig, load_config
+from server.core.config import ConfigError, SiteConfig, load_config, site_path
 
 
 class Context:
@@ -32,8 +32,7 @@ class Context:
 
     def data_dir(self, config: SiteConfig) -> Path:
         """The data folder: `server.data_dir`, relative to the config file's folder."""
-        folder = Path(config.server.data_dir)
-        return folder if folder.is_absolute() else self.config_path.resolve().parent / folder
+        return site_path(config.server.data_dir, self.config_path)
 
     def db_path(self, config: SiteConfig, demo: bool = False) -> Path:
         if self.db is not None:

@@ -356,6 +356,16 @@ def parse_config(data: Any, source: str = "config.yaml") -> SiteConfig:
     return config
 
 
+def site_path(value: str | Path, config_path: Path | None) -> Path:
+    """A file or folder named in config.yaml: relative names are relative to the config
+    file's own folder (so a site folder can be moved whole), or to the working folder
+    when the configuration did not come from a file (tests)."""
+    path = Path(value)
+    if path.is_absolute():
+        return path
+    return (config_path.resolve().parent if config_path else Path.cwd()) / path
+
+
 def load_config(path: str | Path) -> SiteConfig:
     """Read and validate a config file; every failure is a ConfigError."""
     path = Path(path)

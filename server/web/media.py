@@ -7,17 +7,15 @@ from typing import Any
 
 from flask import Blueprint, abort, send_file
 
+from server.core.config import site_path
 from server.web.hall import Hall, current_hall
 
 blueprint = Blueprint("media", __name__)
 
 
 def site_file(hall: Hall, name: str) -> Path | None:
-    """A file named in the configuration, relative to the config file's folder."""
-    path = Path(name)
-    if not path.is_absolute():
-        base = hall.config_path.parent if hall.config_path else Path.cwd()
-        path = base / path
+    """A file named in the configuration, if it is there."""
+    path = site_path(name, hall.config_path)
     return path if path.is_file() else None
 
 
