@@ -240,7 +240,7 @@ class PrintService:
     def _step(self, state: _PrinterState) -> bool:
         """Check health if due, then print the oldest due job; True while jobs wait."""
         if time.monotonic() >= state.health_at:
-            result = connections.check_status(state.cfg, self.data_dir, timeouts=self.timeouts, abort=state.stop)
+            result = connections.check_status(state.cfg, timeouts=self.timeouts, abort=state.stop)
             state.health_at = time.monotonic() + self.health_seconds
             if state.stop.is_set():
                 return False
