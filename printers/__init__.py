@@ -1,9 +1,10 @@
 """Ticket printing: render a ticket as ESC/POS bytes and deliver it to a printer.
 
 `render.render_ticket` turns a `ticket.TicketPrint` into bytes, `connections.send`
-delivers bytes to one configured printer, `jobs.PrintService` runs persisted print
-jobs off the request path, and `decode.decode_escpos` reads the bytes back (tests,
-the virtual printer).
+delivers bytes to one configured printer through its transport (one class per
+printer type, `transports/`), `jobs.PrintService` runs the print jobs off the
+request path (the jobs themselves are the core's rules, `server.core.print_queue`),
+and `decode.decode_escpos` reads the bytes back (tests, the virtual printer).
 
 This module runs before any submodule imports python-escpos, because importing
 escpos has two side effects that we undo or steer here:

@@ -15,7 +15,6 @@ from flask_socketio import SocketIO
 
 from server.core.clock import Clock
 from server.core.config import SiteConfig
-from server.core.store import Event
 from server.core.tickets import expire_stale
 from server.web.announce import Announcer
 from server.web.hall import Hall, current_hall
@@ -132,22 +131,13 @@ def _register_front_ends(app: Flask) -> None:
 
 
 def _start_printing(hall: Hall, check_seconds: float) -> None:
-    from printers.jobs import PrintService
+    from printers.jobs import PrintService, PrintSettings
+    from server.core.print_queue import PrintQueue
     from server.web.printing import build_ticket_print
 
-    def on_status(printer_id: str, status: str, detail: str | None) -> None:
-        hall.store.notify([Event("printer", printer_id, {"status": status, "detail": detail})])
-
-    hall.printing = PrintService(
-        hall.store,
-        hall.site.printers,
-        hall.data_dir,
-        lambda ticket_id, lang: build_ticket_print(hall, ticket_id, lang),
-        wait_seconds=hall.site.config.server.print_wait_ms / 1000,
-        on_printer_status=on_status,
-        on_job_done=lambda ticket_id: hall.store.notify([Event("ticket", ticket_id)]),
-        health_seconds=check_seconds,
-        clock=hall.clock.now,
-    )
+    settings = PrintSettings(hall.data_dir, wait_seconds=hall.site.config.server.print_wait_ms / 1000,
+                             health_seconds=check_seconds)
+    hall.printing = PrintService(PrintQueue(hall.store, hall.clock.now), hall.site.printers,
+                                 lambda ticket_id, lang: build_ticket_print(hall, ticket_id, lang), settings)
     hall.on_config_change(lambda site: hall.printing.update_printers(site.printers))  # type: ignore[union-attr]
     hall.printing.start()

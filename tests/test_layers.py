@@ -75,7 +75,6 @@ def test_the_web_layer_imports_no_screen_and_not_the_roof() -> None:
     assert offending("server/web", (*SCREENS, "server.app", "server.cli")) == []
 
 
-@pytest.mark.xfail(strict=True, reason="printers/jobs.py still writes print_jobs through the store")
 def test_printers_import_only_the_cores_configuration_and_print_job_rules() -> None:
     forbidden = ("server", *SCREENS, *WEB_FRAMEWORKS)
     allowed = ("server.core.config", "server.core.print_queue")

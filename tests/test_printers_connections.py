@@ -47,7 +47,7 @@ def test_network_printer_receives_the_bytes(fake_printer: FakePrinter, tmp_path:
     assert delivery.status == "online" and delivery.detail is None
     assert fake_printer.wait_for(lambda p: p.tickets() == 1)
     assert decode_escpos(fake_printer.received).lines[0].text == "hello"
-    assert check_status(network(fake_printer.port), tmp_path, timeouts=FAST) == ("online", None)
+    assert check_status(network(fake_printer.port), timeouts=FAST) == ("online", None)
 
 
 def test_refused_connection_is_offline_in_words(tmp_path: Path) -> None:
@@ -56,7 +56,7 @@ def test_refused_connection_is_offline_in_words(tmp_path: Path) -> None:
         send(cfg, b"x", tmp_path, timeouts=FAST)
     assert caught.value.kind == "offline"
     assert caught.value.message.startswith(f"Printer printer-lobi (127.0.0.1:{cfg.port}) refused the connection")
-    status, detail = check_status(cfg, tmp_path, timeouts=FAST)
+    status, detail = check_status(cfg, timeouts=FAST)
     assert status == "offline" and "refused" in (detail or "")
 
 
@@ -74,7 +74,7 @@ def test_a_silent_printer_prints_but_its_paper_is_unknown(tmp_path: Path) -> Non
         delivery = send(network(printer.port), b"ticket\n\x1dV\x00", tmp_path, timeouts=FAST)
         assert delivery.status == "unknown" and "does not answer status requests" in (delivery.detail or "")
         assert printer.wait_for(lambda p: p.tickets() == 1)
-        assert check_status(network(printer.port), tmp_path, timeouts=FAST)[0] == "unknown"
+        assert check_status(network(printer.port), timeouts=FAST)[0] == "unknown"
 
 
 def test_abort_interrupts_a_send_at_once(tmp_path: Path) -> None:
@@ -95,7 +95,7 @@ def test_file_printer_writes_to_the_device(tmp_path: Path) -> None:
     send(cfg, b"one\n", tmp_path, timeouts=FAST)
     send(cfg, b"two\n", tmp_path, timeouts=FAST)
     assert device.read_bytes() == b"one\ntwo\n"
-    assert check_status(cfg, tmp_path)[0] == "unknown"
+    assert check_status(cfg)[0] == "unknown"
 
 
 def test_missing_device_is_offline_and_no_file_is_made(tmp_path: Path) -> None:
@@ -104,7 +104,7 @@ def test_missing_device_is_offline_and_no_file_is_made(tmp_path: Path) -> None:
         send(cfg, b"x", tmp_path, timeouts=FAST)
     assert caught.value.kind == "offline" and "does not exist" in caught.value.message
     assert not (tmp_path / "lp0").exists()
-    assert check_status(cfg, tmp_path)[0] == "offline"
+    assert check_status(cfg)[0] == "offline"
 
 
 @pytest.mark.parametrize(("module", "cfg", "words"), [
@@ -138,7 +138,7 @@ def test_serial_printer_through_a_pty(tmp_path: Path) -> None:
         while b"\x1dV\x00" not in received:
             received += os.read(controller, 1024)
         assert decode_escpos(received).lines[0].text == "serial ticket"
-        assert check_status(cfg, tmp_path)[0] == "unknown"
+        assert check_status(cfg)[0] == "unknown"
     finally:
         os.close(controller)
         os.close(device)

@@ -15,10 +15,12 @@ from PIL import Image
 
 from printers.connections import Timeouts
 from printers.decode import decode_escpos
-from printers.jobs import PrintService, SkipPrint
+from printers.jobs import PrintService, PrintSettings, SkipPrint
 from printers.ticket import TicketPrint
+from server.core import print_queue
 from server.core.config import Printer
-from server.core.store import Store
+from server.core.print_queue import PrintQueue
+from server.core.store import Event, Store
 from tests.fakeprinter import FakePrinter, free_port
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -70,36 +72,47 @@ def builder(store: Store) -> Callable[[str, str], TicketPrint]:
 
 
 class Recorder:
-    """Collects the service's callbacks."""
+    """Collects what the store's listeners (the screens) hear: printer health, tickets whose job ended."""
 
     def __init__(self) -> None:
         self.statuses: list[tuple[str, str, str | None]] = []
         self.done: list[str] = []
 
-    def status(self, printer_id: str, status: str, detail: str | None) -> None:
-        self.statuses.append((printer_id, status, detail))
+    def heard(self, events: list[Event]) -> None:
+        for event in events:
+            if event.kind == "printer":
+                self.statuses.append((event.key, event.data["status"], event.data["detail"]))
+            elif event.kind == "ticket":
+                self.done.append(event.key)
 
     def kinds(self, printer_id: str) -> list[str]:
         return [status for pid, status, _ in self.statuses if pid == printer_id]
 
 
 @pytest.fixture
-def recorder() -> Recorder:
-    return Recorder()
+def recorder(store: Store) -> Recorder:
+    heard = Recorder()
+    store.subscribe(heard.heard)
+    return heard
 
 
 @pytest.fixture
-def make_service(store: Store, tmp_path: Path, recorder: Recorder) -> Iterator[Callable[..., PrintService]]:
+def queue(store: Store) -> PrintQueue:
+    return PrintQueue(store, time.time)
+
+
+@pytest.fixture
+def make_service(queue: PrintQueue, tmp_path: Path, recorder: Recorder) -> Iterator[Callable[..., PrintService]]:
     services: list[PrintService] = []
 
     def make(printers: list[Printer], start: bool = True, build: Any = None, **options: Any) -> PrintService:
         settings: dict[str, Any] = {
             "wait_seconds": WAIT, "health_seconds": 0.3, "timeouts": FAST,
             "backoff_seconds": (0.05, 0.2), "poll_seconds": 0.1,
-            "on_printer_status": recorder.status, "on_job_done": recorder.done.append,
         }
         settings.update(options)
-        service = PrintService(store, {p.id: p for p in printers}, tmp_path, build or builder(store), **settings)
+        service = PrintService(queue, {p.id: p for p in printers}, build or builder(queue.store),
+                               PrintSettings(tmp_path, **settings))
         services.append(service)
         if start:
             service.start()
@@ -117,7 +130,7 @@ def network(port: int, printer_id: str = "printer-lobi") -> Printer:
 def issue(store: Store, service: PrintService, printer_id: str, number: str) -> tuple[str, int]:
     with store.write() as tx:
         ticket_id = insert_ticket(tx, number)
-        job_id = service.enqueue(tx, ticket_id, printer_id, "id")
+        job_id = print_queue.enqueue(tx, time.time(), ticket_id, printer_id, "id", service.health(printer_id))
     return ticket_id, job_id
 
 
@@ -141,7 +154,8 @@ def numbers_printed(printer: FakePrinter) -> list[str]:
 
 
 def test_a_ticket_prints_and_is_recorded(
-    store: Store, make_service: Callable[..., PrintService], fake_printer: FakePrinter, recorder: Recorder
+    store: Store, make_service: Callable[..., PrintService], fake_printer: FakePrinter, recorder: Recorder,
+    queue: PrintQueue,
 ) -> None:
     service = make_service([network(fake_printer.port)])
     ticket_id, job_id = issue(store, service, "printer-lobi", "A001")
@@ -149,14 +163,14 @@ def test_a_ticket_prints_and_is_recorded(
     assert result == {"status": "printed", "printer_id": "printer-lobi", "error": None}
     assert elapsed < WAIT
     assert numbers_printed(fake_printer) == ["A001"] and fake_printer.tickets() == 1
-    assert service.job_status(ticket_id)["status"] == "printed"
-    assert service.job_status("no-such-ticket") == {"status": "not_requested", "printer_id": None, "error": None}
+    assert queue.state(ticket_id)["status"] == "printed"
+    assert queue.state("no-such-ticket") == {"status": "not_requested", "printer_id": None, "error": None}
     assert eventually(lambda: recorder.done == [ticket_id])
     assert service.status("printer-lobi")["status"] == "online"
 
 
 def test_printer_not_listening_queues_then_prints_once_when_back(
-    store: Store, make_service: Callable[..., PrintService], recorder: Recorder
+    store: Store, make_service: Callable[..., PrintService], recorder: Recorder, queue: PrintQueue
 ) -> None:
     port = free_port()
     service = make_service([network(port)])
@@ -165,9 +179,9 @@ def test_printer_not_listening_queues_then_prints_once_when_back(
     assert result["status"] == "queued"
     assert elapsed < WAIT + 0.3
     assert eventually(lambda: service.status("printer-lobi")["status"] == "offline")
-    assert "refused the connection" in (service.job_status(ticket_id)["error"] or "")
+    assert "refused the connection" in (queue.state(ticket_id)["error"] or "")
     with FakePrinter(port=port) as printer:
-        assert eventually(lambda: service.job_status(ticket_id)["status"] == "printed")
+        assert eventually(lambda: queue.state(ticket_id)["status"] == "printed")
         time.sleep(0.5)  # retries, health checks: nothing may print it again
         assert numbers_printed(printer) == ["A002"] and printer.tickets() == 1
         kinds = recorder.kinds("printer-lobi")
@@ -175,19 +189,19 @@ def test_printer_not_listening_queues_then_prints_once_when_back(
 
 
 def test_waiting_jobs_print_oldest_first_when_the_printer_returns(
-    store: Store, make_service: Callable[..., PrintService]
+    store: Store, make_service: Callable[..., PrintService], queue: PrintQueue
 ) -> None:
     port = free_port()
     service = make_service([network(port)], backoff_seconds=(1.0, 1.0))  # health checks notice the return
     jobs = [issue(store, service, "printer-lobi", number) for number in ("B001", "B002", "B003")]
     assert all(service.wait(job_id)["status"] == "queued" for _, job_id in jobs)
     with FakePrinter(port=port) as printer:
-        assert eventually(lambda: all(service.job_status(t)["status"] == "printed" for t, _ in jobs))
+        assert eventually(lambda: all(queue.state(t)["status"] == "printed" for t, _ in jobs))
         assert numbers_printed(printer) == ["B001", "B002", "B003"]
 
 
 def test_printer_that_accepts_but_never_reads_never_hangs_the_caller(
-    store: Store, make_service: Callable[..., PrintService]
+    store: Store, make_service: Callable[..., PrintService], queue: PrintQueue
 ) -> None:
     with FakePrinter(mode="accept_but_never_read") as printer:
         service = make_service([network(printer.port)], timeouts=Timeouts(connect=0.3, write=0.5, status=0.6))
@@ -197,7 +211,7 @@ def test_printer_that_accepts_but_never_reads_never_hangs_the_caller(
         assert result["status"] == "queued" and elapsed < WAIT + 0.3
         # It looks like a printer that does not answer status requests: the ticket goes
         # into its buffer and counts as taken. What matters: an answer, and no hang.
-        assert eventually(lambda: service.job_status(ticket_id)["status"] in ("printed", "failed"))
+        assert eventually(lambda: queue.state(ticket_id)["status"] in ("printed", "failed"))
         assert service.status("printer-lobi")["status"] == "unknown"
         started = time.monotonic()
         service.stop()
@@ -205,23 +219,23 @@ def test_printer_that_accepts_but_never_reads_never_hangs_the_caller(
 
 
 def test_printer_closing_halfway_keeps_the_job_until_it_prints_whole(
-    store: Store, make_service: Callable[..., PrintService]
+    store: Store, make_service: Callable[..., PrintService], queue: PrintQueue
 ) -> None:
     with FakePrinter(mode="close_halfway", close_after=64) as printer:
         service = make_service([network(printer.port)])
         ticket_id, job_id = issue(store, service, "printer-lobi", "A004")
         result, elapsed = timed_wait(service, job_id)
         assert result["status"] == "queued" and elapsed < WAIT + 0.3
-        assert "connection" in (result["error"] or service.job_status(ticket_id)["error"] or "")
+        assert "connection" in (result["error"] or queue.state(ticket_id)["error"] or "")
         assert printer.tickets() == 0
         printer.mode = "normal"
-        assert eventually(lambda: service.job_status(ticket_id)["status"] == "printed")
+        assert eventually(lambda: queue.state(ticket_id)["status"] == "printed")
         time.sleep(0.3)
         assert printer.tickets() == 1
 
 
 def test_paper_out_is_a_status_and_the_ticket_waits_for_paper(
-    store: Store, make_service: Callable[..., PrintService], recorder: Recorder
+    store: Store, make_service: Callable[..., PrintService], recorder: Recorder, queue: PrintQueue
 ) -> None:
     with FakePrinter(mode="paper_out") as printer:
         service = make_service([network(printer.port)])
@@ -233,11 +247,11 @@ def test_paper_out_is_a_status_and_the_ticket_waits_for_paper(
         assert "paper_out" in recorder.kinds("printer-lobi")
         assert printer.tickets() == 0  # nothing sent into a printer without paper
         later, _ = issue(store, service, "printer-lobi", "A105")
-        assert "out of paper" in (service.job_status(later)["error"] or "")  # says why from the start
+        assert "out of paper" in (queue.state(later)["error"] or "")  # says why from the start
         printer.mode = "normal"
-        assert eventually(lambda: service.job_status(later)["status"] == "printed")
+        assert eventually(lambda: queue.state(later)["status"] == "printed")
         assert numbers_printed(printer) == ["A005", "A105"]
-        assert service.job_status(ticket_id) == {"status": "printed", "printer_id": "printer-lobi", "error": None}
+        assert queue.state(ticket_id) == {"status": "printed", "printer_id": "printer-lobi", "error": None}
         assert recorder.kinds("printer-lobi")[-1] == "online"
 
 
@@ -263,29 +277,29 @@ def test_health_changes_are_reported_once_each(
 
 
 def test_pending_jobs_resume_after_a_restart(
-    store: Store, make_service: Callable[..., PrintService], fake_printer: FakePrinter
+    store: Store, make_service: Callable[..., PrintService], fake_printer: FakePrinter, queue: PrintQueue
 ) -> None:
     before = make_service([network(fake_printer.port)], start=False)  # the server that died
     ticket_id, _ = issue(store, before, "printer-lobi", "A006")
-    after = make_service([network(fake_printer.port)])
-    assert eventually(lambda: after.job_status(ticket_id)["status"] == "printed")
+    make_service([network(fake_printer.port)])  # the server started again
+    assert eventually(lambda: queue.state(ticket_id)["status"] == "printed")
     assert numbers_printed(fake_printer) == ["A006"]
 
 
 def test_a_job_that_waited_too_long_fails_with_advice(
-    store: Store, make_service: Callable[..., PrintService], recorder: Recorder
+    store: Store, make_service: Callable[..., PrintService], recorder: Recorder, queue: PrintQueue
 ) -> None:
     service = make_service([network(free_port())], retry_minutes=0.01)
     ticket_id, job_id = issue(store, service, "printer-lobi", "A007")
     assert service.wait(job_id)["status"] == "queued"
-    assert eventually(lambda: service.job_status(ticket_id)["status"] == "failed")
-    error = service.job_status(ticket_id)["error"] or ""
+    assert eventually(lambda: queue.state(ticket_id)["status"] == "failed")
+    error = queue.state(ticket_id)["error"] or ""
     assert "could not print this ticket within" in error and "reprint" in error
     assert ticket_id in recorder.done
 
 
 def test_one_hanging_printer_does_not_delay_another(
-    store: Store, make_service: Callable[..., PrintService]
+    store: Store, make_service: Callable[..., PrintService], queue: PrintQueue
 ) -> None:
     with FakePrinter(mode="accept_but_never_read") as stuck, FakePrinter() as fine:
         slow = Timeouts(connect=0.3, write=3.0, status=3.0)  # the stuck printer holds its worker ~6 s
@@ -296,37 +310,37 @@ def test_one_hanging_printer_does_not_delay_another(
         service.wait(stuck_job)
         _, job_id = issue(store, service, "printer-b", "D001")
         assert service.wait(job_id)["status"] == "printed"
-        assert service.job_status(stuck_ticket)["status"] == "queued"
+        assert queue.state(stuck_ticket)["status"] == "queued"
         started = time.monotonic()
         service.stop()  # abandons the stuck send at once
         assert time.monotonic() - started < 1.0
 
 
 def test_unknown_and_removed_printers_fail_jobs_in_words(
-    store: Store, make_service: Callable[..., PrintService], fake_printer: FakePrinter
+    store: Store, make_service: Callable[..., PrintService], fake_printer: FakePrinter, queue: PrintQueue
 ) -> None:
     port = free_port()
     service = make_service([network(port)])
     ticket_id, job_id = issue(store, service, "printer-nowhere", "E001")
     assert service.wait(job_id)["status"] == "failed"
-    assert "not in the configuration" in service.job_status(ticket_id)["error"]
+    assert "not in the configuration" in queue.state(ticket_id)["error"]
     waiting, _ = issue(store, service, "printer-lobi", "E002")
     service.update_printers({"printer-new": network(fake_printer.port, "printer-new")})
-    assert service.job_status(waiting)["status"] == "failed"
-    assert "removed from the configuration" in service.job_status(waiting)["error"]
+    assert queue.state(waiting)["status"] == "failed"
+    assert "removed from the configuration" in queue.state(waiting)["error"]
     assert list(service.statuses()) == ["printer-new"]
     ticket_id, job_id = issue(store, service, "printer-new", "E003")
     assert service.wait(job_id)["status"] == "printed"
 
 
 def test_changed_printer_address_takes_effect(
-    store: Store, make_service: Callable[..., PrintService], fake_printer: FakePrinter
+    store: Store, make_service: Callable[..., PrintService], fake_printer: FakePrinter, queue: PrintQueue
 ) -> None:
     service = make_service([network(free_port())])
     ticket_id, job_id = issue(store, service, "printer-lobi", "F001")
     assert service.wait(job_id)["status"] == "queued"
     service.update_printers({"printer-lobi": network(fake_printer.port)})
-    assert eventually(lambda: service.job_status(ticket_id)["status"] == "printed")
+    assert eventually(lambda: queue.state(ticket_id)["status"] == "printed")
     time.sleep(0.3)
     assert fake_printer.tickets() == 1
 

@@ -100,6 +100,14 @@ def test_six_characters_fit_the_number_line_on_both_papers() -> None:
     assert number_size("KKA012", 48) == 8 and number_size("KKA012", 32) == 5
 
 
+@pytest.mark.parametrize("number", ["A1000", "PAM1234", "KKA12345"])
+def test_numbers_past_999_print_whole_on_both_papers(number: str) -> None:
+    for width_mm, columns in ((80, 48), (58, 32)):
+        line = biggest(render_ticket(make_ticket(number=number), width_mm))
+        assert line.text == number and line.size[0] >= 4  # whole, and still the biggest line by far
+        assert len(line.text) * line.size[0] <= columns
+
+
 def test_long_text_wraps_to_the_paper_width() -> None:
     name = "Pelayanan Administrasi Kependudukan dan Pencatatan Sipil Terpadu Satu Pintu"
     decoded = decode_escpos(render_ticket(make_ticket(agency_name=name), 58))

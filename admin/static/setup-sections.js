@@ -120,7 +120,7 @@
           { key: "id", label: "id", fixedOnEdit: true, hint: "id_hint" },
           { key: "name", label: "name" },
           { key: "type", label: "type", type: "select",
-            options: () => ["network", "usb", "serial", "file", "cups", "virtual"].map((t) => ({ value: t, text: tr(`printer_type_${t}`) })) },
+            options: () => ctx.printerTypes.map((t) => ({ value: t.type, text: AdminUI.lang === "en" ? t.label_en : t.label })) },
           { key: "width_mm", label: "width_mm", type: "select", options: () => [{ value: "80", text: "80 mm" }, { value: "58", text: "58 mm" }] },
           { key: "profile", label: "profile" },
           { key: "host", label: "host", hint: "host_hint" },

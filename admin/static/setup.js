@@ -6,7 +6,7 @@
   const { el, clear, tr, user } = AdminUI;
   const $ = (id) => document.getElementById(id);
   const ctx = { sections: null, version: null, editable: false, tab: "services", agencyId: null, editing: null,
-    mode: "item", formAgency: null, formServices: [], printerStatus: {}, confirmDelete: false };
+    mode: "item", formAgency: null, formServices: [], printerStatus: {}, printerTypes: [], confirmDelete: false };
   const sections = SetupSections.build(ctx);
   const canEdit = () => user.isAdmin && ctx.editable;
 
@@ -16,6 +16,7 @@
     ctx.sections = answer.sections;
     ctx.version = answer.version;
     ctx.editable = answer.editable;
+    ctx.printerTypes = answer.printer_types; // the server's table: type, label, label_en, needs
     $("config-path").textContent = answer.path || tr("no_config_file");
     if (!ctx.agencyId || !ctx.sections.agencies.some((a) => a.id === ctx.agencyId)) {
       ctx.agencyId = (ctx.sections.agencies.find((a) => a.id === user.agencyId) || ctx.sections.agencies[0] || {}).id;

@@ -10,6 +10,7 @@ and a test keeps it true to these models.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, time
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -185,7 +186,35 @@ class Counter(Strict):
     floor: int | None = None
 
 
-PrinterType = Literal["network", "usb", "serial", "file", "cups", "virtual"]
+@dataclass(frozen=True)
+class PrinterKind:
+    """A printer type: the keys its connection needs, and its name on the setup page."""
+
+    needs: tuple[str, ...]
+    label: str  # Bahasa Indonesia
+    label_en: str
+
+
+# The one table of printer types. Each transport in printers/transports/ declares its type
+# and is looked up here (a test checks that the two agree); the setup page's form gets this
+# table from GET /api/v1/admin/config.
+PRINTER_TYPES: dict[str, PrinterKind] = {
+    "network": PrinterKind(("host",), "Jaringan", "Network"),
+    "usb": PrinterKind(("vendor_id", "product_id"), "USB", "USB"),
+    "serial": PrinterKind(("device",), "Serial", "Serial"),
+    "file": PrinterKind(("device",), "Berkas/perangkat", "File/device"),
+    "cups": PrinterKind(("cups_name",), "CUPS", "CUPS"),
+    "virtual": PrinterKind((), "Virtual (berkas di folder data)", "Virtual (files in the data folder)"),
+}
+
+
+def _check_printer_type(value: Any) -> Any:
+    if not isinstance(value, str) or value not in PRINTER_TYPES:
+        raise ValueError(f"expected a printer type: {', '.join(PRINTER_TYPES)}")
+    return value
+
+
+PrinterType = Annotated[str, BeforeValidator(_check_printer_type)]
 
 
 class Printer(Strict):
@@ -204,15 +233,7 @@ class Printer(Strict):
 
     @model_validator(mode="after")
     def _connection_complete(self) -> Printer:
-        needed = {
-            "network": ["host"],
-            "usb": ["vendor_id", "product_id"],
-            "serial": ["device"],
-            "file": ["device"],
-            "cups": ["cups_name"],
-            "virtual": [],
-        }[self.type]
-        missing = [key for key in needed if getattr(self, key) is None]
+        missing = [key for key in PRINTER_TYPES[self.type].needs if getattr(self, key) is None]
         if missing:
             raise ValueError(f"a {self.type} printer needs {', '.join(missing)}")
         return self

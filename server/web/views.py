@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from server.core import tickets
+from server.core import print_queue, tickets
 from server.core.site import SiteIndex
 from server.core.store import Transaction
 
@@ -16,20 +16,6 @@ CALLING_SECONDS = 120  # a call stays "being called" this long unless the visito
 
 class Announcer(Protocol):
     def announcement(self, number: str, counter_id: str) -> dict[str, Any]: ...
-
-
-NOT_REQUESTED = {"status": "not_requested", "printer_id": None, "error": None}
-
-
-def print_info(tx: Transaction, ticket_id: str) -> dict[str, Any]:
-    """The latest print job of a ticket in the contract's `print` shape."""
-    job = tx.one(
-        "SELECT status, printer_id, error FROM print_jobs WHERE ticket_id = ? ORDER BY id DESC LIMIT 1", (ticket_id,)
-    )
-    if job is None:
-        return dict(NOT_REQUESTED)
-    status = "queued" if job["status"] == "pending" else job["status"]
-    return {"status": status, "printer_id": job["printer_id"], "error": job["error"]}
 
 
 def ticket_json(
@@ -59,7 +45,7 @@ def ticket_json(
         "ahead": ahead,
         "estimated_wait_seconds": tickets.estimated_wait(tx, site, row["service_id"], ahead) if waiting else None,
         "status_url": f"{site.config.site.public_url}/t/{row['id']}",
-        "print": print_state if print_state is not None else print_info(tx, row["id"]),
+        "print": print_state if print_state is not None else print_queue.print_state(tx, row["id"]),
         "lang": row["lang"],
         "service_day": row["service_day"],
         "service_name": service_name,

@@ -13,6 +13,7 @@ from flask import request
 from server.core import auth, backup, closures, config_edit, overview
 from server.core.audit import audit
 from server.core.auth import User
+from server.core.config import PRINTER_TYPES
 from server.core.errors import RuleError, conflict
 from server.web.api import schemas
 from server.web.api.access import require_role
@@ -31,9 +32,14 @@ def _config_answer(hall: Hall) -> dict[str, Any]:
     path = hall.config_path
     if path is None:  # started without a file (tests, embedded): show what runs, read-only
         data = hall.site.config.model_dump(mode="json", exclude_none=True)
-        return {"version": None, "editable": False, "path": None, "sections": config_edit.sections(data)}
-    data, version = config_edit.read(path)
-    return {"version": version, "editable": True, "path": str(path), "sections": config_edit.sections(data)}
+        answer = {"version": None, "editable": False, "path": None, "sections": config_edit.sections(data)}
+    else:
+        data, version = config_edit.read(path)
+        answer = {"version": version, "editable": True, "path": str(path), "sections": config_edit.sections(data)}
+    # The form's printer types come from the configuration's own table, never a copy in the page.
+    answer["printer_types"] = [{"type": name, "label": kind.label, "label_en": kind.label_en, "needs": list(kind.needs)}
+                               for name, kind in PRINTER_TYPES.items()]
+    return answer
 
 
 @api.route("/admin/config", "GET", summary="The editable sections of config.yaml.", tag="admin",

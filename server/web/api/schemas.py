@@ -373,11 +373,19 @@ class ConfigEdit(Body):
     version: str | None = Field(default=None, max_length=64)
 
 
+class PrinterTypeOut(Out):
+    type: str
+    label: str
+    label_en: str
+    needs: list[str]
+
+
 class ConfigOut(Out):
     version: str | None
     editable: bool
     path: str | None
     sections: dict[str, object]
+    printer_types: list[PrinterTypeOut]
 
 
 class UserCreate(Body):

@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import request
 
-from server.core import tickets
-from server.core.errors import RuleError, not_found
+from server.core import print_queue, tickets
+from server.core.errors import RuleError
 from server.web import views
 from server.web.api import schemas
 from server.web.api.base import api
@@ -34,20 +34,17 @@ def create_ticket(body: schemas.TicketCreate) -> dict[str, Any]:
     hall = current_hall()
     if not hall.allow_request(request.remote_addr or "?"):
         raise RuleError(429, "rate_limited", "Too many tickets from this device; wait a minute and try again.")
-    kiosk = hall.site.kiosks.get(body.kiosk_id or "")
-    printer_id = kiosk.printer if kiosk is not None else None
     printing = hall.printing
-    job_id = None
     with hall.store.write() as tx:
+        now = hall.now()  # read holding the write lock: tickets are issued in the order of their times
         row = tickets.issue_ticket(
-            tx, hall.site, hall.now(), body.service_id,
+            tx, hall.site, now, body.service_id,
             priority=body.priority, kiosk_id=body.kiosk_id, lang=body.lang,
             device=body.kiosk_id or request.remote_addr,
         )
-        if printing is not None and printer_id is not None:
-            job_id = printing.enqueue(tx, row["id"], printer_id, body.lang)
+        job_id = print_queue.print_issued(tx, hall.site, now, row, printing)
         # The answer is read in the same transaction: its place in line is the one it was given.
-        answer = views.ticket_json(tx, hall.site, row, print_state=views.NOT_REQUESTED)
+        answer = views.ticket_json(tx, hall.site, row, print_state=print_queue.NOT_REQUESTED)
     if printing is not None and job_id is not None:
         answer["print"] = printing.wait(job_id)
     return answer
@@ -66,22 +63,10 @@ def get_ticket(ticket_id: str) -> dict[str, Any]:
 def reprint_ticket(ticket_id: str, body: schemas.Reprint) -> dict[str, Any]:
     """Reprint on the given printer, or on the printer of the kiosk that issued it."""
     hall = current_hall()
+    printing = hall.printing
     with hall.store.write() as tx:
-        row = tickets.get_row(tx, ticket_id)
-        printer_id = body.printer_id
-        if printer_id is None:
-            kiosk = hall.site.kiosks.get(row["kiosk_id"] or "")
-            printer_id = kiosk.printer if kiosk else None
-        if printer_id is None:
-            raise RuleError(
-                409, "no_printer", "This ticket was not issued at a kiosk with a printer; name a printer_id."
-            )
-        if printer_id not in hall.site.printers:
-            raise not_found("unknown_printer", f"There is no printer with id {printer_id!r}.")
-        printing = hall.printing
-        if printing is None:
-            raise RuleError(409, "no_printer", "Printing is not running on this server.")
-        job_id = printing.enqueue(tx, ticket_id, printer_id, row["lang"])
-        tickets.record(tx, ticket_id, "reprint", hall.now(), device=request.remote_addr, detail={"printer": printer_id})
+        job_id = print_queue.reprint(tx, hall.site, hall.now(), ticket_id, body.printer_id, printing,
+                                     device=request.remote_addr)
+    assert printing is not None  # reprint refuses with no_printer when printing does not run
     printing.wait(job_id)
     return _ticket(hall, ticket_id)

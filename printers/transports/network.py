@@ -1,4 +1,4 @@
-"""Raw TCP printing (port 9100) with short, bounded waits at every step.
+"""A network printer: raw TCP (port 9100) with short, bounded waits at every step.
 
 We talk to the socket ourselves rather than through `escpos.printer.Network`:
 that one waits 60 s by default and its status calls raise a bare TimeoutError.
@@ -25,10 +25,12 @@ import threading
 import time
 from dataclasses import dataclass
 
+from printers.transports import base
+from printers.transports.base import Delivery, PrintError, Sending, Timeouts, Transport
+
 PAPER_STATUS = b"\x10\x04\x04"  # DLE EOT 4: transmit the paper roll sensor status
 PAPER_END = 0x60  # bits 5 and 6: paper end detected
 PAPER_NEAR_END = 0x0C  # bits 2 and 3: paper near its end
-SLICE = 0.1  # how often a wait looks at the abort event
 
 
 class LinkError(Exception):
@@ -75,7 +77,7 @@ class Link:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return False
-                if self.selector.select(min(left, SLICE)):
+                if self.selector.select(min(left, base.SLICE)):
                     return True
         finally:
             self.selector.unregister(self.sock)
@@ -214,3 +216,41 @@ def query_paper(host: str, port: int, *, connect: float, status: float,
         return link.paper(status)
     finally:
         link.close()
+
+
+class NetworkTransport(Transport):
+    type = "network"
+
+    def where(self) -> str:
+        return f"{self.cfg.host}:{self.cfg.port}"
+
+    def send(self, data: bytes, sending: Sending) -> Delivery:
+        assert self.cfg.host is not None
+        waits = sending.timeouts
+        try:
+            report = print_bytes(self.cfg.host, self.cfg.port, data, connect=waits.connect, write=waits.write,
+                                 status=waits.status, abort=sending.abort, silent=sending.silent)
+        except LinkError as exc:
+            raise PrintError(exc.kind, f"Printer {self.describe()} {exc.reason}") from None
+        if not report.answered:
+            return Delivery("unknown", base.SILENT)
+        return Delivery(*_paper_words(report))
+
+    def status(self, timeouts: Timeouts, abort: threading.Event | None) -> tuple[str, str | None]:
+        """A printer that accepts a connection but does not answer DLE EOT is "unknown":
+        it is reachable, but we cannot tell whether it has paper."""
+        assert self.cfg.host is not None
+        try:
+            report = query_paper(self.cfg.host, self.cfg.port, connect=timeouts.connect, status=timeouts.status,
+                                 abort=abort)
+        except LinkError as exc:
+            return ("paper_out" if exc.kind == "paper_out" else "offline"), exc.reason
+        if not report.answered:
+            return "unknown", base.SILENT
+        return _paper_words(report)
+
+
+def _paper_words(report: PaperReport) -> tuple[str, str | None]:
+    if report.paper_out:
+        return "paper_out", base.PAPER_OUT
+    return "online", base.PAPER_LOW if report.paper_low else None

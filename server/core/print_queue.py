@@ -1,0 +1,188 @@
+"""The print-job rules: which printer a ticket prints on, its job queued in the ticket's own
+transaction, retries and their end, and the print state of a ticket.
+
+Every statement on the `print_jobs` table is here. The print service (`printers/jobs.py`)
+runs the workers and talks to the printers; it reads due jobs and reports what happened
+through a `PrintQueue`, and never writes SQL of its own.
+
+A job is "pending" until it is printed or failed; the API calls pending "queued".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from server.core import tickets
+from server.core.errors import RuleError, not_found
+from server.core.site import SiteIndex
+from server.core.store import Event, Store, Transaction
+
+API_STATUS = {"pending": "queued", "printed": "printed", "failed": "failed"}
+NOT_REQUESTED: dict[str, Any] = {"status": "not_requested", "printer_id": None, "error": None}
+
+
+@dataclass(frozen=True)
+class PrinterHealth:
+    """What the print service knows of a printer at the moment a job is queued for it."""
+
+    running: bool  # the service has a worker for it (it is in the configuration it runs)
+    problem: str | None = None  # why it is known to be down (offline, out of paper), else None
+
+
+class Printing(Protocol):
+    """The print service as the rules see it."""
+
+    def health(self, printer_id: str) -> PrinterHealth: ...
+
+
+# --- the print state of a ticket -------------------------------------------------------------
+
+
+def job_state(job: dict[str, Any]) -> dict[str, Any]:
+    """A print job in the contract's `print` shape."""
+    return {"status": API_STATUS.get(job["status"], "queued"), "printer_id": job["printer_id"],
+            "error": job["error"]}
+
+
+def print_state(tx: Transaction, ticket_id: str) -> dict[str, Any]:
+    """The ticket's latest print job in the contract's `print` shape (`not_requested` if none)."""
+    job = tx.one("SELECT * FROM print_jobs WHERE ticket_id = ? ORDER BY id DESC LIMIT 1", (ticket_id,))
+    return job_state(job) if job is not None else dict(NOT_REQUESTED)
+
+
+# --- queueing, inside the caller's transaction ----------------------------------------------
+
+
+def kiosk_printer(site: SiteIndex, kiosk_id: str | None) -> str | None:
+    """The printer of a kiosk, or None (no kiosk, or a kiosk without a printer)."""
+    kiosk = site.kiosks.get(kiosk_id or "")
+    return kiosk.printer if kiosk is not None else None
+
+
+def enqueue(tx: Transaction, now: float, ticket_id: str, printer_id: str, lang: str,
+            health: PrinterHealth) -> int:
+    """Add a job in the caller's transaction, so it commits (or rolls back) with the ticket."""
+    if health.running:
+        # A printer known to be down: the job's error says why it waits from the start.
+        status, error = "pending", health.problem
+    else:
+        status, error = "failed", f"Printer {printer_id!r} is not in the configuration; reprint on another printer"
+    cursor = tx.execute(
+        "INSERT INTO print_jobs (ticket_id, printer_id, lang, status, attempts, error, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, 0, ?, ?, ?)",
+        (ticket_id, printer_id, lang, status, error, now, now),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def print_issued(tx: Transaction, site: SiteIndex, now: float, ticket: dict[str, Any],
+                 printing: Printing | None) -> int | None:
+    """A ticket issued at a kiosk with a printer gets a print job; the job's id, or None."""
+    printer_id = kiosk_printer(site, ticket["kiosk_id"])
+    if printing is None or printer_id is None:
+        return None
+    return enqueue(tx, now, ticket["id"], printer_id, ticket["lang"], printing.health(printer_id))
+
+
+def reprint(tx: Transaction, site: SiteIndex, now: float, ticket_id: str, printer_id: str | None,
+            printing: Printing | None, *, device: str | None = None) -> int:
+    """Print a ticket again: on `printer_id`, or else on the printer of the kiosk that issued it.
+
+    Refused with `no_printer` when neither names one (or printing does not run here), and
+    `unknown_printer` for a printer the configuration does not have. The history records it.
+    """
+    row = tickets.get_row(tx, ticket_id)
+    printer_id = printer_id if printer_id is not None else kiosk_printer(site, row["kiosk_id"])
+    if printer_id is None:
+        raise RuleError(409, "no_printer", "This ticket was not issued at a kiosk with a printer; name a printer_id.")
+    if printer_id not in site.printers:
+        raise not_found("unknown_printer", f"There is no printer with id {printer_id!r}.")
+    if printing is None:
+        raise RuleError(409, "no_printer", "Printing is not running on this server.")
+    job_id = enqueue(tx, now, ticket_id, printer_id, row["lang"], printing.health(printer_id))
+    tickets.record(tx, ticket_id, "reprint", now, device=device, detail={"printer": printer_id})
+    return job_id
+
+
+# --- the print service's side ---------------------------------------------------------------
+
+
+class PrintQueue:
+    """The jobs as the print service works them: each call is one transaction of its own.
+
+    A job that ends (printed, failed, expired) tells the ticket's watchers, after commit,
+    that the ticket changed (its print state is part of it).
+    """
+
+    def __init__(self, store: Store, clock: Callable[[], float]) -> None:
+        self.store = store
+        self.now = clock
+
+    def state(self, ticket_id: str) -> dict[str, Any]:
+        """The ticket's print state, as `print_state` reads it."""
+        with self.store.read() as tx:
+            return print_state(tx, ticket_id)
+
+    def job(self, job_id: int) -> dict[str, Any] | None:
+        with self.store.read() as tx:
+            return tx.one("SELECT * FROM print_jobs WHERE id = ?", (job_id,))
+
+    def next_job(self, printer_id: str, skip: Collection[int] = ()) -> dict[str, Any] | None:
+        """The printer's oldest pending job, leaving out `skip` (printed, not yet recorded)."""
+        marks = ",".join("?" * len(skip)) or "-1"  # never NULL: x NOT IN (NULL) is never true
+        with self.store.read() as tx:
+            return tx.one(f"SELECT * FROM print_jobs WHERE printer_id = ? AND status = 'pending'"
+                          f" AND id NOT IN ({marks}) ORDER BY id LIMIT 1", [printer_id, *sorted(skip)])
+
+    def retry_later(self, job_id: int, error: str) -> None:
+        """An attempt failed in a way worth retrying: count it and keep why; the job stays pending."""
+        with self.store.write() as tx:
+            tx.execute("UPDATE print_jobs SET attempts = attempts + 1, error = ?, updated_at = ? WHERE id = ?",
+                       (error, self.now(), job_id))
+
+    def finish(self, job: dict[str, Any], status: str, error: str | None) -> None:
+        """Record the end of an attempt: "printed", or "failed" with the reason (a pending job only)."""
+        assert status in ("printed", "failed"), status
+        with self.store.write() as tx:
+            tx.execute("UPDATE print_jobs SET status = ?, error = ?, attempts = attempts + 1, updated_at = ?"
+                       " WHERE id = ? AND status = 'pending'", (status, error, self.now(), job["id"]))
+            tx.emit("ticket", job["ticket_id"])
+
+    def expire(self, printer_id: str, printer_name: str, window_seconds: float) -> list[dict[str, Any]]:
+        """Fail the printer's jobs that waited longer than the retry window; those jobs."""
+        cutoff = self.now() - window_seconds
+        query = ("SELECT id, ticket_id, error FROM print_jobs WHERE printer_id = ? AND status = 'pending'"
+                 " AND created_at < ?")
+        with self.store.read() as tx:  # read first: most of the time nothing expired
+            if not tx.all(query, (printer_id, cutoff)):
+                return []
+        with self.store.write() as tx:
+            expired = tx.all(query, (printer_id, cutoff))
+            for job in expired:
+                reason = f" (last problem: {job['error']})" if job["error"] else ""
+                tx.execute(
+                    "UPDATE print_jobs SET status = 'failed', error = ?, updated_at = ? WHERE id = ?",
+                    (f"Printer {printer_name} could not print this ticket within {window_seconds / 60:g} minutes"
+                     f"{reason}; reprint it once the printer works", self.now(), job["id"]))
+                tx.emit("ticket", job["ticket_id"])
+        return expired
+
+    def fail_orphans(self, printer_ids: Collection[str]) -> list[dict[str, Any]]:
+        """Fail the pending jobs whose printer is not among `printer_ids` (it left the configuration)."""
+        ids = sorted(printer_ids)
+        marks = ",".join("?" * len(ids)) or "''"  # (x NOT IN (NULL) is never true in SQL)
+        with self.store.write() as tx:
+            orphans = tx.all(f"SELECT id, ticket_id, printer_id FROM print_jobs WHERE status = 'pending'"
+                             f" AND printer_id NOT IN ({marks})", ids)
+            for job in orphans:
+                tx.execute("UPDATE print_jobs SET status = 'failed', error = ?, updated_at = ? WHERE id = ?",
+                           (f"Printer {job['printer_id']!r} was removed from the configuration; "
+                            "reprint the ticket on another printer", self.now(), job["id"]))
+                tx.emit("ticket", job["ticket_id"])
+        return orphans
+
+    def printer_changed(self, printer_id: str, status: str, detail: str | None) -> None:
+        """A printer's health changed: news kept outside the database, for the screens that show it."""
+        self.store.notify([Event("printer", printer_id, {"status": status, "detail": detail})])
