@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from server.core.vocabulary import Priority
+
 DAYS = {
     "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
@@ -19,7 +21,8 @@ MONTHS = {
     "en": ("January", "February", "March", "April", "May", "June", "July",
            "August", "September", "October", "November", "December"),
 }
-PRIORITY_NAMES = {
+# Keyed by the vocabulary's priorities; a test checks that each has its words in both languages.
+PRIORITY_NAMES: dict[str, dict[Priority, str]] = {
     "id": {"elderly": "Lansia", "disabled": "Penyandang Disabilitas", "pregnant": "Ibu Hamil"},
     "en": {"elderly": "Elderly", "disabled": "Person with disability", "pregnant": "Pregnant woman"},
 }
@@ -71,7 +74,7 @@ def wait_line(seconds: int | None, lang: str, plus_minus: str = "±") -> str | N
     return f"Estimated wait: about {' '.join(parts)}"
 
 
-def priority_line(priority: str | None, lang: str) -> str | None:
+def priority_line(priority: Priority | None, lang: str) -> str | None:
     if priority is None:
         return None
     return label(lang, "priority", name=PRIORITY_NAMES[lang][priority])

@@ -11,7 +11,7 @@ from server.core.errors import RuleError, conflict, not_found
 from server.core.site import SiteIndex
 from server.core.store import Transaction
 from server.core.tickets import closure_note, get_row, record
-from server.core.vocabulary import LANE_TRANSFERRED
+from server.core.vocabulary import AT_COUNTER, LANE_TRANSFERRED
 
 
 def counter_row(tx: Transaction, site: SiteIndex, counter_id: str, now: float) -> dict[str, Any]:
@@ -42,7 +42,7 @@ def _current(tx: Transaction, state: dict[str, Any]) -> dict[str, Any]:
 def _close_current(tx: Transaction, state: dict[str, Any], status: str, now: float, actor: str | None) -> None:
     """End the counter's current ticket (done or no-show) and free the counter."""
     ticket = _current(tx, state)
-    if ticket["status"] in ("called", "serving"):
+    if ticket["status"] in AT_COUNTER:
         tx.execute("UPDATE tickets SET status = ?, finished_at = ? WHERE id = ?", (status, now, ticket["id"]))
         record(tx, ticket["id"], status, now, counter_id=state["counter_id"], actor=actor)
         tx.emit("ticket", ticket["id"])

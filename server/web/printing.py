@@ -7,11 +7,10 @@ from datetime import datetime
 from printers.jobs import SkipPrint
 from printers.ticket import TicketPrint
 from server.core import tickets
+from server.core.vocabulary import FINISHED
 from server.web import views
 from server.web.hall import Hall
 from server.web.media import site_file
-
-FINISHED = ("done", "no_show", "cancelled", "expired")
 
 
 def build_ticket_print(hall: Hall, ticket_id: str, lang: str) -> TicketPrint:

@@ -12,8 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Priority = Literal["elderly", "disabled", "pregnant"]
-TicketStatus = Literal["waiting", "called", "serving", "done", "no_show", "cancelled", "expired"]
+from server.core.vocabulary import Priority, Status
+
 Answer = Field(ge=1, le=4)
 
 
@@ -103,7 +103,7 @@ class Ticket(Out):
     number: str
     service_id: str
     agency_id: str
-    status: TicketStatus
+    status: Status
     priority: Priority | None
     issued_at: str
     called_at: str | None
@@ -293,7 +293,7 @@ Role = Literal["officer", "supervisor", "admin"]
 class SurveyStatus(Out):
     ticket_id: str
     number: str
-    status: TicketStatus
+    status: Status
     answered: bool
     can_answer: bool
 
