@@ -11,7 +11,7 @@ from server.core.errors import RuleError, conflict, not_found
 from server.core.site import SiteIndex
 from server.core.store import Transaction
 from server.core.tickets import closure_note, get_row, record
-from server.core.vocabulary import AT_COUNTER, LANE_TRANSFERRED
+from server.core.vocabulary import AT_COUNTER, LANE_TRANSFERRED, format_number, parse_number
 
 
 def counter_row(tx: Transaction, site: SiteIndex, counter_id: str, now: float) -> dict[str, Any]:
@@ -102,6 +102,26 @@ def call_next(tx: Transaction, site: SiteIndex, now: float, counter_id: str, act
     return _call(tx, site, state, ticket, now, actor)
 
 
+def _numbered(tx: Transaction, site: SiteIndex, typed: str, now: float) -> dict[str, Any]:
+    """Today's ticket with a typed number: case, spaces and extra leading zeros do not matter."""
+    parsed = parse_number(typed)
+    if parsed is None:
+        raise RuleError(
+            422, "invalid_request",
+            f"{typed!r} is not a ticket number: expected the service's prefix (1 to 3 letters or digits, "
+            "ending in a letter) and at least 3 digits, e.g. A007 or PBB1000.",
+            "number",
+        )
+    number = format_number(parsed.prefix, parsed.seq)
+    found = tx.one(
+        "SELECT * FROM tickets WHERE number = ? AND service_day = ? ORDER BY issued_at DESC LIMIT 1",
+        (number, site.service_day(now)),
+    )
+    if found is None:
+        raise not_found("ticket_not_found", f"No ticket numbered {number} was issued today.")
+    return found
+
+
 def call_ticket(
     tx: Transaction,
     site: SiteIndex,
@@ -114,16 +134,7 @@ def call_ticket(
 ) -> dict[str, Any]:
     """Call a chosen waiting ticket of this counter's services (out of turn)."""
     state = _ready(tx, site, counter_id, now)
-    if ticket_id is not None:
-        ticket = get_row(tx, ticket_id)
-    else:
-        found = tx.one(
-            "SELECT * FROM tickets WHERE number = ? AND service_day = ? ORDER BY issued_at DESC LIMIT 1",
-            ((number or "").upper(), site.service_day(now)),
-        )
-        if found is None:
-            raise not_found("ticket_not_found", f"No ticket numbered {number!r} was issued today.")
-        ticket = found
+    ticket = get_row(tx, ticket_id) if ticket_id is not None else _numbered(tx, site, number or "", now)
     services = site.counters[counter_id].services
     if ticket["status"] != "waiting" or ticket["service_id"] not in services:
         where = "is not waiting" if ticket["status"] != "waiting" else "is not in this counter's services"

@@ -46,7 +46,7 @@ class Login(Body):
 
 class CallTicket(Body):
     ticket_id: str | None = Field(default=None, min_length=1, max_length=64)
-    number: str | None = Field(default=None, min_length=2, max_length=8)
+    number: str | None = Field(default=None, min_length=1, max_length=16)  # read by vocabulary.parse_number
 
 
 class Transfer(Body):
