@@ -26,6 +26,8 @@ PRIORITY_NAMES: dict[str, dict[Priority, str]] = {
     "id": {"elderly": "Lansia", "disabled": "Penyandang Disabilitas", "pregnant": "Ibu Hamil"},
     "en": {"elderly": "Elderly", "disabled": "Person with disability", "pregnant": "Pregnant woman"},
 }
+# The word a counter's name starts with, left out when every counter on the ticket has it.
+COUNTER_WORD = {"id": "Loket ", "en": "Counter "}
 LABELS = {
     "id": {
         "number": "NOMOR ANTREAN",
@@ -81,10 +83,13 @@ def priority_line(priority: Priority | None, lang: str) -> str | None:
 
 
 def counters_line(names: list[str], lang: str) -> str | None:
-    """"Loket: 3, 4, 5" when every name is "Loket N"; the full names otherwise."""
+    """"Loket: 3, 4, 5" when every name is "Loket N" ("Counter: 3" in English); the full names otherwise.
+
+    `names` are already in the ticket's language (a counter's `name_en` on an English ticket).
+    """
     if not names:
         return None
-    shared = "Loket "
+    shared = COUNTER_WORD[lang]
     if all(name.startswith(shared) and len(name) > len(shared) for name in names):
         names = [name[len(shared):] for name in names]
     joined = ", ".join(names)

@@ -213,8 +213,7 @@ def summary(tx: Transaction, site: SiteIndex, filters: Filters) -> dict[str, Any
         for agency_id, group in sorted(_grouped(rows, lambda r: r["agency_id"]).items())
     ]
     result["by_counter"] = [
-        {"counter_id": counter_id, "name": site.counters[counter_id].name if counter_id in site.counters
-         else counter_id, **figures(site, group)}
+        {"counter_id": counter_id, **_counter_names(site, counter_id), **figures(site, group)}
         for counter_id, group in sorted(_grouped(rows, lambda r: r["counter_id"]).items(),
                                         key=lambda item: _natural(item[0]))
     ]
@@ -228,6 +227,14 @@ def summary(tx: Transaction, site: SiteIndex, filters: Filters) -> dict[str, Any
     ]
     result["by_hour"] = by_hour(site, rows)
     return result
+
+
+def _counter_names(site: SiteIndex, counter_id: str) -> dict[str, str]:
+    """A counter's names; one removed from the configuration since keeps its id as name."""
+    counter = site.counters.get(counter_id)
+    if counter is None:
+        return {"name": counter_id, "name_en": counter_id}
+    return {"name": counter.name, "name_en": counter.english_name}
 
 
 def _natural(text: str) -> tuple[Any, ...]:

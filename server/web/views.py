@@ -44,6 +44,7 @@ def ticket_json(
     ahead = tickets.ahead_of(tx, site, row)
     waiting = row["status"] == "waiting"
     counter = site.counters.get(row["counter_id"] or "")
+    serving = site.counters_of_service.get(row["service_id"], [])
     return {
         "id": row["id"],
         "number": row["number"],
@@ -68,7 +69,9 @@ def ticket_json(
         "agency_name_en": (agency.name_en if agency else None) or agency_name,
         "agency_short_name": agency.short_name if agency else agency_name,
         "counter_name": counter.name if counter else None,
-        "counter_names": [site.counters[c].name for c in site.counters_of_service.get(row["service_id"], [])],
+        "counter_name_en": counter.english_name if counter else None,
+        "counter_names": [site.counters[c].name for c in serving],
+        "counter_names_en": [site.counters[c].english_name for c in serving],
     }
 
 
@@ -125,6 +128,7 @@ def counter_json(tx: Transaction, site: SiteIndex, counter_id: str) -> dict[str,
     return {
         "id": counter.id,
         "name": counter.name,
+        "name_en": counter.english_name,
         "agency_id": counter.agency,
         "service_ids": list(counter.services),
         "state": state["state"],
@@ -142,6 +146,7 @@ def call_json(site: SiteIndex, call: dict[str, Any], announcer: Announcer) -> di
         "number": call["number"],
         "counter_id": call["counter_id"],
         "counter_name": counter.name,
+        "counter_name_en": counter.english_name,
         "service_id": call["service_id"],
         "agency_id": site.agency_of[call["service_id"]],
         "called_at": site.iso(call["at"]),
@@ -193,6 +198,7 @@ def display_state(
             {
                 "id": c,
                 "name": site.counters[c].name,
+                "name_en": site.counters[c].english_name,
                 "current_number": states.get(c, {}).get("number"),
                 "state": states.get(c, {}).get("state", "open"),
             }

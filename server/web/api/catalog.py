@@ -86,6 +86,7 @@ def list_counters() -> dict[str, Any]:
             {
                 "id": c.id,
                 "name": c.name,
+                "name_en": c.english_name,
                 "agency_id": c.agency,
                 "service_ids": list(c.services),
                 "state": rows.get(c.id, {}).get("state", "open"),

@@ -122,7 +122,9 @@ class Ticket(Out):
     agency_name_en: str | None = None
     agency_short_name: str | None = None
     counter_name: str | None = None
+    counter_name_en: str | None = None
     counter_names: list[str] = []
+    counter_names_en: list[str] = []
 
 
 class Service(Out):
@@ -165,6 +167,7 @@ class Services(Out):
 class Counter(Out):
     id: str
     name: str
+    name_en: str
     agency_id: str
     service_ids: list[str]
     state: Literal["open", "paused"]
@@ -180,6 +183,7 @@ class Counters(Out):
 class PublicCounter(Out):
     id: str
     name: str
+    name_en: str
     agency_id: str
     service_ids: list[str]
     state: Literal["open", "paused"]
@@ -241,6 +245,7 @@ class Call(Out):
     number: str
     counter_id: str
     counter_name: str
+    counter_name_en: str
     service_id: str
     called_at: str
     recall: bool
@@ -252,6 +257,7 @@ class Call(Out):
 class DisplayCounter(Out):
     id: str
     name: str
+    name_en: str
     current_number: str | None
 
 
@@ -310,6 +316,7 @@ class SurveyTicket(Out):
 class SurveyTablet(Out):
     counter_id: str
     counter_name: str
+    counter_name_en: str
     ticket: SurveyTicket | None
 
 

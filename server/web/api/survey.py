@@ -40,4 +40,5 @@ def survey_tablet(counter_id: str) -> dict[str, Any]:
         raise not_found("unknown_counter", f"There is no counter with id {counter_id!r}.")
     with hall.store.read() as tx:
         ticket = survey.latest_finished(tx, hall.site, counter_id, hall.now())
-    return {"counter_id": counter_id, "counter_name": counter.name, "ticket": ticket}
+    return {"counter_id": counter_id, "counter_name": counter.name, "counter_name_en": counter.english_name,
+            "ticket": ticket}
