@@ -5,13 +5,16 @@ two counters racing for the same line can never take the same ticket.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from server.core.errors import RuleError, conflict, not_found
 from server.core.site import SiteIndex
 from server.core.store import Transaction
 from server.core.tickets import closure_note, get_row, record
 from server.core.vocabulary import AT_COUNTER, LANE_TRANSFERRED, format_number, parse_number
+
+# Every action an officer can take at a counter, as the API names them (POST /counters/{id}/ACTION).
+ACTIONS: Final = ("call-next", "call", "recall", "start", "finish", "no-show", "transfer", "pause", "resume")
 
 
 def counter_row(tx: Transaction, site: SiteIndex, counter_id: str, now: float) -> dict[str, Any]:
@@ -75,13 +78,21 @@ def _insert_call(tx: Transaction, ticket: dict[str, Any], counter_id: str, now: 
     return int(cursor.lastrowid or 0)
 
 
+def _refusal_to_call(tx: Transaction, site: SiteIndex, state: dict[str, Any], now: float) -> RuleError | None:
+    """Why this counter may not call anyone now, or None when it may."""
+    if state["state"] == "paused":
+        return conflict("counter_paused", "This counter is paused; resume it before calling.")
+    note = closure_note(tx, "counter", state["counter_id"], site.service_day(now))
+    if note is not None:
+        return conflict("counter_closed", f"This counter is closed for today ({note}); a supervisor can reopen it.")
+    return None
+
+
 def _ready(tx: Transaction, site: SiteIndex, counter_id: str, now: float) -> dict[str, Any]:
     state = counter_row(tx, site, counter_id, now)
-    if state["state"] == "paused":
-        raise conflict("counter_paused", "This counter is paused; resume it before calling.")
-    note = closure_note(tx, "counter", counter_id, site.service_day(now))
-    if note is not None:
-        raise conflict("counter_closed", f"This counter is closed for today ({note}); a supervisor can reopen it.")
+    refusal = _refusal_to_call(tx, site, state, now)
+    if refusal is not None:
+        raise refusal
     return state
 
 
@@ -209,7 +220,39 @@ def transfer(
 
 
 def set_paused(tx: Transaction, site: SiteIndex, now: float, counter_id: str, paused: bool, actor: str | None) -> None:
+    """Pause an open counter or resume a paused one; asking for the state it is already in is refused."""
     state = counter_row(tx, site, counter_id, now)
+    if paused and state["state"] == "paused":
+        raise conflict("counter_paused", "This counter is already paused.")
+    if not paused and state["state"] != "paused":
+        raise conflict("counter_not_paused", "This counter is not paused.")
     _set_counter(tx, counter_id, now, state="paused" if paused else "open", officer=actor or state["officer"])
     for service_id in site.counters[counter_id].services:
         tx.emit("queue", service_id)  # estimated waits depend on open counters
+
+
+def allowed_actions(tx: Transaction, site: SiteIndex, counter_id: str, now: float) -> dict[str, bool]:
+    """Each counter action and whether the rules above would accept it now (pages render this).
+
+    The same conditions as the rules: calling is refused while paused or closed for the day;
+    recall, finish, no-show and transfer need a current ticket (called or being served);
+    start needs a called one; pause an open counter, resume a paused one.
+    """
+    state = tx.one("SELECT * FROM counter_state WHERE counter_id = ?", (counter_id,)) or {
+        "counter_id": counter_id, "state": "open", "current_ticket_id": None,
+    }
+    current = tx.one("SELECT status FROM tickets WHERE id = ?", (state["current_ticket_id"],))
+    may_call = _refusal_to_call(tx, site, state, now) is None
+    paused = state["state"] == "paused"
+    allowed = {
+        "call-next": may_call,
+        "call": may_call,
+        "recall": current is not None,
+        "start": current is not None and current["status"] == "called",
+        "finish": current is not None,
+        "no-show": current is not None,
+        "transfer": current is not None,
+        "pause": not paused,
+        "resume": paused,
+    }
+    return allowed

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from server.core import tickets
+from server.core import counters, tickets
 from server.core.site import SiteIndex
 from server.core.store import Transaction
 
@@ -115,7 +115,8 @@ def queue_json(tx: Transaction, site: SiteIndex, service_id: str, now: float) ->
     return {"service_id": service_id, **{key: full[key] for key in keys}}
 
 
-def counter_json(tx: Transaction, site: SiteIndex, counter_id: str) -> dict[str, Any]:
+def counter_json(tx: Transaction, site: SiteIndex, counter_id: str, now: float) -> dict[str, Any]:
+    """The contract's Counter, with the `actions` the rules would accept now."""
     counter = site.counters[counter_id]
     state = tx.one("SELECT * FROM counter_state WHERE counter_id = ?", (counter_id,)) or {
         "state": "open",
@@ -135,6 +136,7 @@ def counter_json(tx: Transaction, site: SiteIndex, counter_id: str) -> dict[str,
         "current": current,
         "officer": state["officer"],
         "floor": counter.floor,
+        "actions": counters.allowed_actions(tx, site, counter_id, now),
     }
 
 

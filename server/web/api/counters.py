@@ -29,7 +29,7 @@ def _act(counter_id: str, rule: Callable[[Transaction, str | None], dict[str, An
         ticket = rule(tx, user.username)
     with hall.store.read() as tx:
         ticket_view = views.ticket_json(tx, hall.site, tickets.get_row(tx, ticket["id"])) if ticket else None
-        return {"ticket": ticket_view, "counter": views.counter_json(tx, hall.site, counter_id)}
+        return {"ticket": ticket_view, "counter": views.counter_json(tx, hall.site, counter_id, hall.now())}
 
 
 def _action(action: str, summary: str, rule: Any, errors: tuple[tuple[int, str], ...] = ()) -> None:
@@ -60,8 +60,8 @@ def _resume(tx: Transaction, site: Any, now: float, counter_id: str, actor: str 
     counters.set_paused(tx, site, now, counter_id, False, actor)
 
 
-_action("pause", "Stop taking calls at this counter.", _pause)
-_action("resume", "Start taking calls again.", _resume)
+_action("pause", "Stop taking calls at this counter.", _pause, ((409, "counter_paused"),))
+_action("resume", "Start taking calls again.", _resume, ((409, "counter_not_paused"),))
 
 
 @api.route("/counters/<counter_id>/call", "POST", summary="Call a given waiting ticket.", tag="counter",
@@ -96,7 +96,7 @@ def get_counter(counter_id: str) -> dict[str, Any]:
     require_counter(counter_id)
     hall = current_hall()
     with hall.store.read() as tx:
-        return views.counter_json(tx, hall.site, counter_id)
+        return views.counter_json(tx, hall.site, counter_id, hall.now())
 
 
 @api.route("/counters/<counter_id>/queue", "GET", summary="The waiting lines of a counter's services.",

@@ -164,6 +164,22 @@ class Services(Out):
     services: list[Service]
 
 
+class CounterActions(Out):
+    """Whether the server accepts each action now (server/core/counters.py ACTIONS, in that order)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    call_next: bool = Field(alias="call-next")
+    call: bool
+    recall: bool
+    start: bool
+    finish: bool
+    no_show: bool = Field(alias="no-show")
+    transfer: bool
+    pause: bool
+    resume: bool
+
+
 class Counter(Out):
     id: str
     name: str
@@ -173,6 +189,7 @@ class Counter(Out):
     state: Literal["open", "paused"]
     current: Ticket | None
     officer: str | None
+    actions: CounterActions
     floor: int | None = None
 
 
