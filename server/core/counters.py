@@ -18,8 +18,7 @@ ACTIONS: Final = ("call-next", "call", "recall", "start", "finish", "no-show", "
 
 
 def counter_row(tx: Transaction, site: SiteIndex, counter_id: str, now: float) -> dict[str, Any]:
-    if counter_id not in site.counters:
-        raise not_found("unknown_counter", f"There is no counter with id {counter_id!r}.")
+    site.counter_or_404(counter_id)
     row = tx.one("SELECT * FROM counter_state WHERE counter_id = ?", (counter_id,))
     if row is None:
         tx.execute("INSERT INTO counter_state (counter_id, state, updated_at) VALUES (?, 'open', ?)", (counter_id, now))
@@ -199,8 +198,7 @@ def transfer(
     tx: Transaction, site: SiteIndex, now: float, counter_id: str, service_id: str, actor: str | None = None
 ) -> dict[str, Any]:
     """Send the current visitor to another service, to the front of its line, same number."""
-    if service_id not in site.services:
-        raise RuleError(404, "unknown_service", f"There is no service with id {service_id!r}.", "service_id")
+    site.service_or_404(service_id, "service_id")
     state = counter_row(tx, site, counter_id, now)
     ticket = _current(tx, state)
     tx.execute(

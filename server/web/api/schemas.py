@@ -156,8 +156,15 @@ class Agency(Out):
     logo_url: str | None = None
 
 
+class HallState(Out):
+    open: bool  # at least one service takes tickets now
+    reason: str | None  # closed: the services' closed_reason when they all share it
+    opens_at: str | None  # closed: the earliest next opening of any service
+
+
 class Agencies(Out):
     agencies: list[Agency]
+    hall: HallState
 
 
 class Services(Out):
@@ -210,6 +217,43 @@ class PublicCounter(Out):
 
 class PublicCounters(Out):
     counters: list[PublicCounter]
+
+
+class QueueService(Out):
+    service_id: str
+    name: str
+    name_en: str
+    standard_minutes: int | None
+    waiting: int
+    priority_waiting: int
+    oldest_wait_seconds: int | None
+
+
+class QueueTicket(Out):
+    id: str
+    number: str
+    service_id: str
+    priority: Priority | None
+    transferred: bool
+    issued_at: str
+    waiting_seconds: int
+
+
+class CounterQueue(Out):
+    services: list[QueueService]
+    tickets: list[QueueTicket]  # in call order
+
+
+class DayFigures(Out):
+    served: int
+    no_show: int
+    average_service_seconds: int | None
+
+
+class CounterFigures(Out):
+    counter: DayFigures
+    officer: DayFigures
+    standard_seconds: int | None
 
 
 class CounterAction(Out):

@@ -7,7 +7,7 @@ from typing import Any
 from flask import request
 
 from server.core import tickets
-from server.core.errors import RuleError, not_found
+from server.core.errors import RuleError
 from server.web import views
 from server.web.api import schemas
 from server.web.api.base import api
@@ -76,8 +76,7 @@ def reprint_ticket(ticket_id: str, body: schemas.Reprint) -> dict[str, Any]:
             raise RuleError(
                 409, "no_printer", "This ticket was not issued at a kiosk with a printer; name a printer_id."
             )
-        if printer_id not in hall.site.printers:
-            raise not_found("unknown_printer", f"There is no printer with id {printer_id!r}.")
+        hall.site.printer_or_404(printer_id)
         printing = hall.printing
         if printing is None:
             raise RuleError(409, "no_printer", "Printing is not running on this server.")
