@@ -4,6 +4,9 @@ Request models validate what clients send (unknown fields are refused, so a typo
 is an error rather than silently ignored); response models document what we
 answer. Both feed the OpenAPI document, and tests check real answers against
 the response models.
+
+Longer than our usual module: it is one declaration per shape of the whole API and holds
+no logic, so splitting it would only scatter the contract.
 """
 
 from __future__ import annotations
