@@ -32,7 +32,7 @@ def sample_ticket(config: SiteConfig, now: datetime | None = None) -> TicketPrin
         ahead=3,
         estimated_wait_seconds=15 * 60,
         priority=None,
-        counter_names=[counter.name for counter in config.counters[:3]],
+        counter_names=[counter.english_name if lang == "en" else counter.name for counter in config.counters[:3]],
         status_url=f"{site.public_url}/t/test",
         footer=site.ticket.footer if lang == "id" else site.ticket.footer_en,
         lang=lang,

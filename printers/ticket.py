@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-PRIORITIES = ("elderly", "disabled", "pregnant")
+from server.core.vocabulary import PRIORITIES, Priority
+
 LANGUAGES = ("id", "en")
 
 
@@ -25,7 +26,7 @@ class TicketPrint:
     issued_at: datetime
     ahead: int
     estimated_wait_seconds: int | None
-    priority: str | None
+    priority: Priority | None
     counter_names: list[str]
     status_url: str
     footer: str

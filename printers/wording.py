@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from server.core.vocabulary import Priority
+
 DAYS = {
     "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
@@ -19,10 +21,13 @@ MONTHS = {
     "en": ("January", "February", "March", "April", "May", "June", "July",
            "August", "September", "October", "November", "December"),
 }
-PRIORITY_NAMES = {
+# Keyed by the vocabulary's priorities; a test checks that each has its words in both languages.
+PRIORITY_NAMES: dict[str, dict[Priority, str]] = {
     "id": {"elderly": "Lansia", "disabled": "Penyandang Disabilitas", "pregnant": "Ibu Hamil"},
     "en": {"elderly": "Elderly", "disabled": "Person with disability", "pregnant": "Pregnant woman"},
 }
+# The word a counter's name starts with, left out when every counter on the ticket has it.
+COUNTER_WORD = {"id": "Loket ", "en": "Counter "}
 LABELS = {
     "id": {
         "number": "NOMOR ANTREAN",
@@ -71,17 +76,20 @@ def wait_line(seconds: int | None, lang: str, plus_minus: str = "±") -> str | N
     return f"Estimated wait: about {' '.join(parts)}"
 
 
-def priority_line(priority: str | None, lang: str) -> str | None:
+def priority_line(priority: Priority | None, lang: str) -> str | None:
     if priority is None:
         return None
     return label(lang, "priority", name=PRIORITY_NAMES[lang][priority])
 
 
 def counters_line(names: list[str], lang: str) -> str | None:
-    """"Loket: 3, 4, 5" when every name is "Loket N"; the full names otherwise."""
+    """"Loket: 3, 4, 5" when every name is "Loket N" ("Counter: 3" in English); the full names otherwise.
+
+    `names` are already in the ticket's language (a counter's `name_en` on an English ticket).
+    """
     if not names:
         return None
-    shared = "Loket "
+    shared = COUNTER_WORD[lang]
     if all(name.startswith(shared) and len(name) > len(shared) for name in names):
         names = [name[len(shared):] for name in names]
     joined = ", ".join(names)

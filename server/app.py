@@ -15,6 +15,7 @@ from flask_socketio import SocketIO
 
 from server.core.clock import Clock
 from server.core.config import SiteConfig
+from server.core.store import database_name
 from server.core.tickets import expire_stale
 from server.web.announce import Announcer
 from server.web.hall import Hall, current_hall
@@ -80,7 +81,7 @@ def create_app(
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     hall = Hall(
         config,
-        db_path=db_path or data_dir / ("antrean-demo.db" if demo else "antrean.db"),
+        db_path=db_path or data_dir / database_name(demo),
         data_dir=data_dir,
         clock=clock or Clock(),
         config_path=config_path,

@@ -37,7 +37,9 @@ class Context:
     def db_path(self, config: SiteConfig, demo: bool = False) -> Path:
         if self.db is not None:
             return self.db
-        return self.data_dir(config) / ("antrean-demo.db" if demo else "antrean.db")
+        from server.core.store import database_name
+
+        return self.data_dir(config) / database_name(demo)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

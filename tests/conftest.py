@@ -29,6 +29,7 @@ import yaml
 from server.app import create_app
 from server.core.clock import FixedClock
 from server.core.config import SiteConfig, load_config, parse_config
+from server.core.store import database_name
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_CONFIG = ROOT / "config.yaml"
@@ -163,7 +164,7 @@ class LiveServer:
 
     @property
     def db_path(self) -> Path:
-        return self.folder / "data" / ("antrean-demo.db" if self.demo else "antrean.db")
+        return self.folder / "data" / database_name(self.demo)
 
     def start(self) -> None:
         env = {**os.environ, "ANTREAN_START_AT": self.start_at.isoformat(), **self.extra_env}

@@ -312,3 +312,25 @@ def test_a_ticket_of_a_service_removed_since_still_answers(small_config: Any, tm
     assert answer.status_code == 200
     assert (answer.json["number"], answer.json["service_name"], answer.json["agency_name"]) == ("PBB001", "pbb",
                                                                                                   "pajak")
+
+
+def test_counter_queue_and_figures_match_the_document(small_app: Any, document: dict[str, Any]) -> None:
+    officer = small_app.add_user("budi", "officer", counters=["loket-1"])
+    client = small_app.client()
+    issue(small_app, "ktp")
+    issue(small_app, "kk", priority="elderly")
+    small_app.clock.advance(120)
+    queue = client.get("/api/v1/counters/loket-1/queue", headers=officer)
+    assert queue.status_code == 200
+    check(document, "/api/v1/counters/{counter_id}/queue", "get", queue)
+    lines = {s["service_id"]: s for s in queue.json["services"]}
+    assert (lines["kk"]["waiting"], lines["kk"]["priority_waiting"], lines["kk"]["oldest_wait_seconds"]) == (1, 1, 120)
+    assert [t["number"] for t in queue.json["tickets"]] == ["B001", "A001"]  # priority first
+    client.post("/api/v1/counters/loket-1/call-next", headers=officer)
+    client.post("/api/v1/counters/loket-1/start", headers=officer)
+    small_app.clock.advance(300)
+    client.post("/api/v1/counters/loket-1/finish", headers=officer)
+    figures = client.get("/api/v1/counters/loket-1/figures", headers=officer)
+    check(document, "/api/v1/counters/{counter_id}/figures", "get", figures)
+    assert figures.json["counter"] == {"served": 1, "no_show": 0, "average_service_seconds": 300}
+    assert figures.json["officer"]["served"] == 1 and figures.json["standard_seconds"] == 15 * 60

@@ -3,7 +3,7 @@
 - `server/core` (configuration, storage, vocabulary, permissions, queue and print-job rules)
   is plain Python over SQLite: no Flask, no web layer, no screen, no printer driver, no voice.
 - `server/web` (API, real time, JSON shapes) imports the core, never a screen.
-- `printers/` (drivers: bytes to paper) imports only the core's configuration and print-job rules.
+- `printers/` (drivers: bytes to paper) imports only the core's configuration, vocabulary and print-job rules.
 - A screen (`kiosk/`, `counter/`, `display/`, `admin/`) never imports another screen.
 - Only the roof (`server/app.py`, `server/cli.py`) wires everything together.
 
@@ -77,7 +77,7 @@ def test_the_web_layer_imports_no_screen_and_not_the_roof() -> None:
 
 def test_printers_import_only_the_cores_configuration_and_print_job_rules() -> None:
     forbidden = ("server", *SCREENS, *WEB_FRAMEWORKS)
-    allowed = ("server.core.config", "server.core.print_queue")
+    allowed = ("server.core.config", "server.core.print_queue", "server.core.vocabulary")
     assert offending("printers", forbidden, allowed) == []
 
 

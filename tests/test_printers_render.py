@@ -74,7 +74,7 @@ def test_indonesian_ticket_reads_as_a_visitor_expects(width_mm: int, columns: in
 
 def test_english_ticket() -> None:
     data = render_ticket(make_ticket(lang="en", priority="pregnant", estimated_wait_seconds=95 * 60,
-                                     counter_names=["Loket 2"], footer="This service is FREE."))
+                                     counter_names=["Counter 2"], footer="This service is FREE."))
     lines = texts(data)
     assert "QUEUE NUMBER" in lines
     assert "People ahead of you: 12" in lines

@@ -140,8 +140,11 @@ class QueueMachine(RuleBasedStateMachine):
 
     @rule(counter_id=st.sampled_from(COUNTERS), paused=st.booleans())
     def pause(self, counter_id: str, paused: bool) -> None:
-        with self.store.write() as tx:
-            counters.set_paused(tx, self.site, self.clock.now(), counter_id, paused, "tester")
+        try:
+            with self.store.write() as tx:
+                counters.set_paused(tx, self.site, self.clock.now(), counter_id, paused, "tester")
+        except RuleError as exc:  # pausing a paused counter, resuming an open one
+            assert exc.code == ("counter_paused" if paused else "counter_not_paused")
 
     @invariant()
     def numbers_have_no_gaps_or_repeats(self) -> None:

@@ -9,9 +9,13 @@ from typing import Any
 
 from server.core.site import SiteIndex
 from server.core.store import Transaction
+from server.core.vocabulary import FINISHED
 
-# Ticket history kinds that are someone's action at a counter (issue and expiry are not).
-TICKET_ACTIONS = ("called", "recalled", "started", "done", "no_show", "transferred", "reprint", "cancelled")
+# Ticket history kinds that are someone's action at a counter (issue and expiry are not). A
+# ticket that ends is recorded under the status it ends with.
+TICKET_ACTIONS = (
+    "called", "recalled", "started", "transferred", "reprint", *(status for status in FINISHED if status != "expired")
+)
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,10 @@ KINDS = ("service", "counter")
 def agency_of_target(site: SiteIndex, kind: str, target_id: str) -> str:
     """The agency a service or counter belongs to; 404 when it does not exist."""
     if kind == "service":
-        if target_id not in site.services:
-            raise RuleError(404, "unknown_service", f"There is no service with id {target_id!r}.", "target_id")
+        site.service_or_404(target_id, "target_id")
         return site.agency_of[target_id]
     if kind == "counter":
-        if target_id not in site.counters:
-            raise RuleError(404, "unknown_counter", f"There is no counter with id {target_id!r}.", "target_id")
-        return site.counters[target_id].agency
+        return site.counter_or_404(target_id, "target_id").agency
     raise RuleError(422, "invalid_request", f"kind: expected one of {', '.join(KINDS)}.", "kind")
 
 

@@ -178,12 +178,37 @@ class Agency(Strict):
     services: list[Service] = Field(min_length=1)
 
 
+# The words of a counter's Indonesian name that English says otherwise. A counter is named as
+# the hall calls it ("Loket 3"); unless `name_en` says otherwise, English says "Counter 3".
+_COUNTER_WORDS_EN = {"loket": "counter"}
+_COUNTER_WORD = re.compile(r"\b(" + "|".join(_COUNTER_WORDS_EN) + r")\b", re.IGNORECASE)
+
+
+def english_counter_name(name: str) -> str:
+    """"Loket 3" -> "Counter 3": each whole word "loket", in any case, keeping that case."""
+
+    def translate(match: re.Match[str]) -> str:
+        word = match.group(0)
+        english = _COUNTER_WORDS_EN[word.lower()]
+        if word.isupper():
+            return english.upper()
+        return english.capitalize() if word[0].isupper() else english
+
+    return _COUNTER_WORD.sub(translate, name.strip())
+
+
 class Counter(Strict):
     id: Identifier
     name: str = Field(min_length=1)
+    name_en: str | None = Field(default=None, min_length=1)
     agency: str
     services: list[str] = Field(min_length=1)
     floor: int | None = None
+
+    @property
+    def english_name(self) -> str:
+        """`name_en`, or the name with the rule above applied."""
+        return self.name_en or english_counter_name(self.name)
 
 
 @dataclass(frozen=True)

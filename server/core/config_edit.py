@@ -33,6 +33,7 @@ import yaml
 from server.core.config import ConfigError, SiteConfig, parse_config
 from server.core.errors import RuleError, conflict
 from server.core.store import Transaction
+from server.core.vocabulary import ACTIVE
 
 LIST_SECTIONS = ("agencies", "counters", "kiosks", "displays", "printers")
 SITE_SECTIONS = {  # section name → the keys of `site` it covers
@@ -265,8 +266,8 @@ def in_use_problems(tx: Transaction, old: SiteConfig, new: SiteConfig, today: st
     for service_id in sorted(old_services - new_services):
         busy = tx.scalar(
             "SELECT count(*) FROM tickets WHERE service_id = ? AND service_day = ? "
-            "AND status IN ('waiting', 'called', 'serving')",
-            (service_id, today),
+            f"AND status IN ({','.join('?' * len(ACTIVE))})",
+            (service_id, today, *ACTIVE),
         )
         if busy:
             problems.append(f"service {service_id!r} still has {busy} ticket(s) in line today")

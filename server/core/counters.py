@@ -5,18 +5,20 @@ two counters racing for the same line can never take the same ticket.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from server.core.errors import RuleError, conflict, not_found
 from server.core.site import SiteIndex
 from server.core.store import Transaction
 from server.core.tickets import closure_note, get_row, record
-from server.core.vocabulary import LANE_TRANSFERRED
+from server.core.vocabulary import AT_COUNTER, LANE_TRANSFERRED, format_number, parse_number
+
+# Every action an officer can take at a counter, as the API names them (POST /counters/{id}/ACTION).
+ACTIONS: Final = ("call-next", "call", "recall", "start", "finish", "no-show", "transfer", "pause", "resume")
 
 
 def counter_row(tx: Transaction, site: SiteIndex, counter_id: str, now: float) -> dict[str, Any]:
-    if counter_id not in site.counters:
-        raise not_found("unknown_counter", f"There is no counter with id {counter_id!r}.")
+    site.counter_or_404(counter_id)
     row = tx.one("SELECT * FROM counter_state WHERE counter_id = ?", (counter_id,))
     if row is None:
         tx.execute("INSERT INTO counter_state (counter_id, state, updated_at) VALUES (?, 'open', ?)", (counter_id, now))
@@ -42,7 +44,7 @@ def _current(tx: Transaction, state: dict[str, Any]) -> dict[str, Any]:
 def _close_current(tx: Transaction, state: dict[str, Any], status: str, now: float, actor: str | None) -> None:
     """End the counter's current ticket (done or no-show) and free the counter."""
     ticket = _current(tx, state)
-    if ticket["status"] in ("called", "serving"):
+    if ticket["status"] in AT_COUNTER:
         tx.execute("UPDATE tickets SET status = ?, finished_at = ? WHERE id = ?", (status, now, ticket["id"]))
         record(tx, ticket["id"], status, now, counter_id=state["counter_id"], actor=actor)
         tx.emit("ticket", ticket["id"])
@@ -75,13 +77,21 @@ def _insert_call(tx: Transaction, ticket: dict[str, Any], counter_id: str, now: 
     return int(cursor.lastrowid or 0)
 
 
+def _refusal_to_call(tx: Transaction, site: SiteIndex, state: dict[str, Any], now: float) -> RuleError | None:
+    """Why this counter may not call anyone now, or None when it may."""
+    if state["state"] == "paused":
+        return conflict("counter_paused", "This counter is paused; resume it before calling.")
+    note = closure_note(tx, "counter", state["counter_id"], site.service_day(now))
+    if note is not None:
+        return conflict("counter_closed", f"This counter is closed for today ({note}); a supervisor can reopen it.")
+    return None
+
+
 def _ready(tx: Transaction, site: SiteIndex, counter_id: str, now: float) -> dict[str, Any]:
     state = counter_row(tx, site, counter_id, now)
-    if state["state"] == "paused":
-        raise conflict("counter_paused", "This counter is paused; resume it before calling.")
-    note = closure_note(tx, "counter", counter_id, site.service_day(now))
-    if note is not None:
-        raise conflict("counter_closed", f"This counter is closed for today ({note}); a supervisor can reopen it.")
+    refusal = _refusal_to_call(tx, site, state, now)
+    if refusal is not None:
+        raise refusal
     return state
 
 
@@ -102,6 +112,26 @@ def call_next(tx: Transaction, site: SiteIndex, now: float, counter_id: str, act
     return _call(tx, site, state, ticket, now, actor)
 
 
+def _numbered(tx: Transaction, site: SiteIndex, typed: str, now: float) -> dict[str, Any]:
+    """Today's ticket with a typed number: case, spaces and extra leading zeros do not matter."""
+    parsed = parse_number(typed)
+    if parsed is None:
+        raise RuleError(
+            422, "invalid_request",
+            f"{typed!r} is not a ticket number: expected the service's prefix (1 to 3 letters or digits, "
+            "ending in a letter) and at least 3 digits, e.g. A007 or PBB1000.",
+            "number",
+        )
+    number = format_number(parsed.prefix, parsed.seq)
+    found = tx.one(
+        "SELECT * FROM tickets WHERE number = ? AND service_day = ? ORDER BY issued_at DESC LIMIT 1",
+        (number, site.service_day(now)),
+    )
+    if found is None:
+        raise not_found("ticket_not_found", f"No ticket numbered {number} was issued today.")
+    return found
+
+
 def call_ticket(
     tx: Transaction,
     site: SiteIndex,
@@ -114,16 +144,7 @@ def call_ticket(
 ) -> dict[str, Any]:
     """Call a chosen waiting ticket of this counter's services (out of turn)."""
     state = _ready(tx, site, counter_id, now)
-    if ticket_id is not None:
-        ticket = get_row(tx, ticket_id)
-    else:
-        found = tx.one(
-            "SELECT * FROM tickets WHERE number = ? AND service_day = ? ORDER BY issued_at DESC LIMIT 1",
-            ((number or "").upper(), site.service_day(now)),
-        )
-        if found is None:
-            raise not_found("ticket_not_found", f"No ticket numbered {number!r} was issued today.")
-        ticket = found
+    ticket = get_row(tx, ticket_id) if ticket_id is not None else _numbered(tx, site, number or "", now)
     services = site.counters[counter_id].services
     if ticket["status"] != "waiting" or ticket["service_id"] not in services:
         where = "is not waiting" if ticket["status"] != "waiting" else "is not in this counter's services"
@@ -177,8 +198,7 @@ def transfer(
     tx: Transaction, site: SiteIndex, now: float, counter_id: str, service_id: str, actor: str | None = None
 ) -> dict[str, Any]:
     """Send the current visitor to another service, to the front of its line, same number."""
-    if service_id not in site.services:
-        raise RuleError(404, "unknown_service", f"There is no service with id {service_id!r}.", "service_id")
+    site.service_or_404(service_id, "service_id")
     state = counter_row(tx, site, counter_id, now)
     ticket = _current(tx, state)
     tx.execute(
@@ -198,7 +218,39 @@ def transfer(
 
 
 def set_paused(tx: Transaction, site: SiteIndex, now: float, counter_id: str, paused: bool, actor: str | None) -> None:
+    """Pause an open counter or resume a paused one; asking for the state it is already in is refused."""
     state = counter_row(tx, site, counter_id, now)
+    if paused and state["state"] == "paused":
+        raise conflict("counter_paused", "This counter is already paused.")
+    if not paused and state["state"] != "paused":
+        raise conflict("counter_not_paused", "This counter is not paused.")
     _set_counter(tx, counter_id, now, state="paused" if paused else "open", officer=actor or state["officer"])
     for service_id in site.counters[counter_id].services:
         tx.emit("queue", service_id)  # estimated waits depend on open counters
+
+
+def allowed_actions(tx: Transaction, site: SiteIndex, counter_id: str, now: float) -> dict[str, bool]:
+    """Each counter action and whether the rules above would accept it now (pages render this).
+
+    The same conditions as the rules: calling is refused while paused or closed for the day;
+    recall, finish, no-show and transfer need a current ticket (called or being served);
+    start needs a called one; pause an open counter, resume a paused one.
+    """
+    state = tx.one("SELECT * FROM counter_state WHERE counter_id = ?", (counter_id,)) or {
+        "counter_id": counter_id, "state": "open", "current_ticket_id": None,
+    }
+    current = tx.one("SELECT status FROM tickets WHERE id = ?", (state["current_ticket_id"],))
+    may_call = _refusal_to_call(tx, site, state, now) is None
+    paused = state["state"] == "paused"
+    allowed = {
+        "call-next": may_call,
+        "call": may_call,
+        "recall": current is not None,
+        "start": current is not None and current["status"] == "called",
+        "finish": current is not None,
+        "no-show": current is not None,
+        "transfer": current is not None,
+        "pause": not paused,
+        "resume": paused,
+    }
+    return allowed

@@ -6,6 +6,7 @@ the database, so the rules and the catalog agree by construction.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -114,3 +115,18 @@ def availability(
     if service.quota is not None and issued_today >= service.quota:
         return Availability(False, QUOTA_REACHED, None, next_opening(site, service, tomorrow))
     return Availability(True)
+
+
+def hall_availability(services: Iterable[Availability]) -> Availability:
+    """The hall as a visitor at the door sees it, from what each service says now.
+
+    Open while at least one service takes tickets. Closed, it gives the reason when every
+    service closed for the same one (the services' own codes: `closed_day`, `break`, ...),
+    none when their reasons differ, and the earliest moment any service opens again.
+    """
+    each = list(services)
+    if any(service.open for service in each):
+        return Availability(True)
+    reasons = {service.reason for service in each}
+    openings = [service.opens_at for service in each if service.opens_at is not None]
+    return Availability(False, reasons.pop() if len(reasons) == 1 else None, None, min(openings, default=None))

@@ -106,6 +106,7 @@ def _counters(tx: Transaction, site: SiteIndex, day: str, agency_id: str | None)
         items.append({
             "counter_id": counter.id,
             "name": counter.name,
+            "name_en": counter.english_name,
             "agency_id": counter.agency,
             "activity": counter_activity(state, note),
             "closed_note": note,

@@ -36,8 +36,11 @@ from typing import Any
 from server.core.config import WEEKDAYS
 from server.core.site import SiteIndex
 from server.core.store import Transaction
+from server.core.vocabulary import ACTIVE, FINISHED, STATUSES, Status
 
-STATUSES = ("waiting", "called", "serving", "done", "no_show", "cancelled", "expired")
+# The figure that counts the tickets which ended with each finished status: a ticket that is
+# `done` was served; the others are counted under their own name.
+FINISHED_FIGURES: dict[Status, str] = {status: "served" if status == "done" else status for status in FINISHED}
 TICKET_COLUMNS = (
     "id, service_day, service_id, agency_id, counter_id, officer, status, issued_at, called_at, started_at, finished_at"
 )
@@ -132,11 +135,8 @@ def figures(site: SiteIndex, rows: list[dict[str, Any]]) -> dict[str, Any]:
     share, met, measured = within_standard(site, rows)
     return {
         "issued": len(rows),
-        "served": counts["done"],
-        "no_show": counts["no_show"],
-        "cancelled": counts["cancelled"],
-        "expired": counts["expired"],
-        "in_progress": counts["waiting"] + counts["called"] + counts["serving"],
+        **{figure: counts[status] for status, figure in FINISHED_FIGURES.items()},
+        "in_progress": sum(counts[status] for status in ACTIVE),
         "wait": duration_stats(_durations(rows, "issued_at", "called_at")),
         "walk": duration_stats(_durations(rows, "called_at", "started_at")),
         "service": duration_stats(_durations(rows, "started_at", "finished_at", "done")),
@@ -213,8 +213,7 @@ def summary(tx: Transaction, site: SiteIndex, filters: Filters) -> dict[str, Any
         for agency_id, group in sorted(_grouped(rows, lambda r: r["agency_id"]).items())
     ]
     result["by_counter"] = [
-        {"counter_id": counter_id, "name": site.counters[counter_id].name if counter_id in site.counters
-         else counter_id, **figures(site, group)}
+        {"counter_id": counter_id, **_counter_names(site, counter_id), **figures(site, group)}
         for counter_id, group in sorted(_grouped(rows, lambda r: r["counter_id"]).items(),
                                         key=lambda item: _natural(item[0]))
     ]
@@ -228,6 +227,14 @@ def summary(tx: Transaction, site: SiteIndex, filters: Filters) -> dict[str, Any
     ]
     result["by_hour"] = by_hour(site, rows)
     return result
+
+
+def _counter_names(site: SiteIndex, counter_id: str) -> dict[str, str]:
+    """A counter's names; one removed from the configuration since keeps its id as name."""
+    counter = site.counters.get(counter_id)
+    if counter is None:
+        return {"name": counter_id, "name_en": counter_id}
+    return {"name": counter.name, "name_en": counter.english_name}
 
 
 def _natural(text: str) -> tuple[Any, ...]:

@@ -5,9 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from server.core.config import Agency, Counter, Display, Kiosk, Printer, Service, SiteConfig
+from server.core.errors import RuleError
+
+Item = TypeVar("Item")
+
+
+def _known(items: dict[str, Item], kind: str, item_id: str, field: str | None) -> Item:
+    """The configured item with this id, or the API's 404 `unknown_<kind>` (naming `field` when given)."""
+    item = items.get(item_id)
+    if item is None:
+        raise RuleError(404, f"unknown_{kind}", f"There is no {kind} with id {item_id!r}.", field)
+    return item
 
 
 @dataclass(frozen=True)
@@ -72,6 +84,25 @@ class SiteIndex:
                 pool.update(self.counters[counter_id].services)
             result[service_id] = tuple(sorted(pool))
         return result
+
+    # Look-ups of an id a request names: the item, or a 404 the API answers as it is.
+    def agency_or_404(self, agency_id: str, field: str | None = None) -> Agency:
+        return _known(self.agencies, "agency", agency_id, field)
+
+    def service_or_404(self, service_id: str, field: str | None = None) -> Service:
+        return _known(self.services, "service", service_id, field)
+
+    def counter_or_404(self, counter_id: str, field: str | None = None) -> Counter:
+        return _known(self.counters, "counter", counter_id, field)
+
+    def kiosk_or_404(self, kiosk_id: str, field: str | None = None) -> Kiosk:
+        return _known(self.kiosks, "kiosk", kiosk_id, field)
+
+    def display_or_404(self, display_id: str, field: str | None = None) -> Display:
+        return _known(self.displays, "display", display_id, field)
+
+    def printer_or_404(self, printer_id: str, field: str | None = None) -> Printer:
+        return _known(self.printers, "printer", printer_id, field)
 
     def display_counters(self, display_id: str) -> list[str]:
         display = self.displays[display_id]

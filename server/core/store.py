@@ -26,6 +26,11 @@ from server.core.checkpoint import FALLBACK_PAGES, Checkpointer
 from server.core.migrations import migrate
 
 
+def database_name(demo: bool = False) -> str:
+    """The database file in the data folder; the demo's simulated mornings have their own."""
+    return "antrean-demo.db" if demo else "antrean.db"
+
+
 @dataclass(frozen=True)
 class Event:
     """Something that changed: `kind` names it, `key` the thing it is about."""

@@ -11,7 +11,7 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from server.core.reports import Filters
+from server.core.reports import FINISHED_FIGURES, Filters
 from server.core.survey import ELEMENT_NAMES, ELEMENTS
 
 if TYPE_CHECKING:  # openpyxl takes 0.3 s to import: only when a workbook is asked for
@@ -72,12 +72,12 @@ def _percent(share: float | None) -> float | None:
 def _figure_headings(w: dict[str, str]) -> list[str]:
     stats = ("avg", "median", "p90")
     durations = [f"{w[kind]} {w[stat]}" for kind in ("wait", "walk", "service_time") for stat in stats]
-    return [w["issued"], w["served"], w["no_show"], w["cancelled"], w["expired"], *durations, w["within"]]
+    return [w["issued"], *(w[figure] for figure in FINISHED_FIGURES.values()), *durations, w["within"]]
 
 
 def _figure_cells(item: dict[str, Any]) -> list[Any]:
     durations = [item[kind][stat] for kind in ("wait", "walk", "service") for stat in ("avg", "median", "p90")]
-    return [item["issued"], item["served"], item["no_show"], item["cancelled"], item["expired"], *durations,
+    return [item["issued"], *(item[figure] for figure in FINISHED_FIGURES.values()), *durations,
             _percent(item["within_standard"])]
 
 

@@ -33,7 +33,7 @@ def build_ticket_print(hall: Hall, ticket_id: str, lang: str) -> TicketPrint:
         ahead=ticket["ahead"],
         estimated_wait_seconds=ticket["estimated_wait_seconds"],
         priority=ticket["priority"],
-        counter_names=ticket["counter_names"],
+        counter_names=ticket["counter_names_en"] if english else ticket["counter_names"],
         status_url=ticket["status_url"],
         footer=text.footer_en if english else text.footer,
         lang=lang,

@@ -120,7 +120,7 @@ class Publisher:
         if event.key not in site.counters:
             return
         rooms = [f"counter:{event.key}", *(f"display:{d}" for d in site.displays_of_counter.get(event.key, []))]
-        self._emit("counter.updated", lambda: views.counter_json(tx, site, event.key), rooms)
+        self._emit("counter.updated", lambda: views.counter_json(tx, site, event.key, self.hall.now()), rooms)
 
     def _call(self, tx: Transaction, event: Event) -> None:
         site = self.hall.site
@@ -183,7 +183,7 @@ def init_realtime(socketio: SocketIO, hall: Hall) -> Publisher:
             if room == "display":
                 emit("display.state", views.display_state(tx, site, value, now, hall.announcer))  # type: ignore[arg-type]
             elif room == "counter":
-                emit("counter.updated", views.counter_json(tx, site, value))
+                emit("counter.updated", views.counter_json(tx, site, value, now))
             elif room == "service":
                 emit("queue.updated", views.queue_json(tx, site, value, now))
         log.debug("%s subscribed to %s:%s", request.sid, room, value)  # type: ignore[attr-defined]

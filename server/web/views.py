@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from server.core import print_queue, tickets
+from server.core import counters, hours, print_queue, tickets
 from server.core.site import SiteIndex
 from server.core.store import Transaction
 
@@ -30,6 +30,7 @@ def ticket_json(
     ahead = tickets.ahead_of(tx, site, row)
     waiting = row["status"] == "waiting"
     counter = site.counters.get(row["counter_id"] or "")
+    serving = site.counters_of_service.get(row["service_id"], [])
     return {
         "id": row["id"],
         "number": row["number"],
@@ -54,11 +55,20 @@ def ticket_json(
         "agency_name_en": (agency.name_en if agency else None) or agency_name,
         "agency_short_name": agency.short_name if agency else agency_name,
         "counter_name": counter.name if counter else None,
-        "counter_names": [site.counters[c].name for c in site.counters_of_service.get(row["service_id"], [])],
+        "counter_name_en": counter.english_name if counter else None,
+        "counter_names": [site.counters[c].name for c in serving],
+        "counter_names_en": [site.counters[c].english_name for c in serving],
     }
 
 
 def service_json(tx: Transaction, site: SiteIndex, service_id: str, now: float, waiting: int) -> dict[str, Any]:
+    return _service(tx, site, service_id, now, waiting)[0]
+
+
+def _service(
+    tx: Transaction, site: SiteIndex, service_id: str, now: float, waiting: int
+) -> tuple[dict[str, Any], hours.Availability]:
+    """The contract's Service, and whether it takes tickets now (for the hall's state)."""
     service = site.services[service_id]
     day = site.service_day(now)
     issued = tickets.issued_today(tx, day, service_id)
@@ -81,6 +91,39 @@ def service_json(tx: Transaction, site: SiteIndex, service_id: str, now: float, 
         "keywords": service.keywords,
         "popular": service.popular,
         "counter_ids": site.counters_of_service.get(service_id, []),
+    }, available
+
+
+def services_json(tx: Transaction, site: SiteIndex, now: float) -> list[dict[str, Any]]:
+    """Every service and its state now, in configuration order."""
+    return [service for service, _ in _services(tx, site, now)]
+
+
+def _services(tx: Transaction, site: SiteIndex, now: float) -> list[tuple[dict[str, Any], hours.Availability]]:
+    waiting = tickets.waiting_counts(tx, site.service_day(now))
+    return [_service(tx, site, service_id, now, waiting.get(service_id, 0)) for service_id in site.services]
+
+
+def agencies_json(tx: Transaction, site: SiteIndex, now: float) -> dict[str, Any]:
+    """Agencies with their services, and whether the hall takes tickets at all (and when next)."""
+    services = _services(tx, site, now)
+    by_agency: dict[str, list[dict[str, Any]]] = {}
+    for service, _ in services:
+        by_agency.setdefault(service["agency_id"], []).append(service)
+    hall = hours.hall_availability(available for _, available in services)
+    return {
+        "agencies": [
+            {
+                "id": agency.id,
+                "name": agency.name,
+                "short_name": agency.short_name,
+                "name_en": agency.name_en or agency.name,
+                "logo_url": f"/media/logos/{agency.id}" if agency.logo else None,
+                "services": by_agency.get(agency.id, []),
+            }
+            for agency in site.config.agencies
+        ],
+        "hall": {"open": hall.open, "reason": hall.reason, "opens_at": site.iso(hall.opens_at)},
     }
 
 
@@ -98,7 +141,8 @@ def queue_json(tx: Transaction, site: SiteIndex, service_id: str, now: float) ->
     return {"service_id": service_id, **{key: full[key] for key in keys}}
 
 
-def counter_json(tx: Transaction, site: SiteIndex, counter_id: str) -> dict[str, Any]:
+def counter_json(tx: Transaction, site: SiteIndex, counter_id: str, now: float) -> dict[str, Any]:
+    """The contract's Counter, with the `actions` the rules would accept now."""
     counter = site.counters[counter_id]
     state = tx.one("SELECT * FROM counter_state WHERE counter_id = ?", (counter_id,)) or {
         "state": "open",
@@ -111,12 +155,122 @@ def counter_json(tx: Transaction, site: SiteIndex, counter_id: str) -> dict[str,
     return {
         "id": counter.id,
         "name": counter.name,
+        "name_en": counter.english_name,
         "agency_id": counter.agency,
         "service_ids": list(counter.services),
         "state": state["state"],
         "current": current,
         "officer": state["officer"],
         "floor": counter.floor,
+        "actions": counters.allowed_actions(tx, site, counter_id, now),
+    }
+
+
+def _counter_states(tx: Transaction, counter_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Each counter's state and the number, status and id of the ticket it holds (counters never used have none)."""
+    marks = ",".join("?" * len(counter_ids)) or "''"
+    rows = tx.all(
+        "SELECT s.counter_id, s.state, t.number, t.status, t.id AS ticket_id FROM counter_state s "
+        f"LEFT JOIN tickets t ON t.id = s.current_ticket_id WHERE s.counter_id IN ({marks})",
+        tuple(counter_ids),
+    )
+    return {row["counter_id"]: row for row in rows}
+
+
+def public_counters_json(tx: Transaction, site: SiteIndex) -> dict[str, Any]:
+    """Counters with their state and the number each is serving: what anyone may see."""
+    states = _counter_states(tx, list(site.counters))
+    return {
+        "counters": [
+            {
+                "id": c.id,
+                "name": c.name,
+                "name_en": c.english_name,
+                "agency_id": c.agency,
+                "service_ids": list(c.services),
+                "state": states.get(c.id, {}).get("state", "open"),
+                "current_number": states.get(c.id, {}).get("number"),
+                "floor": c.floor,
+            }
+            for c in site.config.counters
+        ]
+    }
+
+
+def counter_queue_json(tx: Transaction, site: SiteIndex, counter_id: str, now: float) -> dict[str, Any]:
+    """A counter's waiting lines: per service the count, the priority count and the oldest wait, then
+    every waiting ticket in call order."""
+    service_ids = list(site.counters[counter_id].services)
+    line = tickets.waiting_line(tx, site, service_ids, now)
+    services = []
+    for service_id in service_ids:
+        service = site.services[service_id]
+        mine = [t for t in line if t["service_id"] == service_id]
+        oldest = min((t["issued_at"] for t in mine), default=None)
+        services.append({
+            "service_id": service_id,
+            "name": service.name,
+            "name_en": service.name_en or service.name,
+            "standard_minutes": service.standard_minutes,
+            "waiting": len(mine),
+            "priority_waiting": sum(1 for t in mine if t["priority"]),
+            "oldest_wait_seconds": int(now - oldest) if oldest is not None else None,
+        })
+    return {
+        "services": services,
+        "tickets": [
+            {
+                "id": t["id"],
+                "number": t["number"],
+                "service_id": t["service_id"],
+                "priority": t["priority"],
+                "transferred": t["transferred_from"] is not None,
+                "issued_at": site.iso(t["issued_at"]),
+                "waiting_seconds": int(now - t["issued_at"]),
+            }
+            for t in line
+        ],
+    }
+
+
+def counter_figures_json(tx: Transaction, site: SiteIndex, counter_id: str, officer: str, now: float) -> dict[str, Any]:
+    """Today's figures of the counter and of the officer, and the mean standard of its services."""
+    standards = [site.services[s].standard_minutes for s in site.counters[counter_id].services]
+    known = [s for s in standards if s]
+    return {
+        "counter": tickets.day_figures(tx, site, now, counter_id=counter_id),
+        "officer": tickets.day_figures(tx, site, now, officer=officer),
+        "standard_seconds": round(sum(known) / len(known) * 60) if known else None,
+    }
+
+
+def kiosks_json(site: SiteIndex) -> dict[str, Any]:
+    return {"kiosks": [{"id": k.id, "name": k.name, "printer_id": k.printer} for k in site.config.kiosks]}
+
+
+def displays_json(site: SiteIndex) -> dict[str, Any]:
+    return {
+        "displays": [
+            {"id": d.id, "name": d.name, "counters": site.display_counters(d.id), "sound": d.sound}
+            for d in site.config.displays
+        ]
+    }
+
+
+def printers_json(site: SiteIndex, statuses: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Each printer with its last known status (`unknown` before the first check)."""
+    return {
+        "printers": [
+            {
+                "id": p.id,
+                "name": p.name or p.id,
+                "type": p.type,
+                "width_mm": p.width_mm,
+                "status": statuses.get(p.id, {}).get("status", "unknown"),
+                "detail": statuses.get(p.id, {}).get("detail"),
+            }
+            for p in site.config.printers
+        ]
     }
 
 
@@ -128,6 +282,7 @@ def call_json(site: SiteIndex, call: dict[str, Any], announcer: Announcer) -> di
         "number": call["number"],
         "counter_id": call["counter_id"],
         "counter_name": counter.name,
+        "counter_name_en": counter.english_name,
         "service_id": call["service_id"],
         "agency_id": site.agency_of[call["service_id"]],
         "called_at": site.iso(call["at"]),
@@ -151,14 +306,7 @@ def display_state(
         (*counter_ids, site.day_start(now), RECENT_CALLS),
     )
     today = site.service_day(now)
-    states = {
-        r["counter_id"]: r
-        for r in tx.all(
-            f"SELECT s.counter_id, s.state, t.number, t.status, t.id AS ticket_id FROM counter_state s "
-            f"LEFT JOIN tickets t ON t.id = s.current_ticket_id WHERE s.counter_id IN ({marks})",
-            tuple(counter_ids),
-        )
-    }
+    states = _counter_states(tx, counter_ids)
     calling = [
         call_json(site, r, announcer)
         for r in recent_rows
@@ -179,6 +327,7 @@ def display_state(
             {
                 "id": c,
                 "name": site.counters[c].name,
+                "name_en": site.counters[c].english_name,
                 "current_number": states.get(c, {}).get("number"),
                 "state": states.get(c, {}).get("state", "open"),
             }

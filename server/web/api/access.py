@@ -64,8 +64,7 @@ def require_counter(counter_id: str) -> User:
     """An officer may act only at the counters assigned to them."""
     hall = current_hall()
     user = require_role("officer")
-    if counter_id not in hall.site.counters:
-        raise RuleError(404, "unknown_counter", f"There is no counter with id {counter_id!r}.")
+    hall.site.counter_or_404(counter_id)
     if not user.may_use_counter(hall.site, counter_id):
         raise RuleError(403, "forbidden", f"You are not assigned to counter {counter_id!r}.")
     return user

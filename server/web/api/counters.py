@@ -29,7 +29,7 @@ def _act(counter_id: str, rule: Callable[[Transaction, str | None], dict[str, An
         ticket = rule(tx, user.username)
     with hall.store.read() as tx:
         ticket_view = views.ticket_json(tx, hall.site, tickets.get_row(tx, ticket["id"])) if ticket else None
-        return {"ticket": ticket_view, "counter": views.counter_json(tx, hall.site, counter_id)}
+        return {"ticket": ticket_view, "counter": views.counter_json(tx, hall.site, counter_id, hall.now())}
 
 
 def _action(action: str, summary: str, rule: Any, errors: tuple[tuple[int, str], ...] = ()) -> None:
@@ -60,8 +60,8 @@ def _resume(tx: Transaction, site: Any, now: float, counter_id: str, actor: str 
     counters.set_paused(tx, site, now, counter_id, False, actor)
 
 
-_action("pause", "Stop taking calls at this counter.", _pause)
-_action("resume", "Start taking calls again.", _resume)
+_action("pause", "Stop taking calls at this counter.", _pause, ((409, "counter_paused"),))
+_action("resume", "Start taking calls again.", _resume, ((409, "counter_not_paused"),))
 
 
 @api.route("/counters/<counter_id>/call", "POST", summary="Call a given waiting ticket.", tag="counter",
@@ -96,61 +96,24 @@ def get_counter(counter_id: str) -> dict[str, Any]:
     require_counter(counter_id)
     hall = current_hall()
     with hall.store.read() as tx:
-        return views.counter_json(tx, hall.site, counter_id)
+        return views.counter_json(tx, hall.site, counter_id, hall.now())
 
 
 @api.route("/counters/<counter_id>/queue", "GET", summary="The waiting lines of a counter's services.",
-           tag="counter", auth="officer", errors=COUNTER_ERRORS)
+           tag="counter", response=schemas.CounterQueue, auth="officer", errors=COUNTER_ERRORS)
 def counter_queue(counter_id: str) -> dict[str, Any]:
     """Waiting tickets in call order, with per-service counts and the oldest wait."""
     require_counter(counter_id)
     hall = current_hall()
-    site, now = hall.site, hall.now()
-    service_ids = list(site.counters[counter_id].services)
     with hall.store.read() as tx:
-        line = tickets.waiting_line(tx, site, service_ids, now)
-    services = []
-    for service_id in service_ids:
-        mine = [t for t in line if t["service_id"] == service_id]
-        oldest = min((t["issued_at"] for t in mine), default=None)
-        services.append({
-            "service_id": service_id,
-            "name": site.services[service_id].name,
-            "name_en": site.services[service_id].name_en or site.services[service_id].name,
-            "standard_minutes": site.services[service_id].standard_minutes,
-            "waiting": len(mine),
-            "priority_waiting": sum(1 for t in mine if t["priority"]),
-            "oldest_wait_seconds": int(now - oldest) if oldest is not None else None,
-        })
-    return {
-        "services": services,
-        "tickets": [
-            {
-                "id": t["id"],
-                "number": t["number"],
-                "service_id": t["service_id"],
-                "priority": t["priority"],
-                "transferred": t["transferred_from"] is not None,
-                "issued_at": site.iso(t["issued_at"]),
-                "waiting_seconds": int(now - t["issued_at"]),
-            }
-            for t in line
-        ],
-    }
+        return views.counter_queue_json(tx, hall.site, counter_id, hall.now())
 
 
 @api.route("/counters/<counter_id>/figures", "GET", summary="Today's figures for the counter and officer.",
-           tag="counter", auth="officer", errors=COUNTER_ERRORS)
+           tag="counter", response=schemas.CounterFigures, auth="officer", errors=COUNTER_ERRORS)
 def counter_figures(counter_id: str) -> dict[str, Any]:
     """Served, no-shows and average service time today, against the service standard."""
     user = require_counter(counter_id)
     hall = current_hall()
-    site = hall.site
-    standards = [site.services[s].standard_minutes for s in site.counters[counter_id].services]
-    known = [s for s in standards if s]
     with hall.store.read() as tx:
-        return {
-            "counter": tickets.day_figures(tx, site, hall.now(), counter_id=counter_id),
-            "officer": tickets.day_figures(tx, site, hall.now(), officer=user.username),
-            "standard_seconds": round(sum(known) / len(known) * 60) if known else None,
-        }
+        return views.counter_figures_json(tx, hall.site, counter_id, user.username, hall.now())

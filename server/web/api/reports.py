@@ -60,12 +60,12 @@ def scope_agency(hall: Hall, user: User, agency_id: str | None, service_id: str 
     counter) gets 403 forbidden.
     """
     site = hall.site
-    if agency_id is not None and agency_id not in site.agencies:
-        raise RuleError(404, "unknown_agency", f"There is no agency with id {agency_id!r}.", "agency_id")
-    if service_id is not None and service_id not in site.services:
-        raise RuleError(404, "unknown_service", f"There is no service with id {service_id!r}.", "service_id")
-    if counter_id is not None and counter_id not in site.counters:
-        raise RuleError(404, "unknown_counter", f"There is no counter with id {counter_id!r}.", "counter_id")
+    if agency_id is not None:
+        site.agency_or_404(agency_id, "agency_id")
+    if service_id is not None:
+        site.service_or_404(service_id, "service_id")
+    if counter_id is not None:
+        site.counter_or_404(counter_id, "counter_id")
     if user.role == "admin":
         return agency_id
     own = user.agency_id

@@ -4,6 +4,9 @@ Request models validate what clients send (unknown fields are refused, so a typo
 is an error rather than silently ignored); response models document what we
 answer. Both feed the OpenAPI document, and tests check real answers against
 the response models.
+
+Longer than our usual module: it is one declaration per shape of the whole API and holds
+no logic, so splitting it would only scatter the contract.
 """
 
 from __future__ import annotations
@@ -12,8 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Priority = Literal["elderly", "disabled", "pregnant"]
-TicketStatus = Literal["waiting", "called", "serving", "done", "no_show", "cancelled", "expired"]
+from server.core.vocabulary import Priority, Status
+
 Answer = Field(ge=1, le=4)
 
 
@@ -46,7 +49,7 @@ class Login(Body):
 
 class CallTicket(Body):
     ticket_id: str | None = Field(default=None, min_length=1, max_length=64)
-    number: str | None = Field(default=None, min_length=2, max_length=8)
+    number: str | None = Field(default=None, min_length=1, max_length=16)  # read by vocabulary.parse_number
 
 
 class Transfer(Body):
@@ -103,7 +106,7 @@ class Ticket(Out):
     number: str
     service_id: str
     agency_id: str
-    status: TicketStatus
+    status: Status
     priority: Priority | None
     issued_at: str
     called_at: str | None
@@ -122,7 +125,9 @@ class Ticket(Out):
     agency_name_en: str | None = None
     agency_short_name: str | None = None
     counter_name: str | None = None
+    counter_name_en: str | None = None
     counter_names: list[str] = []
+    counter_names_en: list[str] = []
 
 
 class Service(Out):
@@ -154,22 +159,47 @@ class Agency(Out):
     logo_url: str | None = None
 
 
+class HallState(Out):
+    open: bool  # at least one service takes tickets now
+    reason: str | None  # closed: the services' closed_reason when they all share it
+    opens_at: str | None  # closed: the earliest next opening of any service
+
+
 class Agencies(Out):
     agencies: list[Agency]
+    hall: HallState
 
 
 class Services(Out):
     services: list[Service]
 
 
+class CounterActions(Out):
+    """Whether the server accepts each action now (server/core/counters.py ACTIONS, in that order)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    call_next: bool = Field(alias="call-next")
+    call: bool
+    recall: bool
+    start: bool
+    finish: bool
+    no_show: bool = Field(alias="no-show")
+    transfer: bool
+    pause: bool
+    resume: bool
+
+
 class Counter(Out):
     id: str
     name: str
+    name_en: str
     agency_id: str
     service_ids: list[str]
     state: Literal["open", "paused"]
     current: Ticket | None
     officer: str | None
+    actions: CounterActions
     floor: int | None = None
 
 
@@ -180,6 +210,7 @@ class Counters(Out):
 class PublicCounter(Out):
     id: str
     name: str
+    name_en: str
     agency_id: str
     service_ids: list[str]
     state: Literal["open", "paused"]
@@ -189,6 +220,43 @@ class PublicCounter(Out):
 
 class PublicCounters(Out):
     counters: list[PublicCounter]
+
+
+class QueueService(Out):
+    service_id: str
+    name: str
+    name_en: str
+    standard_minutes: int | None
+    waiting: int
+    priority_waiting: int
+    oldest_wait_seconds: int | None
+
+
+class QueueTicket(Out):
+    id: str
+    number: str
+    service_id: str
+    priority: Priority | None
+    transferred: bool
+    issued_at: str
+    waiting_seconds: int
+
+
+class CounterQueue(Out):
+    services: list[QueueService]
+    tickets: list[QueueTicket]  # in call order
+
+
+class DayFigures(Out):
+    served: int
+    no_show: int
+    average_service_seconds: int | None
+
+
+class CounterFigures(Out):
+    counter: DayFigures
+    officer: DayFigures
+    standard_seconds: int | None
 
 
 class CounterAction(Out):
@@ -241,6 +309,7 @@ class Call(Out):
     number: str
     counter_id: str
     counter_name: str
+    counter_name_en: str
     service_id: str
     called_at: str
     recall: bool
@@ -252,6 +321,7 @@ class Call(Out):
 class DisplayCounter(Out):
     id: str
     name: str
+    name_en: str
     current_number: str | None
 
 
@@ -293,7 +363,7 @@ Role = Literal["officer", "supervisor", "admin"]
 class SurveyStatus(Out):
     ticket_id: str
     number: str
-    status: TicketStatus
+    status: Status
     answered: bool
     can_answer: bool
 
@@ -310,6 +380,7 @@ class SurveyTicket(Out):
 class SurveyTablet(Out):
     counter_id: str
     counter_name: str
+    counter_name_en: str
     ticket: SurveyTicket | None
 
 

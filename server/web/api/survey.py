@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from server.core import survey
-from server.core.errors import not_found
 from server.web.api import schemas
 from server.web.api.base import api
 from server.web.hall import current_hall
@@ -35,9 +34,8 @@ def survey_status(ticket_id: str) -> dict[str, Any]:
 def survey_tablet(counter_id: str) -> dict[str, Any]:
     """The last ticket finished at this counter in the last 15 minutes whose visitor has not answered."""
     hall = current_hall()
-    counter = hall.site.counters.get(counter_id)
-    if counter is None:
-        raise not_found("unknown_counter", f"There is no counter with id {counter_id!r}.")
+    counter = hall.site.counter_or_404(counter_id)
     with hall.store.read() as tx:
         ticket = survey.latest_finished(tx, hall.site, counter_id, hall.now())
-    return {"counter_id": counter_id, "counter_name": counter.name, "ticket": ticket}
+    return {"counter_id": counter_id, "counter_name": counter.name, "counter_name_en": counter.english_name,
+            "ticket": ticket}
