@@ -340,6 +340,32 @@ def test_voice_pack_clips_are_requested_and_played_in_order(pack_site: LiveServe
     assert screen.audio == [CHIME, *dict.fromkeys(clips)]
 
 
+def test_a_four_digit_number_is_shown_and_spoken(pack_site: LiveServer, screens: Any) -> None:
+    """After ticket 999 of a service comes 1000: the display shows C1002 whole and says
+    "ce seribu dua" (numbers as words), and the server's spoken sentence for it answers too."""
+    from server.core.store import Store
+
+    officer = staff(pack_site, ["loket-6"], username="petugas-ribuan")
+    screen = screens(pack_site, "lantai-1")
+    officer.call("loket-6")  # the day's first ticket of Kartu Keluarga
+    store = Store(pack_site.db_path)
+    try:
+        with store.write() as tx:
+            tx.execute("UPDATE sequences SET last_seq = 1001 WHERE service_id = 'kartu-keluarga'")
+    finally:
+        store.close()
+    number = officer.call("loket-6")
+    assert number == "C1002"
+    expect(screen.tile_number("loket-6")).to_have_text("C1002")
+    done = screen.wait_announced(2)[-1]
+    assert done["number"] == "C1002"
+    words = ["nomor", "antrean", "ce", "seribu", "dua", "silakan", "menuju", "loket", "enam"]
+    assert done["played"] == [CHIME, *(f"/audio/pack/{word}.wav" for word in words)]
+    expect(screen.hero_number()).to_have_text("C1002")
+    spoken = requests.get(pack_site.url + sentence("loket-6", number), timeout=10)
+    assert (spoken.status_code, spoken.headers["Content-Type"], spoken.content[:4]) == (200, "audio/wav", b"RIFF")
+
+
 def test_chime_only_and_silent_displays(pack_site: LiveServer, screens: Any) -> None:
     officer = staff(pack_site, ["loket-20", "loket-21"], username="petugas-mode")
     bell = screens(pack_site, "bel", tiles=2)
