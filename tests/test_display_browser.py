@@ -8,6 +8,7 @@ import copy
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -340,6 +341,14 @@ def test_voice_pack_clips_are_requested_and_played_in_order(pack_site: LiveServe
     assert screen.audio == [CHIME, *dict.fromkeys(clips)]
 
 
+def parent_pid(process: Path) -> int | None:
+    """The parent of a /proc/<pid> entry (None if it ended meanwhile)."""
+    try:
+        return int((process / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def test_a_four_digit_number_is_shown_and_spoken(pack_site: LiveServer, screens: Any) -> None:
     """After ticket 999 of a service comes 1000: the display shows C1002 whole and says
     "ce seribu dua" (numbers as words), and the server's spoken sentence for it answers too."""
@@ -364,6 +373,13 @@ def test_a_four_digit_number_is_shown_and_spoken(pack_site: LiveServer, screens:
     expect(screen.hero_number()).to_have_text("C1002")
     spoken = requests.get(pack_site.url + sentence("loket-6", number), timeout=10)
     assert (spoken.status_code, spoken.headers["Content-Type"], spoken.content[:4]) == (200, "audio/wav", b"RIFF")
+    # The server (on gevent) had it spoken by its speech helper: espeak-ng is in the helper's
+    # memory, not in the server's.
+    assert pack_site.process is not None
+    server_pid = pack_site.process.pid
+    assert "libespeak-ng" not in Path(f"/proc/{server_pid}/maps").read_text()
+    children = [p for p in Path("/proc").iterdir() if p.name.isdigit() and parent_pid(p) == server_pid]
+    assert any("libespeak-ng" in (child / "maps").read_text() for child in children)
 
 
 def test_chime_only_and_silent_displays(pack_site: LiveServer, screens: Any) -> None:

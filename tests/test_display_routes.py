@@ -176,6 +176,8 @@ def test_chime_and_sentence_are_wav(hall_app: HallApp) -> None:
     assert (status, mimetype, body[:4]) == (200, "audio/wav", b"RIFF")
     status, mimetype, body = fetch(client, "/audio/call/loket-3/A007.wav")
     assert (status, mimetype, body[:4]) == (200, "audio/wav", b"RIFF")
+    # Spoken by the speech helper program: espeak-ng (GPL) is never loaded into the server.
+    assert "libespeak-ng" not in Path("/proc/self/maps").read_text()
     assert fetch(client, "/audio/call/loket-999/A007.wav")[0] == 404
     assert fetch(client, "/audio/call/loket-3/not-a-number.wav")[0] == 404
 

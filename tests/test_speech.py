@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import array
 import math
+import os
+import signal
 import string
+import sys
 import wave
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -18,6 +21,7 @@ from display.speech import (
     LANGS,
     Call,
     MissingTokensError,
+    SpeechError,
     Synthesizer,
     VoicePack,
     VoicePackError,
@@ -36,6 +40,7 @@ from display.speech import (
     ticket_tokens,
     vocabulary,
 )
+from display.speech.synthesizer import SynthHelper
 
 PACKS = Path(__file__).resolve().parent.parent / "display" / "voicepacks"
 
@@ -471,6 +476,53 @@ def test_synthesizer_is_thread_safe(tmp_path: Path) -> None:
     for path in set(results):
         samples, rate, _ = read_wav(path)
         assert 1.0 <= len(samples) / rate <= 8.0
+
+
+def mapped_libraries(pid: int | str = "self") -> str:
+    return Path(f"/proc/{pid}/maps").read_text()
+
+
+def test_espeak_runs_in_its_own_program_not_in_the_server(tmp_path: Path) -> None:
+    """espeak-ng (GPL) is loaded by the helper program only; this process, which stands for
+    the server, only reads the WAV the helper made."""
+    synth = Synthesizer(tmp_path)
+    path = synth.wav_for(announcement_speech(Call("A1000", "Loket 3", style="words")), "id")
+    samples, rate, channels = read_wav(path)
+    assert (rate, channels) == (22050, 1) and 1.0 <= len(samples) / rate <= 8.0
+    assert max(abs(s) for s in samples) > 3000
+    assert synth.helper.pid is not None
+    assert "libespeak-ng" in mapped_libraries(synth.helper.pid)
+    assert "libespeak-ng" not in mapped_libraries()
+
+
+def test_a_killed_helper_is_started_again(tmp_path: Path) -> None:
+    synth = Synthesizer(tmp_path, helper=SynthHelper())
+    try:
+        synth.wav_for("nomor antrean satu", "id")
+        first = synth.helper.pid
+        assert first is not None
+        os.kill(first, signal.SIGKILL)  # no waiting: the next request may find it dying or dead
+        path = synth.wav_for("nomor antrean dua", "id")
+        assert read_wav(path)[1] == 22050
+        assert synth.helper.pid not in (None, first) and synth.helper.starts == 2
+    finally:
+        synth.helper.close()
+    assert synth.helper.pid is None
+
+
+def test_a_helper_that_gives_no_answer_is_stopped(tmp_path: Path) -> None:
+    silent = SynthHelper([sys.executable, "-c", "import time; time.sleep(60)"], timeout=0.5)
+    synth = Synthesizer(tmp_path, helper=silent)
+    with pytest.raises(SpeechError, match="no answer within 0.5 s"):
+        synth.wav_for("nomor antrean satu", "id")
+    assert silent.pid is None and list(tmp_path.iterdir()) == []
+
+
+def test_the_helper_reports_what_espeak_refuses(tmp_path: Path) -> None:
+    synth = Synthesizer(tmp_path, voices={"id": "no-such-voice"})
+    with pytest.raises(SpeechError, match="no voice 'no-such-voice'"):
+        synth.wav_for("nomor antrean satu", "id")
+    assert synth.wav_for("number one", "en").is_file()  # the helper goes on
 
 
 def test_prune(tmp_path: Path) -> None:

@@ -8,8 +8,9 @@ Flask). One module per concern:
 * `words`: reading numbers and letters the Indonesian (``"id"``) or English (``"en"``)
   way, and the sentence of a `Call` (text, voice-pack tokens, espeak-ng input);
 * `wav`: writing, trimming and resampling 16-bit WAVs, and the chime;
-* `espeak`: espeak-ng from the ``espeakng-loader`` wheel, and `Synthesizer`, which caches
-  one WAV per sentence;
+* `synthesizer`: `Synthesizer`, which caches one WAV per sentence, spoken by espeak-ng in
+  a separate program (`synth`, with the ctypes binding `espeak`; GPL-3.0-or-later like
+  espeak-ng, and never imported by the server);
 * `voicepack`: recorded voice packs (`VoicePack`, `build_voice_pack`);
 * `cli`: ``python -m display.speech announce|build-pack|chime``.
 
@@ -17,7 +18,7 @@ The names below are the package's public interface, so ``from display.speech imp
 VoicePack, required_tokens`` works as the docs show.
 """
 
-from display.speech.espeak import SpeechError, Synthesizer
+from display.speech.synthesizer import SpeechError, Synthesizer
 from display.speech.voicepack import MissingTokensError, VoicePack, VoicePackError, build_voice_pack
 from display.speech.wav import chime_wav, resample, trim_silence, write_wav
 from display.speech.words import (

@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from display.speech.espeak import Synthesizer
+from display.speech.synthesizer import Synthesizer
 from display.speech.voicepack import build_voice_pack
 from display.speech.wav import chime_wav
 from display.speech.words import LANGS, NUMBER_STYLES, Call, announcement_speech, announcement_text, announcement_tokens

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from display.speech.espeak import Synthesizer
+from display.speech.synthesizer import Synthesizer
 from display.speech.wav import chime_wav, resample, trim_silence, write_wav
 from display.speech.words import LANGS, check_lang, token_speech, vocabulary
 

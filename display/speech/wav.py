@@ -3,6 +3,7 @@ resampling, and the "ding-dong" chime played before each call."""
 
 from __future__ import annotations
 
+import io
 import math
 import operator
 import os
@@ -14,20 +15,40 @@ from functools import lru_cache
 from pathlib import Path
 
 
+def wav_bytes(samples: array, sample_rate: int) -> bytes:
+    """16-bit mono PCM as the bytes of a WAV file."""
+    data = array("h", samples)
+    if sys.byteorder == "big":
+        data.byteswap()
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(sample_rate)
+        wav.writeframes(data.tobytes())
+    return buffer.getvalue()
+
+
+def read_wav_bytes(data: bytes) -> tuple[array, int]:
+    """The samples (native order) and sample rate of a 16-bit mono WAV file's bytes."""
+    with wave.open(io.BytesIO(data), "rb") as wav:
+        if (wav.getnchannels(), wav.getsampwidth()) != (1, 2):
+            raise ValueError("expected a 16-bit mono WAV")
+        samples = array("h", wav.readframes(wav.getnframes()))
+        rate = wav.getframerate()
+    if sys.byteorder == "big":
+        samples.byteswap()
+    return samples, rate
+
+
 def write_wav(path: str | Path, samples: array, sample_rate: int) -> Path:
     """Write 16-bit mono PCM atomically (readers never see half a file)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = array("h", samples)
-    if sys.byteorder == "big":
-        data.byteswap()
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
     try:
-        with os.fdopen(handle, "wb") as file, wave.open(file, "wb") as wav:
-            wav.setnchannels(1)
-            wav.setsampwidth(2)
-            wav.setframerate(sample_rate)
-            wav.writeframes(data.tobytes())
+        with os.fdopen(handle, "wb") as file:
+            file.write(wav_bytes(samples, sample_rate))
         os.chmod(temporary, 0o644)  # mkstemp makes 0600; the web server must read it
         os.replace(temporary, path)
     except BaseException:
