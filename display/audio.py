@@ -1,12 +1,12 @@
 """Sound files for announcements: the chime, synthesized sentences, voice-pack clips.
 
-Files are made on first request and cached in the data folder, so a call never
-waits on synthesis and a display that asks again gets the same file at once.
+Files are made on first request and cached in the data folder, so a display that asks
+again gets the same file at once. What is said is the announcer's business
+(display/announcer.py); this library only turns it into files.
 """
 
 from __future__ import annotations
 
-import re
 import threading
 from pathlib import Path
 
@@ -14,7 +14,6 @@ from display import speech
 from server.core.site import SiteIndex
 
 BUILT_IN_PACKS = Path(__file__).parent / "voicepacks"
-NUMBER = re.compile(r"^[A-Z0-9]{1,3}\d{3,4}$")
 
 
 class AudioLibrary:
@@ -25,10 +24,10 @@ class AudioLibrary:
         self._lock = threading.Lock()
         self._packs: dict[Path, speech.VoicePack] = {}
 
-    def chime(self, site: SiteIndex | None = None) -> Path:
+    def chime(self, site: SiteIndex) -> Path:
         """The chime before each call: the voice pack's own when the site speaks with a
         pack that has one, else a bell made here."""
-        if site is not None and site.config.site.announcement.voice == "pack":
+        if site.config.site.announcement.voice == "pack":
             own = self.pack(site).chime
             if own is not None:
                 return own
@@ -38,17 +37,8 @@ class AudioLibrary:
                 speech.chime_wav(path)
         return path
 
-    def sentence(self, site: SiteIndex, counter_id: str, number: str) -> Path | None:
-        """The spoken call for this counter and number, or None if either is unknown."""
-        counter = site.counters.get(counter_id)
-        if counter is None or not NUMBER.fullmatch(number):
-            return None
-        settings = site.config.site.announcement
-        agency = site.agencies[counter.agency].short_name if settings.include_agency else None
-        lang = site.config.site.language
-        text = speech.announcement_speech(
-            number, counter.name, agency_name=agency, style=settings.number_style, lang=lang
-        )
+    def spoken(self, text: str, lang: str) -> Path:
+        """`text` (espeak-ng input) spoken by the server's synthesizer, cached per sentence."""
         return self.synthesizer.wav_for(text, lang)
 
     def pack(self, site: SiteIndex) -> speech.VoicePack:

@@ -7,7 +7,8 @@ Routes:
   the server's clock), fetched again after every reconnect.
 - `/display/media/<id>/<file>` serves the images and videos of the display's
   `media_folder`.
-- `/audio/...` serves the chime, synthesized sentences and voice-pack clips.
+- `/audio/...` serves the chime, synthesized sentences and voice-pack clips, the files
+  the announcer (display/announcer.py) names in each call's announcement.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template, request, send_file, send_from_directory
 
-from display.audio import AudioLibrary
+from display.announcer import CALL_AUDIO, CHIME_URL, CLIP_AUDIO, Announcer
 from server.core.config import Display
 from server.web.hall import Hall, current_hall
 
@@ -30,13 +31,12 @@ VIDEO_TYPES = {".mp4", ".webm", ".ogv", ".m4v"}
 MAX_MEDIA_FILES = 200  # a media loop longer than this is a mistake, not a playlist
 
 
-def _audio() -> AudioLibrary:
-    hall = current_hall()
-    library = hall.audio
-    if library is None:
-        library = AudioLibrary(hall.data_dir, hall.config_path.parent if hall.config_path else None)
-        hall.audio = library
-    return library
+def _announcer() -> Announcer:
+    """The display's announcer, which the roof (server/app.py) gave the Hall."""
+    announcer = current_hall().announcer
+    if not isinstance(announcer, Announcer):
+        raise TypeError(f"the hall's announcer is {announcer!r}, not the display's Announcer")
+    return announcer
 
 
 def _sound(path: Path) -> Any:
@@ -174,25 +174,25 @@ def media(display_id: str, filename: str) -> Any:
 # --- announcement audio -----------------------------------------------------------------
 
 
-@blueprint.get("/audio/chime.wav")
+@blueprint.get(CHIME_URL)
 def chime() -> Any:
     """The chime played before every call."""
-    return _sound(_audio().chime(current_hall().site))
+    return _sound(_announcer().chime())
 
 
-@blueprint.get("/audio/call/<counter_id>/<number>.wav")
+@blueprint.get(CALL_AUDIO)
 def call_sentence(counter_id: str, number: str) -> Any:
     """The whole call spoken by the server's synthesizer (cached per sentence)."""
-    path = _audio().sentence(current_hall().site, counter_id, number)
+    path = _announcer().sentence(counter_id, number)
     if path is None:
         abort(404)
     return _sound(path)
 
 
-@blueprint.get("/audio/pack/<token>.wav")
+@blueprint.get(CLIP_AUDIO)
 def pack_clip(token: str) -> Any:
     """One recorded word of the site's voice pack."""
-    path = _audio().clip(current_hall().site, token)
+    path = _announcer().clip(token)
     if path is None:
         abort(404)
     return _sound(path)

@@ -17,7 +17,6 @@ from server.core.clock import Clock
 from server.core.config import SiteConfig
 from server.core.store import database_name
 from server.core.tickets import expire_stale
-from server.web.announce import Announcer
 from server.web.hall import Hall, current_hall
 
 log = logging.getLogger("antrean")
@@ -58,6 +57,8 @@ def create_app(
     printer_check_seconds: float = 15.0,
 ) -> tuple[Flask, SocketIO]:
     """Build the Flask app and its Socket.IO server for one site."""
+    from display.announcer import Announcer
+    from display.audio import AudioLibrary
     from server.web import media
     from server.web.api import load_routes
     from server.web.api.errors import init_error_handlers
@@ -79,16 +80,16 @@ def create_app(
     app.session_interface = CookieSessions()
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    audio = AudioLibrary(data_dir, config_path.parent if config_path else None)
     hall = Hall(
         config,
         db_path=db_path or data_dir / database_name(demo),
         data_dir=data_dir,
         clock=clock or Clock(),
+        make_announcer=lambda site: Announcer(site, audio),  # the display's: words, sound URLs and files
         config_path=config_path,
         demo=demo,
     )
-    hall.announcer = Announcer(hall.site)
-    hall.on_config_change(hall.announcer.refresh)
     app.extensions["antrean"] = hall
     socketio = SocketIO(
         app,

@@ -8,6 +8,7 @@ import copy
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -338,6 +339,47 @@ def test_voice_pack_clips_are_requested_and_played_in_order(pack_site: LiveServe
     assert done["played"] == [CHIME, *clips]
     # Fetched in order, each word once ("satu" is said twice, fetched once).
     assert screen.audio == [CHIME, *dict.fromkeys(clips)]
+
+
+def parent_pid(process: Path) -> int | None:
+    """The parent of a /proc/<pid> entry (None if it ended meanwhile)."""
+    try:
+        return int((process / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def test_a_four_digit_number_is_shown_and_spoken(pack_site: LiveServer, screens: Any) -> None:
+    """After ticket 999 of a service comes 1000: the display shows C1002 whole and says
+    "ce seribu dua" (numbers as words), and the server's spoken sentence for it answers too."""
+    from server.core.store import Store
+
+    officer = staff(pack_site, ["loket-6"], username="petugas-ribuan")
+    screen = screens(pack_site, "lantai-1")
+    officer.call("loket-6")  # the day's first ticket of Kartu Keluarga
+    store = Store(pack_site.db_path)
+    try:
+        with store.write() as tx:
+            tx.execute("UPDATE sequences SET last_seq = 1001 WHERE service_id = 'kartu-keluarga'")
+    finally:
+        store.close()
+    number = officer.call("loket-6")
+    assert number == "C1002"
+    expect(screen.tile_number("loket-6")).to_have_text("C1002")
+    done = screen.wait_announced(2)[-1]
+    assert done["number"] == "C1002"
+    words = ["nomor", "antrean", "ce", "seribu", "dua", "silakan", "menuju", "loket", "enam"]
+    assert done["played"] == [CHIME, *(f"/audio/pack/{word}.wav" for word in words)]
+    expect(screen.hero_number()).to_have_text("C1002")
+    spoken = requests.get(pack_site.url + sentence("loket-6", number), timeout=10)
+    assert (spoken.status_code, spoken.headers["Content-Type"], spoken.content[:4]) == (200, "audio/wav", b"RIFF")
+    # The server (on gevent) had it spoken by its speech helper: espeak-ng is in the helper's
+    # memory, not in the server's.
+    assert pack_site.process is not None
+    server_pid = pack_site.process.pid
+    assert "libespeak-ng" not in Path(f"/proc/{server_pid}/maps").read_text()
+    children = [p for p in Path("/proc").iterdir() if p.name.isdigit() and parent_pid(p) == server_pid]
+    assert any("libespeak-ng" in (child / "maps").read_text() for child in children)
 
 
 def test_chime_only_and_silent_displays(pack_site: LiveServer, screens: Any) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TUESDAY_9AM, HallApp
+from conftest import TUESDAY_9AM, HallApp, make_hall_app
 from PIL import Image
 
 from server.app import create_app
@@ -176,6 +176,8 @@ def test_chime_and_sentence_are_wav(hall_app: HallApp) -> None:
     assert (status, mimetype, body[:4]) == (200, "audio/wav", b"RIFF")
     status, mimetype, body = fetch(client, "/audio/call/loket-3/A007.wav")
     assert (status, mimetype, body[:4]) == (200, "audio/wav", b"RIFF")
+    # Spoken by the speech helper program: espeak-ng (GPL) is never loaded into the server.
+    assert "libespeak-ng" not in Path("/proc/self/maps").read_text()
     assert fetch(client, "/audio/call/loket-999/A007.wav")[0] == 404
     assert fetch(client, "/audio/call/loket-3/not-a-number.wav")[0] == 404
 
@@ -193,3 +195,70 @@ def test_voice_pack_site_plays_the_packs_own_chime(bundled_data: dict[str, Any],
         assert fetch(client, "/audio/pack/no-such-word.wav")[0] == 404
     finally:
         app.extensions["antrean"].store.close()
+
+
+def call_with_sequence(app: HallApp, counter_id: str, service_id: str, seq: int) -> dict[str, Any]:
+    """Call the `seq`-th ticket of the day of a service at a counter (the sequence is moved on
+    in the database first); the display's `calling` entry for it."""
+    headers = app.add_user(f"petugas-{counter_id}", "officer", counters=[counter_id])
+    day = app.site.service_day(app.clock.now())
+    with app.hall.store.write() as tx:
+        tx.execute("INSERT INTO sequences (service_day, service_id, last_seq) VALUES (?, ?, ?)",
+                   (day, service_id, seq - 1))
+    client = app.client()
+    assert client.post("/api/v1/tickets", json={"service_id": service_id}).status_code == 201
+    assert client.post(f"/api/v1/counters/{counter_id}/call-next", headers=headers).status_code == 200
+    display_id = app.site.displays_of_counter[counter_id][0]
+    return dict(client.get(f"/api/v1/displays/{display_id}/state").json["calling"][0])
+
+
+@pytest.mark.parametrize("voice", ["espeak", "pack"])
+def test_a_four_digit_call_is_announced_and_every_sound_of_it_answers(
+    bundled_data: dict[str, Any], tmp_path: Path, voice: str
+) -> None:
+    data = copy.deepcopy(bundled_data)
+    data["site"]["announcement"] = {"voice": voice, "number_style": "words"}
+    app = make_hall_app(parse_config(data), tmp_path / "data", FixedClock(TUESDAY_9AM))
+    try:
+        call = call_with_sequence(app, "loket-5", "kartu-keluarga", 1002)  # a service without a quota
+        assert call["number"] == "C1002"
+        announcement = call["announcement"]
+        assert announcement["text"] == "Nomor antrean C1002, silakan menuju Loket 5"
+        words = "nomor antrean ce seribu dua silakan menuju loket lima".split()
+        expected = [f"/audio/pack/{w}.wav" for w in words] if voice == "pack" else ["/audio/call/loket-5/C1002.wav"]
+        assert announcement["audio"] == ["/audio/chime.wav", *expected]
+        client = app.client()
+        for url in announcement["audio"]:
+            status, mimetype, body = fetch(client, url)
+            assert (status, mimetype, body[:4]) == (200, "audio/wav", b"RIFF"), url
+    finally:
+        app.hall.store.close()
+
+
+def test_the_sentence_route_reads_long_numbers_and_only_their_own_spelling(hall_app: HallApp) -> None:
+    client = hall_app.client()
+    for number in ("A1000", "PAM1234", "B10000"):
+        status, mimetype, body = fetch(client, f"/audio/call/loket-3/{number}.wav")
+        assert (status, mimetype, body[:4]) == (200, "audio/wav", b"RIFF"), number
+    one_thousand = fetch(client, "/audio/call/loket-3/A1000.wav")[2]
+    assert fetch(client, "/audio/call/loket-3/A1002.wav")[2] != one_thousand  # another sentence
+    for other in ("a1000", "A 1000", "A1", "1000"):  # one URL per sound: the payload's spelling only
+        assert fetch(client, f"/audio/call/loket-3/{other}.wav")[0] == 404, other
+
+
+def test_a_config_change_changes_what_is_said(hall_app: HallApp, bundled_data: dict[str, Any]) -> None:
+    first = call_with_sequence(hall_app, "loket-1", "ktp-el-perekaman", 7)
+    assert first["announcement"]["text"] == "Nomor antrean A007, silakan menuju Loket 1"
+    client = hall_app.client()
+    before = fetch(client, "/audio/call/loket-1/A007.wav")[2]
+    data = copy.deepcopy(bundled_data)
+    data["site"]["announcement"] = {"include_agency": True}
+    data["site"]["language"] = "en"
+    hall_app.hall.replace_config(parse_config(data))
+    state = client.get("/api/v1/displays/lantai-1/state").json
+    agency = hall_app.site.agencies[hall_app.site.counters["loket-1"].agency].short_name
+    assert state["calling"][0]["announcement"]["text"] == (
+        f"Ticket number A007, please proceed to Counter 1 at {agency}"
+    )
+    after = fetch(client, "/audio/call/loket-1/A007.wav")
+    assert after[0] == 200 and after[2] != before  # the sound follows the words

@@ -70,7 +70,6 @@ def test_the_core_imports_no_web_framework_no_web_layer_no_screen_no_driver() ->
     assert offending("server/core", forbidden, CORE_MAY_USE) == []
 
 
-@pytest.mark.xfail(strict=True, reason="server/web/announce.py still reads the words from display.speech")
 def test_the_web_layer_imports_no_screen_and_not_the_roof() -> None:
     assert offending("server/web", (*SCREENS, "server.app", "server.cli")) == []
 

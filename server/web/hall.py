@@ -10,7 +10,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from flask import current_app
 
@@ -22,7 +22,16 @@ from server.core.store import Store
 
 if TYPE_CHECKING:
     from printers.jobs import PrintService
-    from server.web.announce import Announcer
+
+
+class Announcer(Protocol):
+    """What the web layer asks of the hall's announcer: the `announcement` (language, text,
+    sound URLs) of a call's JSON. The display provides it (display/announcer.py); the roof
+    builds it for the hall's site, and the Hall hands it each new site on a config change."""
+
+    def announcement(self, number: str, counter_id: str) -> dict[str, Any]: ...
+
+    def refresh(self, site: SiteIndex) -> None: ...
 
 
 class Hall:
@@ -33,9 +42,11 @@ class Hall:
         db_path: Path,
         data_dir: Path,
         clock: Clock,
+        make_announcer: Callable[[SiteIndex], Announcer],
         config_path: Path | None = None,
         demo: bool = False,
     ) -> None:
+        """`make_announcer` builds the announcer for the hall's site (see Announcer)."""
         self.site = SiteIndex(config, always_open=demo)
         self.demo = demo
         self.config_path = config_path
@@ -43,10 +54,10 @@ class Hall:
         self.clock = clock
         self.store = Store(db_path)
         self.printing: PrintService | None = None
-        self.announcer: Announcer | None = None
-        self.audio: Any = None  # the display's AudioLibrary, made on the first sound request
         self.backup_problem: str | None = None  # why the last daily backup failed, for the dashboard
         self._config_listeners: list[Callable[[SiteIndex], None]] = []
+        self.announcer = make_announcer(self.site)
+        self.on_config_change(self.announcer.refresh)
         self._rate = RateLimiter(config.server.rate_limit_per_minute)
 
     def now(self) -> float:

@@ -4,18 +4,17 @@ built from database rows. One place, so the API and the Socket.IO events agree.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from server.core import counters, hours, print_queue, tickets
 from server.core.site import SiteIndex
 from server.core.store import Transaction
 
+if TYPE_CHECKING:
+    from server.web.hall import Announcer
+
 RECENT_CALLS = 10
 CALLING_SECONDS = 120  # a call stays "being called" this long unless the visitor arrives first
-
-
-class Announcer(Protocol):
-    def announcement(self, number: str, counter_id: str) -> dict[str, Any]: ...
 
 
 def ticket_json(
