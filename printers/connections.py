@@ -3,8 +3,8 @@
 One entry point per question: `send` (raises `PrintError`) and `check_status`
 (never raises). The printer's `type` picks its transport from the registry in
 `printers/transports/`; optional transports (USB needs pyusb and libusb, serial
-needs pyserial, CUPS needs pycups) import their library only when such a printer
-is used, and a missing one is reported in words instead of failing at start.
+needs pyserial) import their library only when such a printer is used, CUPS is
+reached through its `lp` and `lpstat` commands, and a missing one is reported in words instead of failing at start.
 """
 
 from __future__ import annotations

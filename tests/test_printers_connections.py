@@ -110,7 +110,6 @@ def test_missing_device_is_offline_and_no_file_is_made(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("module", "cfg", "words"), [
     ("usb", {"type": "usb", "vendor_id": 0x0416, "product_id": 0x5011}, "USB support is not installed"),
     ("serial", {"type": "serial", "device": "/dev/ttyS0"}, "serial support is not installed"),
-    ("cups", {"type": "cups", "cups_name": "kiosk"}, "CUPS support not installed"),
 ])
 def test_missing_optional_support_is_a_clear_failure(
     module: str, cfg: dict[str, Any], words: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -1,12 +1,22 @@
-"""A printer behind a CUPS queue, sent raw (pycups, loaded only when such a printer is used)."""
+"""A printer behind a CUPS queue, sent raw through the CUPS command-line client.
+
+`lp` takes the ticket and `lpstat` says how the queue is: both come with Debian's
+`cups-client`. Talking to CUPS through its commands rather than through pycups keeps a
+GPL-2.0 library out of the server process (see the README's licences) and needs no
+compiler on the hall's server; every call has a timeout, so a CUPS that hangs never
+holds a kiosk's print worker.
+"""
 
 from __future__ import annotations
 
-import tempfile
+import os
+import shutil
+import subprocess
 import threading
-from typing import Any
 
 from printers.transports.base import NO_STATUS, Delivery, PrintError, Sending, Timeouts, Transport
+
+CLIENT_MISSING = "CUPS client not installed: install Debian's cups-client (lp, lpstat) or use a network or usb printer"
 
 
 class CupsTransport(Transport):
@@ -16,42 +26,50 @@ class CupsTransport(Transport):
         return f"CUPS queue {self.cfg.cups_name}"
 
     def send(self, data: bytes, sending: Sending) -> Delivery:
-        cups = _import_cups()
-        name, queue = self.describe(), self.cfg.cups_name
-        if cups is None:
-            raise PrintError("failed", f"Printer {name}: CUPS support not installed: install pycups "
-                             "(it needs Debian's libcups2-dev to build) or use a network or usb printer")
-        try:
-            connection = cups.Connection()
-            if queue not in connection.getPrinters():
-                raise PrintError("failed", f"Printer {name}: CUPS has no printer named {queue!r}: "
-                                 "check cups_name against `lpstat -p`")
-            with tempfile.NamedTemporaryFile(suffix=".bin") as spool:
-                spool.write(data)
-                spool.flush()
-                connection.printFile(queue, spool.name, "antrean ticket", {"document-format": cups.CUPS_FORMAT_RAW})
-        except PrintError:
-            raise
-        except Exception as exc:  # cups.IPPError, RuntimeError when CUPS is not running
-            raise PrintError("offline", f"Printer {name}: CUPS did not take the ticket ({exc}): "
-                             "check that CUPS is running and the queue is enabled") from None
+        name, queue = self.describe(), str(self.cfg.cups_name)
+        state, detail = self.status(sending.timeouts, sending.abort)
+        if state == "unknown" and detail == CLIENT_MISSING:
+            raise PrintError("failed", f"Printer {name}: {CLIENT_MISSING}")
+        if detail is not None and detail.startswith("CUPS has no printer"):
+            raise PrintError("failed", f"Printer {name}: {detail}: check cups_name against `lpstat -p`")
+        if state == "offline":
+            raise PrintError("offline", f"Printer {name}: {detail}")
+        done = _run(["lp", "-d", queue, "-o", "raw", "-t", "antrean ticket", "--", "-"], data,
+                    sending.timeouts.connect + sending.timeouts.write)
+        if done is None or done.returncode != 0:
+            said = _said(done) if done is not None else "it did not answer in time"
+            raise PrintError("offline", f"Printer {name}: CUPS did not take the ticket ({said}): "
+                             "check that CUPS is running and the queue is enabled")
         return Delivery("unknown", NO_STATUS)
 
     def status(self, timeouts: Timeouts, abort: threading.Event | None) -> tuple[str, str | None]:
-        cups = _import_cups()
-        if cups is None:
-            return "unknown", "CUPS support not installed"
-        found = cups.Connection().getPrinters().get(self.cfg.cups_name)
-        if found is None:
-            return "offline", f"CUPS has no printer named {self.cfg.cups_name!r}"
-        if found.get("printer-state") == 5:  # IPP "stopped"
-            return "offline", found.get("printer-state-message") or "the CUPS queue is stopped"
+        if shutil.which("lpstat") is None or shutil.which("lp") is None:
+            return "unknown", CLIENT_MISSING
+        queue = str(self.cfg.cups_name)
+        done = _run(["lpstat", "-p", queue], b"", max(timeouts.status, 2.0))
+        if done is None:
+            return "offline", "CUPS did not answer in time"
+        text = _said(done)
+        if done.returncode != 0:
+            if "invalid destination" in text.lower() or "unknown destination" in text.lower():
+                return "offline", f"CUPS has no printer named {queue!r}"
+            return "offline", f"CUPS is not answering ({text})"
+        if " disabled" in text:  # "printer kiosk disabled since ... -\n\treason"
+            reason = text.split("\n", 1)[1].strip() if "\n" in text else ""
+            return "offline", reason or "the CUPS queue is stopped"
         return "online", None
 
 
-def _import_cups() -> Any:
+def _run(command: list[str], data: bytes, timeout: float) -> subprocess.CompletedProcess[bytes] | None:
+    """Run a CUPS client command in the C locale (its words are then the ones read above)."""
     try:
-        import cups  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:
+        return subprocess.run(command, input=data, capture_output=True, timeout=timeout,
+                              env={**os.environ, "LC_ALL": "C"}, check=False)
+    except subprocess.TimeoutExpired:
         return None
-    return cups
+    except OSError as exc:
+        return subprocess.CompletedProcess(command, 127, b"", str(exc).encode())
+
+
+def _said(done: subprocess.CompletedProcess[bytes]) -> str:
+    return (done.stderr or done.stdout or b"").decode("utf-8", "replace").strip() or f"exit {done.returncode}"
