@@ -15,7 +15,7 @@ from flask_socketio import SocketIO
 
 from server.core.clock import Clock
 from server.core.config import SiteConfig
-from server.core.store import Event
+from server.core.events import PrinterStatusChanged, PrintJobEnded
 from server.core.tickets import expire_stale
 from server.web.announce import Announcer
 from server.web.hall import Hall, current_hall
@@ -136,7 +136,7 @@ def _start_printing(hall: Hall, check_seconds: float) -> None:
     from server.web.printing import build_ticket_print
 
     def on_status(printer_id: str, status: str, detail: str | None) -> None:
-        hall.store.notify([Event("printer", printer_id, {"status": status, "detail": detail})])
+        hall.store.notify([PrinterStatusChanged(printer_id=printer_id, status=status, detail=detail)])
 
     hall.printing = PrintService(
         hall.store,
@@ -145,7 +145,7 @@ def _start_printing(hall: Hall, check_seconds: float) -> None:
         lambda ticket_id, lang: build_ticket_print(hall, ticket_id, lang),
         wait_seconds=hall.site.config.server.print_wait_ms / 1000,
         on_printer_status=on_status,
-        on_job_done=lambda ticket_id: hall.store.notify([Event("ticket", ticket_id)]),
+        on_job_done=lambda ticket_id: hall.store.notify([PrintJobEnded(ticket_id=ticket_id)]),
         health_seconds=check_seconds,
         clock=hall.clock.now,
     )

@@ -6,8 +6,9 @@ several writers those fail with "database is locked" when they upgrade to a
 write lock. `BEGIN IMMEDIATE` takes the write lock first and waits for it
 (`busy_timeout`), so concurrent kiosks queue up instead of failing.
 
-Rules append `Event`s to the transaction; they are handed to the listeners only
-after COMMIT, so no screen ever hears of a change that was rolled back.
+Rules raise typed events (`server/core/events.py`) on the transaction: each is logged
+at once, inside the transaction (`server/core/audit.py`), and handed to the listeners
+only after COMMIT, so no screen ever hears of a change that was rolled back.
 """
 
 from __future__ import annotations
@@ -22,17 +23,10 @@ from typing import Any
 
 import sqlite_utils
 
+from server.core import audit
 from server.core.checkpoint import FALLBACK_PAGES, Checkpointer
+from server.core.events import Event
 from server.core.migrations import migrate
-
-
-@dataclass(frozen=True)
-class Event:
-    """Something that changed: `kind` names it, `key` the thing it is about."""
-
-    kind: str
-    key: str
-    data: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -41,8 +35,11 @@ class Transaction:
     events: list[Event] = field(default_factory=list)
     device: str | None = None  # where the change came from (a client address), for the history
 
-    def emit(self, kind: str, key: str, **data: Any) -> None:
-        self.events.append(Event(kind, key, data))
+    def raise_event(self, event: Event) -> None:
+        """Say what happened, once: its history or audit row is written now, in this
+        transaction; the listeners (the screens) hear of it after COMMIT."""
+        audit.record(self, event)
+        self.events.append(event)
 
     def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
         return self.db.conn.execute(sql, params)
@@ -115,7 +112,8 @@ class Store:
             self.notify(tx.events)
 
     def notify(self, events: list[Event]) -> None:
-        """Hand events to the listeners: after a commit, or for news kept outside the database."""
+        """Hand events to the listeners: after a commit, or for news kept outside the database
+        (a printer's status, a finished print job), which has no history row to write."""
         for listener in self._listeners:
             listener(events)
 

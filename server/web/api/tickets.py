@@ -8,6 +8,7 @@ from flask import request
 
 from server.core import tickets
 from server.core.errors import RuleError, not_found
+from server.core.events import TicketReprinted
 from server.web import views
 from server.web.api import schemas
 from server.web.api.base import api
@@ -82,6 +83,7 @@ def reprint_ticket(ticket_id: str, body: schemas.Reprint) -> dict[str, Any]:
         if printing is None:
             raise RuleError(409, "no_printer", "Printing is not running on this server.")
         job_id = printing.enqueue(tx, ticket_id, printer_id, row["lang"])
-        tickets.record(tx, ticket_id, "reprint", hall.now(), device=request.remote_addr, detail={"printer": printer_id})
+        tx.raise_event(TicketReprinted(ticket_id=ticket_id, at=hall.now(), device=request.remote_addr,
+                                       printer_id=printer_id))
     printing.wait(job_id)
     return _ticket(hall, ticket_id)
