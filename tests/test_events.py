@@ -11,7 +11,14 @@ from rules import act, issue
 
 from server.core import closures, events, tickets
 from server.core.audit_search import TICKET_ACTIONS
-from server.core.events import CounterPaused, TicketCalled, TicketEvent, TicketFinished
+from server.core.events import (
+    CounterPaused,
+    PrinterStatusChanged,
+    TicketCalled,
+    TicketEvent,
+    TicketFinished,
+    TicketIssued,
+)
 from server.web.realtime import SCREENS
 
 
@@ -102,3 +109,12 @@ def test_a_call_goes_out_before_the_updates_it_causes(small_app: Any) -> None:
     assert sent[0] == "ticket.called" and {"counter.updated", "queue.updated"} <= set(sent[1:])
     assert sent.count("counter.updated") == 1  # asked for by the call, sent once
     display.disconnect()
+
+
+def test_news_outside_the_database_cannot_skip_the_history(small_app: Any) -> None:
+    """Only a transaction writes a history row, so a ticket's change cannot be told without one."""
+    published = heard(small_app)
+    with pytest.raises(ValueError, match="write transaction"):
+        small_app.hall.store.notify([TicketIssued(ticket_id="x", at=0.0, service_id="kk")])
+    small_app.hall.store.notify([PrinterStatusChanged(printer_id="p1", status="offline")])
+    assert published == [PrinterStatusChanged(printer_id="p1", status="offline")]

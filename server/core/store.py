@@ -25,7 +25,7 @@ import sqlite_utils
 
 from server.core import audit
 from server.core.checkpoint import FALLBACK_PAGES, Checkpointer
-from server.core.events import Event
+from server.core.events import AuditEvent, Event, TicketEvent
 from server.core.migrations import migrate
 
 
@@ -109,11 +109,17 @@ class Store:
                 raise
             conn.execute("COMMIT")
         if tx.events:
-            self.notify(tx.events)
+            self._tell(tx.events)
 
     def notify(self, events: list[Event]) -> None:
-        """Hand events to the listeners: after a commit, or for news kept outside the database
-        (a printer's status, a finished print job), which has no history row to write."""
+        """Tell the listeners news kept outside the database (a printer's status, a finished
+        print job). A change with a history or audit row is raised in a transaction instead."""
+        logged = [event for event in events if isinstance(event, (TicketEvent, AuditEvent))]
+        if logged:
+            raise ValueError(f"raise {type(logged[0]).__name__} in a write transaction: it has a log row")
+        self._tell(events)
+
+    def _tell(self, events: list[Event]) -> None:
         for listener in self._listeners:
             listener(events)
 
