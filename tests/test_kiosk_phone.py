@@ -111,3 +111,56 @@ def test_the_phone_page_speaks_the_tickets_language_and_can_switch(site: LiveSer
 def test_the_call_sound_is_served_by_the_hall_server(site: LiveServer) -> None:
     answer = requests.get(f"{site.url}/audio/chime.wav", timeout=10)
     assert answer.status_code == 200 and answer.content[:4] == b"RIFF"
+
+
+def test_a_waiting_visitor_can_cancel_their_number_after_saying_yes(site: LiveServer, phone: Page) -> None:
+    mine = take(site)
+    phone.goto(mine["status_url"])
+    expect(phone.locator("#status")).to_have_text("Menunggu giliran", timeout=TIMEOUT)
+    expect(phone.locator("#cancel-button")).to_have_text("Batalkan nomor saya")
+    expect(phone.locator("#cancel-confirm")).to_be_hidden()
+
+    # A tap only asks; "no" keeps the place.
+    phone.locator("#cancel-button").click()
+    expect(phone.locator("#cancel-confirm")).to_be_visible()
+    expect(phone.locator("#cancel-question")).to_have_text("Batalkan nomor ini? Tempat Anda di antrean akan hilang.")
+    expect(phone.locator("#cancel-button")).to_be_hidden()
+    screenshot(phone, "phone-cancel-confirm")
+    phone.locator("#cancel-no").click()
+    expect(phone.locator("#cancel-confirm")).to_be_hidden()
+    expect(phone.locator("#cancel-button")).to_be_visible()
+    assert api(site, f"/tickets/{mine['id']}")["status"] == "waiting"
+
+    phone.locator("#cancel-button").click()
+    phone.locator("#cancel-yes").click()
+    expect(phone.locator("#status")).to_have_text("Dibatalkan", timeout=TIMEOUT)
+    expect(phone.locator("#hint")).to_have_text(
+        "Nomor ini sudah dibatalkan. Bila masih perlu dilayani, ambil nomor baru di kios.")
+    expect(phone.locator("#cancel")).to_be_hidden()
+    expect(phone.locator("#fact-ahead")).to_be_hidden()
+    expect(phone.locator("#sound-button")).to_be_hidden()
+    assert api(site, f"/tickets/{mine['id']}")["status"] == "cancelled"
+    screenshot(phone, "phone-cancelled")
+    phone.reload()  # the page opened again later says the same
+    expect(phone.locator("#status")).to_have_text("Dibatalkan", timeout=TIMEOUT)
+    expect(phone.locator("#cancel")).to_be_hidden()
+
+
+def test_a_called_number_offers_no_cancel_in_either_language(site: LiveServer, phone: Page) -> None:
+    mine = take(site, lang="en")
+    phone.goto(mine["status_url"])
+    expect(phone.locator("#cancel-button")).to_have_text("Cancel my number", timeout=TIMEOUT)
+    phone.locator("#cancel-button").click()
+    expect(phone.locator("#cancel-yes")).to_have_text("Yes, cancel it")
+    expect(phone.locator("#cancel-no")).to_have_text("No, keep waiting")
+
+    # The counter calls it while the question is open: the question goes, there is nothing to cancel.
+    site.add_user("petugas57-cancel", "officer", counters=[COUNTER])
+    officer = site.login("petugas57-cancel")
+    answer = requests.post(f"{site.url}/api/v1/counters/{COUNTER}/call", headers=officer,
+                           json={"ticket_id": mine["id"]}, timeout=10)
+    assert answer.status_code == 200, answer.text
+    expect(phone.locator("#status")).to_have_text("Called", timeout=TIMEOUT)
+    expect(phone.locator("#cancel")).to_be_hidden()
+    refused = requests.post(f"{site.url}/api/v1/tickets/{mine['id']}/cancel", timeout=10)
+    assert (refused.status_code, refused.json()["error"]["code"]) == (409, "not_cancellable")

@@ -19,8 +19,9 @@ from printers.jobs import PrintService, PrintSettings, SkipPrint
 from printers.ticket import TicketPrint
 from server.core import print_queue
 from server.core.config import Printer
+from server.core.events import Event, PrinterStatusChanged, PrintJobEnded
 from server.core.print_queue import PrintQueue
-from server.core.store import Event, Store
+from server.core.store import Store
 from tests.fakeprinter import FakePrinter, free_port
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -80,10 +81,10 @@ class Recorder:
 
     def heard(self, events: list[Event]) -> None:
         for event in events:
-            if event.kind == "printer":
-                self.statuses.append((event.key, event.data["status"], event.data["detail"]))
-            elif event.kind == "ticket":
-                self.done.append(event.key)
+            if isinstance(event, PrinterStatusChanged):
+                self.statuses.append((event.printer_id, event.status, event.detail))
+            elif isinstance(event, PrintJobEnded):
+                self.done.append(event.ticket_id)
 
     def kinds(self, printer_id: str) -> list[str]:
         return [status for pid, status, _ in self.statuses if pid == printer_id]

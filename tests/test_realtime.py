@@ -105,6 +105,29 @@ def test_queue_updates_reach_service_subscribers_kiosks_and_displays(hall: Any) 
         listener.close()
 
 
+def test_a_cancelled_ticket_reaches_its_phone_its_line_and_the_kiosks(hall: Any) -> None:
+    service = Listener(hall.url, {"service_id": SERVICE})
+    # A kiosk gets no snapshot; the error answering a second, malformed subscription says it has joined.
+    kiosk = Listener(hall.url, {"kiosk_id": "kiosk-1"}, {"colour": "red"})
+    service.wait_for("queue.updated")
+    kiosk.wait_for("error")
+    leaving = post(hall, "/api/v1/tickets", json={"service_id": SERVICE}).json()
+    staying = post(hall, "/api/v1/tickets", json={"service_id": SERVICE}).json()
+    phone = Listener(hall.url, {"ticket_id": leaving["id"]})
+    phone.wait_for("ticket.updated")
+    for listener in (service, kiosk):
+        listener.wait_for("queue.updated", lambda q: q["service_id"] == SERVICE and q["waiting"] == 2)
+    answer = post(hall, f"/api/v1/tickets/{leaving['id']}/cancel")
+    assert (answer.status_code, answer.json()["status"]) == (200, "cancelled")
+    phone.wait_for("ticket.updated", lambda t: t["status"] == "cancelled")
+    service.wait_for("ticket.updated", lambda t: t["id"] == leaving["id"] and t["status"] == "cancelled")
+    for listener in (service, kiosk):
+        listener.wait_for("queue.updated", lambda q: q["service_id"] == SERVICE and q["waiting"] == 1)
+    assert requests.get(f"{hall.url}/api/v1/tickets/{staying['id']}", timeout=10).json()["ahead"] == 0
+    for listener in (phone, service, kiosk):
+        listener.close()
+
+
 def test_a_refused_action_sends_nothing(hall: Any) -> None:
     counter = Listener(hall.url, {"counter_id": "loket-1"})
     counter.wait_for("counter.updated")

@@ -15,6 +15,7 @@ from server.core import tickets
 from server.core.clock import FixedClock
 from server.core.config import parse_config
 from server.core.errors import RuleError
+from server.core.events import ServiceHoursTurned
 
 
 def test_numbers_follow_each_services_own_sequence(small_app: Any) -> None:
@@ -190,7 +191,7 @@ def test_housekeeping_tells_kiosks_when_services_open_and_close_by_the_hour(smal
     assert keeper.run_once() == []  # first round: nothing known to have changed
     small_app.clock.set(datetime(2026, 12, 1, 7, 30, tzinfo=JAKARTA))
     assert sorted(keeper.run_once()) == ["kk", "ktp"]  # the hall opens; PBB waits for 08:00
-    assert {e.key for e in published if e.kind == "queue"} == {"kk", "ktp"}
+    assert {e.service_id for e in published if isinstance(e, ServiceHoursTurned)} == {"kk", "ktp"}
     small_app.clock.set(datetime(2026, 12, 1, 8, 0, tzinfo=JAKARTA))
     assert keeper.run_once() == ["pbb"]
     assert keeper.run_once() == []

@@ -1,11 +1,12 @@
-// The visitor's phone page for one ticket: place in line, live, and the call.
+// The visitor's phone page for one ticket: place in line, live, and the call; while it
+// waits, the visitor may cancel it (POST /api/v1/tickets/{id}/cancel, after a confirmation).
 // Live: subscribe {ticket_id} (ticket.updated, ticket.called) and {service_id}
 // (queue.updated: someone ahead moved, so "ahead" is fetched again).
 (function () {
   "use strict";
 
   const TICKET_ID = document.body.dataset.ticketId;
-  const state = { ticket: null, lang: null, alertedAt: 0, sound: null, refetchTimer: null };
+  const state = { ticket: null, lang: null, alertedAt: 0, sound: null, refetchTimer: null, cancelError: null };
   const $ = (id) => document.getElementById(id);
   const tr = (key, values) => Antrean.t(window.PhoneText, state.lang || "id", key, values);
 
@@ -51,10 +52,53 @@
     $("called-counter").textContent = tr("go_to", { counter: counterName(ticket.counter_name) });
     document.body.dataset.status = ticket.status;
     const finished = ["done", "no_show", "cancelled", "expired"].includes(ticket.status);
-    $("hint").textContent = finished ? tr("hint_done") : tr("hint");
+    $("hint").textContent = ticket.status === "cancelled" ? tr("hint_cancelled") : finished ? tr("hint_done") : tr("hint");
+    renderCancel(waiting);
     $("sound-button").hidden = finished;
     showSurvey(ticket);
     document.title = tr("title", { number: ticket.number, status: statusText(ticket) });
+  }
+
+  // The cancel button while the ticket waits; its question stays open until answered.
+  function renderCancel(waiting) {
+    if (!waiting && state.cancelError === "cancel_failed") state.cancelError = null; // moved on: no longer true
+    $("cancel").hidden = !waiting && !state.cancelError;
+    if (!waiting) {
+      $("cancel-button").hidden = true;
+      $("cancel-confirm").hidden = true;
+    } else if ($("cancel-confirm").hidden) {
+      $("cancel-button").hidden = false;
+    }
+    $("cancel-error").hidden = !state.cancelError;
+    $("cancel-error").textContent = state.cancelError ? tr(state.cancelError) : "";
+  }
+
+  function askCancel(asking) {
+    state.cancelError = null;
+    $("cancel-confirm").hidden = !asking;
+    $("cancel-button").hidden = asking;
+    renderCancel(state.ticket && state.ticket.status === "waiting");
+    (asking ? $("cancel-no") : $("cancel-button")).focus();
+  }
+
+  async function cancelTicket() {
+    $("cancel-yes").disabled = true;
+    try {
+      const ticket = await Antrean.api(`/api/v1/tickets/${encodeURIComponent(TICKET_ID)}/cancel`, { method: "POST" });
+      state.cancelError = null;
+      $("cancel-confirm").hidden = true;
+      onTicketEvent(ticket);
+    } catch (err) {
+      // Called meanwhile: the page learns the new state and says why; otherwise try again.
+      state.cancelError = err.code === "not_cancellable" ? "cancel_too_late" : "cancel_failed";
+      if (err.code === "not_cancellable") {
+        $("cancel-confirm").hidden = true;
+        await refetch();
+      }
+      renderCancel(state.ticket && state.ticket.status === "waiting");
+    } finally {
+      $("cancel-yes").disabled = false;
+    }
   }
 
   // The survey's own script fills #survey; it learns the ticket through this event.
@@ -158,5 +202,8 @@
 
   $("lang-switch").addEventListener("click", switchLanguage);
   $("sound-button").addEventListener("click", enableSound);
+  $("cancel-button").addEventListener("click", () => askCancel(true));
+  $("cancel-no").addEventListener("click", () => askCancel(false));
+  $("cancel-yes").addEventListener("click", cancelTicket);
   connect();
 })();

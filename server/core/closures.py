@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.core.audit import audit
 from server.core.errors import RuleError, conflict, not_found
+from server.core.events import ClosureLifted, ClosureMade
 from server.core.site import SiteIndex
 from server.core.store import Transaction
 from server.core.tickets import closure_note
@@ -28,16 +28,6 @@ def agency_of_target(site: SiteIndex, kind: str, target_id: str) -> str:
     raise RuleError(422, "invalid_request", f"kind: expected one of {', '.join(KINDS)}.", "kind")
 
 
-def _emit(tx: Transaction, site: SiteIndex, kind: str, target_id: str) -> None:
-    """Kiosks and counters learn at once: the service's tiles, the counter's services."""
-    if kind == "service":
-        tx.emit("queue", target_id)
-    else:
-        tx.emit("counter", target_id)
-        for service_id in site.counters[target_id].services:
-            tx.emit("queue", service_id)
-
-
 def close(tx: Transaction, site: SiteIndex, now: float, kind: str, target_id: str, reason: str,
           actor: str | None, address: str | None = None) -> dict[str, Any]:
     """Close a service or counter for the rest of today."""
@@ -52,8 +42,8 @@ def close(tx: Transaction, site: SiteIndex, now: float, kind: str, target_id: st
         "INSERT INTO closures (kind, target_id, service_day, reason, actor, at) VALUES (?,?,?,?,?,?)",
         (kind, target_id, day, reason, actor, now),
     )
-    audit(tx, now, actor, f"{kind}_closed", target=target_id, address=address, detail={"reason": reason})
-    _emit(tx, site, kind, target_id)
+    tx.raise_event(ClosureMade(at=now, actor=actor, address=address, closure_kind=kind, target_id=target_id,
+                               reason=reason))
     return get(tx, site, int(cursor.lastrowid or 0))
 
 
@@ -64,10 +54,8 @@ def reopen(tx: Transaction, site: SiteIndex, now: float, closure_id: int, actor:
     if closure["reopened_at"] is not None:
         raise conflict("already_reopened", "This closure has already been lifted.")
     tx.execute("UPDATE closures SET reopened_at = ? WHERE id = ?", (now, closure_id))
-    audit(tx, now, actor, f"{closure['kind']}_reopened", target=closure["target_id"], address=address,
-          detail={"reason": closure["reason"]})
-    if closure["kind"] in KINDS and (closure["target_id"] in site.services or closure["target_id"] in site.counters):
-        _emit(tx, site, closure["kind"], closure["target_id"])
+    tx.raise_event(ClosureLifted(at=now, actor=actor, address=address, closure_kind=closure["kind"],
+                                 target_id=closure["target_id"], reason=closure["reason"]))
     return get(tx, site, closure_id)
 
 

@@ -32,6 +32,7 @@ import yaml
 
 from server.core.config import ConfigError, SiteConfig, parse_config
 from server.core.errors import RuleError, conflict
+from server.core.events import ConfigChanged
 from server.core.store import Transaction
 from server.core.vocabulary import ACTIVE
 
@@ -415,15 +416,12 @@ def save(
         return Saved(config, version_of(new_text.encode("utf-8")), backup, new_data)
 
 
-def apply_to_hall(hall: Any, saved: Saved) -> None:
-    """Swap the new configuration into the running hall and tell every screen.
-
-    `queue` events refresh every kiosk tile and display count; the `config` event
-    (Socket.IO `config.updated`, to every client) tells pages to reload names and lists.
-    """
-    from server.core.store import Event
-
+def apply_to_hall(hall: Any, saved: Saved, *, now: float, actor: str, address: str | None, part: str,
+                  change: dict[str, Any]) -> None:
+    """Swap the new configuration into the running hall and say so (`ConfigChanged`): the
+    audit row is written, and every screen hears (Socket.IO `config.updated` to every
+    client, and every service's counts)."""
     hall.replace_config(saved.config)
-    events = [Event("config", "site", {"version": saved.version})]
-    events += [Event("queue", service_id) for service_id in hall.site.services]
-    hall.store.notify(events)
+    with hall.store.write() as tx:
+        tx.raise_event(ConfigChanged(at=now, actor=actor, address=address, part=part, change=change,
+                                     version=saved.version, backup=saved.backup.name if saved.backup else None))

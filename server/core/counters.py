@@ -8,9 +8,19 @@ from __future__ import annotations
 from typing import Any, Final
 
 from server.core.errors import RuleError, conflict, not_found
+from server.core.events import (
+    CounterPaused,
+    CounterResumed,
+    TicketCalled,
+    TicketFinished,
+    TicketNoShow,
+    TicketRecalled,
+    TicketStarted,
+    TicketTransferred,
+)
 from server.core.site import SiteIndex
 from server.core.store import Transaction
-from server.core.tickets import closure_note, get_row, record
+from server.core.tickets import closure_note, get_row
 from server.core.vocabulary import AT_COUNTER, LANE_TRANSFERRED, format_number, parse_number
 
 # Every action an officer can take at a counter, as the API names them (POST /counters/{id}/ACTION).
@@ -32,7 +42,6 @@ def _set_counter(tx: Transaction, counter_id: str, now: float, **changes: Any) -
         f"UPDATE counter_state SET {sets}, updated_at = ? WHERE counter_id = ?",
         (*changes.values(), now, counter_id),
     )
-    tx.emit("counter", counter_id)
 
 
 def _current(tx: Transaction, state: dict[str, Any]) -> dict[str, Any]:
@@ -44,11 +53,14 @@ def _current(tx: Transaction, state: dict[str, Any]) -> dict[str, Any]:
 def _close_current(tx: Transaction, state: dict[str, Any], status: str, now: float, actor: str | None) -> None:
     """End the counter's current ticket (done or no-show) and free the counter."""
     ticket = _current(tx, state)
+    counter_id = state["counter_id"]
+    # A counter's current ticket is always called or serving (see _call); were it not, it would
+    # keep its status and there would be nothing to tell, the counter is only freed.
     if ticket["status"] in AT_COUNTER:
         tx.execute("UPDATE tickets SET status = ?, finished_at = ? WHERE id = ?", (status, now, ticket["id"]))
-        record(tx, ticket["id"], status, now, counter_id=state["counter_id"], actor=actor)
-        tx.emit("ticket", ticket["id"])
-    _set_counter(tx, state["counter_id"], now, current_ticket_id=None, officer=actor or state["officer"])
+        ended = TicketFinished if status == "done" else TicketNoShow
+        tx.raise_event(ended(ticket_id=ticket["id"], at=now, counter_id=counter_id, actor=actor))
+    _set_counter(tx, counter_id, now, current_ticket_id=None, officer=actor or state["officer"])
 
 
 def _call(
@@ -61,11 +73,9 @@ def _call(
         (now, counter_id, actor, ticket["id"]),
     )
     call_id = _insert_call(tx, ticket, counter_id, now, recall=False)
-    record(tx, ticket["id"], "called", now, counter_id=counter_id, actor=actor)
     _set_counter(tx, counter_id, now, current_ticket_id=ticket["id"], officer=actor or state["officer"])
-    tx.emit("call", str(call_id))
-    tx.emit("ticket", ticket["id"])
-    tx.emit("queue", ticket["service_id"])
+    tx.raise_event(TicketCalled(ticket_id=ticket["id"], at=now, actor=actor, counter_id=counter_id,
+                                service_id=ticket["service_id"], call_id=call_id))
     return get_row(tx, ticket["id"])
 
 
@@ -161,8 +171,7 @@ def recall(tx: Transaction, site: SiteIndex, now: float, counter_id: str, actor:
     state = counter_row(tx, site, counter_id, now)
     ticket = _current(tx, state)
     call_id = _insert_call(tx, ticket, counter_id, now, recall=True)
-    record(tx, ticket["id"], "recalled", now, counter_id=counter_id, actor=actor)
-    tx.emit("call", str(call_id))
+    tx.raise_event(TicketRecalled(ticket_id=ticket["id"], at=now, actor=actor, counter_id=counter_id, call_id=call_id))
     return ticket
 
 
@@ -173,9 +182,7 @@ def start(tx: Transaction, site: SiteIndex, now: float, counter_id: str, actor: 
     if ticket["status"] != "called":
         raise conflict("not_called", f"Ticket {ticket['number']} is already being served.")
     tx.execute("UPDATE tickets SET status = 'serving', started_at = ? WHERE id = ?", (now, ticket["id"]))
-    record(tx, ticket["id"], "started", now, counter_id=counter_id, actor=actor)
-    tx.emit("ticket", ticket["id"])
-    tx.emit("counter", counter_id)
+    tx.raise_event(TicketStarted(ticket_id=ticket["id"], at=now, actor=actor, counter_id=counter_id))
     return get_row(tx, ticket["id"])
 
 
@@ -206,14 +213,9 @@ def transfer(
         "counter_id = NULL, transferred_from = ?, called_at = NULL, started_at = NULL WHERE id = ?",
         (service_id, site.agency_of[service_id], LANE_TRANSFERRED, now, ticket["service_id"], ticket["id"]),
     )
-    record(
-        tx, ticket["id"], "transferred", now, counter_id=counter_id, actor=actor,
-        detail={"from": ticket["service_id"], "to": service_id},
-    )
     _set_counter(tx, counter_id, now, current_ticket_id=None, officer=actor or state["officer"])
-    tx.emit("ticket", ticket["id"])
-    tx.emit("queue", ticket["service_id"])
-    tx.emit("queue", service_id)
+    tx.raise_event(TicketTransferred(ticket_id=ticket["id"], at=now, actor=actor, counter_id=counter_id,
+                                     from_service=ticket["service_id"], to_service=service_id))
     return get_row(tx, ticket["id"])
 
 
@@ -225,10 +227,7 @@ def set_paused(tx: Transaction, site: SiteIndex, now: float, counter_id: str, pa
     if not paused and state["state"] != "paused":
         raise conflict("counter_not_paused", "This counter is not paused.")
     _set_counter(tx, counter_id, now, state="paused" if paused else "open", officer=actor or state["officer"])
-    for service_id in site.counters[counter_id].services:
-        tx.emit("queue", service_id)  # estimated waits depend on open counters
-
-
+    tx.raise_event((CounterPaused if paused else CounterResumed)(counter_id=counter_id, actor=actor))
 def allowed_actions(tx: Transaction, site: SiteIndex, counter_id: str, now: float) -> dict[str, bool]:
     """Each counter action and whether the rules above would accept it now (pages render this).
 

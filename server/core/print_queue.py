@@ -16,8 +16,9 @@ from typing import Any, Protocol
 
 from server.core import tickets
 from server.core.errors import RuleError, not_found
+from server.core.events import PrinterStatusChanged, PrintJobEnded, TicketReprinted
 from server.core.site import SiteIndex
-from server.core.store import Event, Store, Transaction
+from server.core.store import Store, Transaction
 
 API_STATUS = {"pending": "queued", "printed": "printed", "failed": "failed"}
 NOT_REQUESTED: dict[str, Any] = {"status": "not_requested", "printer_id": None, "error": None}
@@ -102,7 +103,7 @@ def reprint(tx: Transaction, site: SiteIndex, now: float, ticket_id: str, printe
     if printing is None:
         raise RuleError(409, "no_printer", "Printing is not running on this server.")
     job_id = enqueue(tx, now, ticket_id, printer_id, row["lang"], printing.health(printer_id))
-    tickets.record(tx, ticket_id, "reprint", now, device=device, detail={"printer": printer_id})
+    tx.raise_event(TicketReprinted(ticket_id=ticket_id, at=now, device=device, printer_id=printer_id))
     return job_id
 
 
@@ -148,7 +149,7 @@ class PrintQueue:
         with self.store.write() as tx:
             tx.execute("UPDATE print_jobs SET status = ?, error = ?, attempts = attempts + 1, updated_at = ?"
                        " WHERE id = ? AND status = 'pending'", (status, error, self.now(), job["id"]))
-            tx.emit("ticket", job["ticket_id"])
+            tx.raise_event(PrintJobEnded(ticket_id=job["ticket_id"]))
 
     def expire(self, printer_id: str, printer_name: str, window_seconds: float) -> list[dict[str, Any]]:
         """Fail the printer's jobs that waited longer than the retry window; those jobs."""
@@ -166,7 +167,7 @@ class PrintQueue:
                     "UPDATE print_jobs SET status = 'failed', error = ?, updated_at = ? WHERE id = ?",
                     (f"Printer {printer_name} could not print this ticket within {window_seconds / 60:g} minutes"
                      f"{reason}; reprint it once the printer works", self.now(), job["id"]))
-                tx.emit("ticket", job["ticket_id"])
+                tx.raise_event(PrintJobEnded(ticket_id=job["ticket_id"]))
         return expired
 
     def fail_orphans(self, printer_ids: Collection[str]) -> list[dict[str, Any]]:
@@ -180,9 +181,9 @@ class PrintQueue:
                 tx.execute("UPDATE print_jobs SET status = 'failed', error = ?, updated_at = ? WHERE id = ?",
                            (f"Printer {job['printer_id']!r} was removed from the configuration; "
                             "reprint the ticket on another printer", self.now(), job["id"]))
-                tx.emit("ticket", job["ticket_id"])
+                tx.raise_event(PrintJobEnded(ticket_id=job["ticket_id"]))
         return orphans
 
     def printer_changed(self, printer_id: str, status: str, detail: str | None) -> None:
         """A printer's health changed: news kept outside the database, for the screens that show it."""
-        self.store.notify([Event("printer", printer_id, {"status": status, "detail": detail})])
+        self.store.notify([PrinterStatusChanged(printer_id=printer_id, status=status, detail=detail)])

@@ -6,8 +6,9 @@ several writers those fail with "database is locked" when they upgrade to a
 write lock. `BEGIN IMMEDIATE` takes the write lock first and waits for it
 (`busy_timeout`), so concurrent kiosks queue up instead of failing.
 
-Rules append `Event`s to the transaction; they are handed to the listeners only
-after COMMIT, so no screen ever hears of a change that was rolled back.
+Rules raise typed events (`server/core/events.py`) on the transaction: each is logged
+at once, inside the transaction (`server/core/audit.py`), and handed to the listeners
+only after COMMIT, so no screen ever hears of a change that was rolled back.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from typing import Any
 
 import sqlite_utils
 
+from server.core import audit
 from server.core.checkpoint import FALLBACK_PAGES, Checkpointer
+from server.core.events import AuditEvent, Event, TicketEvent
 from server.core.migrations import migrate
 
 
@@ -31,23 +34,17 @@ def database_name(demo: bool = False) -> str:
     return "antrean-demo.db" if demo else "antrean.db"
 
 
-@dataclass(frozen=True)
-class Event:
-    """Something that changed: `kind` names it, `key` the thing it is about."""
-
-    kind: str
-    key: str
-    data: dict[str, Any] = field(default_factory=dict)
-
-
 @dataclass
 class Transaction:
     db: sqlite_utils.Database
     events: list[Event] = field(default_factory=list)
     device: str | None = None  # where the change came from (a client address), for the history
 
-    def emit(self, kind: str, key: str, **data: Any) -> None:
-        self.events.append(Event(kind, key, data))
+    def raise_event(self, event: Event) -> None:
+        """Say what happened, once: its history or audit row is written now, in this
+        transaction; the listeners (the screens) hear of it after COMMIT."""
+        audit.record(self, event)
+        self.events.append(event)
 
     def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
         return self.db.conn.execute(sql, params)
@@ -117,10 +114,17 @@ class Store:
                 raise
             conn.execute("COMMIT")
         if tx.events:
-            self.notify(tx.events)
+            self._tell(tx.events)
 
     def notify(self, events: list[Event]) -> None:
-        """Hand events to the listeners: after a commit, or for news kept outside the database."""
+        """Tell the listeners news kept outside the database (a printer's status, a finished
+        print job). A change with a history or audit row is raised in a transaction instead."""
+        logged = [event for event in events if isinstance(event, (TicketEvent, AuditEvent))]
+        if logged:
+            raise ValueError(f"raise {type(logged[0]).__name__} in a write transaction: it has a log row")
+        self._tell(events)
+
+    def _tell(self, events: list[Event]) -> None:
         for listener in self._listeners:
             listener(events)
 

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from server.core.errors import RuleError, conflict
+from server.core.events import SurveyAnswered
 from server.core.reports import Filters
 from server.core.site import SiteIndex
 from server.core.store import Transaction
@@ -92,7 +93,7 @@ def answer(
         (ticket_id, now, ticket["service_id"], ticket["agency_id"], ticket["counter_id"], ticket["officer"],
          *values.values(), comment),
     )
-    tx.emit("survey", ticket_id, counter_id=ticket["counter_id"])
+    tx.raise_event(SurveyAnswered(ticket_id=ticket_id, counter_id=ticket["counter_id"]))
     return {"ticket_id": ticket_id, "answers": values, "comment": comment}
 
 

@@ -1,4 +1,4 @@
-"""Queue rules for tickets: issue, look up, position in line, estimated wait, expiry.
+"""Queue rules for tickets: issue, look up, position in line, estimated wait, expiry, cancel.
 
 Plain functions over an open transaction (`tx`), the site index and a moment
 (`now`, seconds since the epoch): no Flask here, so tests drive them directly.
@@ -6,35 +6,17 @@ Plain functions over an open transaction (`tx`), the site index and a moment
 
 from __future__ import annotations
 
-import json
 import secrets
 from typing import Any
 
 from server.core import hours
 from server.core.errors import RuleError, conflict, not_found
+from server.core.events import TicketCancelled, TicketExpired, TicketIssued
 from server.core.site import SiteIndex
 from server.core.store import Transaction
 from server.core.vocabulary import LANE_NORMAL, LANE_PRIORITY, PRIORITIES, format_number
 
 RECENT_SERVICES = 20  # finished tickets that make up "recent service times"
-
-
-def record(
-    tx: Transaction,
-    ticket_id: str,
-    kind: str,
-    now: float,
-    *,
-    counter_id: str | None = None,
-    actor: str | None = None,
-    device: str | None = None,
-    detail: dict[str, Any] | None = None,
-) -> None:
-    """Keep the history of a ticket: every change, who made it, from where."""
-    tx.execute(
-        "INSERT INTO ticket_events (ticket_id, at, kind, counter_id, actor, device, detail) VALUES (?,?,?,?,?,?,?)",
-        (ticket_id, now, kind, counter_id, actor, device or tx.device, json.dumps(detail) if detail else None),
-    )
 
 
 def issued_today(tx: Transaction, service_day: str, service_id: str) -> int:
@@ -115,9 +97,8 @@ def issue_ticket(
     }
     columns = ", ".join(row)
     tx.execute(f"INSERT INTO tickets ({columns}) VALUES ({', '.join('?' * len(row))})", tuple(row.values()))
-    record(tx, ticket_id, "issued", now, device=device or kiosk_id, detail={"priority": priority} if priority else None)
-    tx.emit("ticket", ticket_id)
-    tx.emit("queue", service_id)
+    tx.raise_event(TicketIssued(ticket_id=ticket_id, at=now, service_id=service_id, priority=priority,
+                                device=device or kiosk_id))
     return get_row(tx, ticket_id)
 
 
@@ -215,16 +196,32 @@ def expire_stale(tx: Transaction, site: SiteIndex, now: float) -> int:
     stale = tx.all("SELECT id, service_id FROM tickets WHERE status = 'waiting' AND service_day < ?", (today,))
     for row in stale:
         tx.execute("UPDATE tickets SET status = 'expired' WHERE id = ?", (row["id"],))
-        record(tx, row["id"], "expired", now, actor="system")
+        tx.raise_event(TicketExpired(ticket_id=row["id"], at=now, service_id=row["service_id"]))
     # Counters still holding a ticket of an earlier day start the new day empty.
     tx.execute(
         "UPDATE counter_state SET current_ticket_id = NULL WHERE current_ticket_id IN "
         "(SELECT id FROM tickets WHERE service_day < ?)",
         (today,),
     )
-    for service_id in {row["service_id"] for row in stale}:
-        tx.emit("queue", service_id)
     return len(stale)
+
+
+def cancel(tx: Transaction, site: SiteIndex, now: float, ticket_id: str, actor: str | None = None) -> dict[str, Any]:
+    """The visitor gives up their place: a waiting ticket becomes cancelled.
+
+    Only a waiting one: once called, the counter is waiting for the visitor and its officer
+    ends the ticket (finish or no-show). Cancelling a cancelled ticket again changes nothing
+    and answers it as it is, so a retried request (a phone on a bad connection) is no error.
+    """
+    ticket = get_row(tx, ticket_id)
+    if ticket["status"] == "cancelled":
+        return ticket
+    if ticket["status"] != "waiting":
+        raise conflict("not_cancellable", f"Ticket {ticket['number']} is {ticket['status']} and can no longer be "
+                       "cancelled; only a waiting ticket can.")
+    tx.execute("UPDATE tickets SET status = 'cancelled', finished_at = ? WHERE id = ?", (now, ticket_id))
+    tx.raise_event(TicketCancelled(ticket_id=ticket_id, at=now, actor=actor, service_id=ticket["service_id"]))
+    return get_row(tx, ticket_id)
 
 
 def waiting_line(tx: Transaction, site: SiteIndex, service_ids: list[str], now: float) -> list[dict[str, Any]]:

@@ -9,8 +9,8 @@ from typing import Any
 
 from server.core import tickets
 from server.core.backup import BackupError, daily_backup_path, make_daily_backup
+from server.core.events import ServiceHoursTurned
 from server.core.osthread import start_os_thread
-from server.core.store import Event
 from server.web.hall import Hall
 
 log = logging.getLogger("antrean.housekeeping")
@@ -28,19 +28,19 @@ class Housekeeper:
         """One round; returns the services whose open state changed since the last round."""
         hall = self.hall
         site, now = hall.site, hall.now()
+        changed, known = [], dict(self._known)
         with hall.store.write() as tx:
             tickets.expire_stale(tx, site, now)
             states = {
                 service_id: tickets.service_availability(tx, site, service_id, now) for service_id in site.services
             }
-        changed = []
-        for service_id, available in states.items():
-            state = (available.open, available.reason)
-            if self._known.get(service_id, state) != state:
-                changed.append(service_id)
-            self._known[service_id] = state
-        if changed:
-            hall.store.notify([Event("queue", service_id) for service_id in changed])
+            for service_id, available in states.items():
+                state = (available.open, available.reason)
+                if known.get(service_id, state) != state:
+                    changed.append(service_id)
+                    tx.raise_event(ServiceHoursTurned(service_id=service_id))
+                known[service_id] = state
+        self._known = known
         if not any(available.open for available in states.values()):
             self.back_up(site.service_day(now))
         return changed

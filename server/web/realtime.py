@@ -1,20 +1,25 @@
 """Socket.IO: rooms per audience, a snapshot on subscribe, events after commit.
 
 Rooms: `display:ID`, `counter:ID`, `ticket:ID`, `service:ID`, `kiosk:ID`, `admin`.
-The store hands each committed transaction's events to `Publisher.publish`,
-which builds the contract's payloads and emits them to the rooms that need them.
+The store hands each committed transaction's events (what happened, see
+server/core/events.py) to `Publisher.publish`. `SCREENS` maps each event type to the
+messages it changes; the publisher builds the contract's payloads and emits them to the
+rooms that need them.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import request
 from flask_socketio import SocketIO, emit, join_room
 
-from server.core.store import Event, Transaction
+from server.core import events as ev
+from server.core.site import SiteIndex
+from server.core.store import Transaction
 from server.web import views
 from server.web.hall import Hall
 
@@ -28,14 +33,83 @@ SUBSCRIPTIONS = {
 }
 
 
-def _unique(events: Iterable[Event]) -> list[Event]:
-    seen: set[tuple[str, str]] = set()
-    result = []
-    for event in events:
-        if (event.kind, event.key) not in seen:
-            seen.add((event.kind, event.key))
-            result.append(event)
-    return result
+@dataclass(frozen=True)
+class Refresh:
+    """One message some screens need: `what` names it, `key` the thing it is about.
+
+    Two events that need the same message (a finish and the next call both change the
+    counter's tile) send it once; `data` (not compared) carries what news messages say.
+    """
+
+    what: str  # call, ticket, queue, counter, printer, config, survey
+    key: str
+    data: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+def _ticket(ticket_id: str) -> Refresh:
+    return Refresh("ticket", ticket_id)
+
+
+def _queue(service_id: str) -> Refresh:
+    return Refresh("queue", service_id)
+
+
+def _counter(counter_id: str) -> Refresh:
+    return Refresh("counter", counter_id)
+
+
+def _counter_and_its_lines(site: SiteIndex, counter_id: str) -> list[Refresh]:
+    """A counter that pauses, resumes, closes or reopens changes the estimated waits of every
+    service it serves (they depend on how many counters call), so those lines too."""
+    counter = site.counters.get(counter_id)
+    return [_counter(counter_id), *(_queue(s) for s in (counter.services if counter else ()))]
+
+
+def _closure(event: ev.ClosureEvent, site: SiteIndex) -> list[Refresh]:
+    if event.closure_kind == "service":
+        return [_queue(event.target_id)]  # the kiosks' tiles: closed today, with the reason
+    return _counter_and_its_lines(site, event.target_id)
+
+
+def _nothing(event: Any, site: SiteIndex) -> list[Refresh]:
+    return []
+
+
+# What each happening changes on the screens, in the order the messages leave (a call goes
+# before everything else in any case). Every event type of server/core/events.py is here, the
+# ones no screen shows too (tests/test_events.py checks), so a new rule cannot forget a screen.
+SCREENS: dict[type[ev.Event], Callable[[Any, SiteIndex], list[Refresh]]] = {
+    ev.TicketIssued: lambda e, site: [_ticket(e.ticket_id), _queue(e.service_id)],
+    ev.TicketCalled: lambda e, site: [
+        _counter(e.counter_id), Refresh("call", str(e.call_id)), _ticket(e.ticket_id), _queue(e.service_id)],
+    ev.TicketRecalled: lambda e, site: [Refresh("call", str(e.call_id))],
+    ev.TicketStarted: lambda e, site: [_ticket(e.ticket_id), _counter(e.counter_id)],
+    ev.TicketFinished: lambda e, site: [_ticket(e.ticket_id), _counter(e.counter_id)],
+    ev.TicketNoShow: lambda e, site: [_ticket(e.ticket_id), _counter(e.counter_id)],
+    ev.TicketTransferred: lambda e, site: [
+        _counter(e.counter_id), _ticket(e.ticket_id), _queue(e.from_service), _queue(e.to_service)],
+    ev.TicketExpired: lambda e, site: [_queue(e.service_id)],
+    ev.TicketCancelled: lambda e, site: [_ticket(e.ticket_id), _queue(e.service_id)],
+    ev.TicketReprinted: _nothing,  # the print job's end tells (PrintJobEnded)
+    ev.PrintJobEnded: lambda e, site: [_ticket(e.ticket_id)],
+    ev.CounterPaused: lambda e, site: _counter_and_its_lines(site, e.counter_id),
+    ev.CounterResumed: lambda e, site: _counter_and_its_lines(site, e.counter_id),
+    ev.ClosureMade: _closure,
+    ev.ClosureLifted: _closure,
+    ev.ServiceHoursTurned: lambda e, site: [_queue(e.service_id)],
+    # Names, lists and counts may all have changed: every page reads its lists again.
+    ev.ConfigChanged: lambda e, site: [
+        Refresh("config", "site", {"version": e.version}), *(_queue(s) for s in site.services)],
+    ev.PrinterStatusChanged: lambda e, site: [
+        Refresh("printer", e.printer_id, {"status": e.status, "detail": e.detail})],
+    ev.SurveyAnswered: lambda e, site: [Refresh("survey", e.ticket_id, {"counter_id": e.counter_id})],
+    ev.UserCreated: _nothing,
+    ev.UserChanged: _nothing,
+    ev.PasswordReset: _nothing,
+    ev.LoggedIn: _nothing,
+    ev.LoginFailed: _nothing,
+    ev.LoggedOut: _nothing,
+}
 
 
 class Publisher:
@@ -45,9 +119,11 @@ class Publisher:
         self.hall = hall
         self.socketio = socketio
 
-    def publish(self, events: list[Event]) -> None:
+    def publish(self, events: list[ev.Event]) -> None:
         try:
-            self._publish(_unique(events))
+            site = self.hall.site
+            refreshes = [refresh for event in events for refresh in SCREENS[type(event)](event, site)]
+            self._publish(list(dict.fromkeys(refreshes)))
         except Exception:  # a screen must never break the change that was already committed
             log.exception("could not publish %s", events)
 
@@ -68,19 +144,19 @@ class Publisher:
         if rooms and self._listening(rooms):
             self.socketio.emit(event, payload(), to=rooms)
 
-    def _publish(self, events: list[Event]) -> None:
-        calls = [event for event in events if event.kind == "call"]
+    def _publish(self, refreshes: list[Refresh]) -> None:
+        calls = [refresh for refresh in refreshes if refresh.what == "call"]
         if calls:
             self._handle(calls)
             # Let every screen's connection send the call before the list updates that follow
             # queue up behind it: with 100 displays, the last one then hears its call after
             # 100 sends instead of 300.
             self.socketio.sleep(0)
-        self._handle([event for event in events if event.kind != "call"])
-        if any(event.kind in ("ticket", "queue", "counter") for event in events):
+        self._handle([refresh for refresh in refreshes if refresh.what != "call"])
+        if any(refresh.what in ("ticket", "queue", "counter") for refresh in refreshes):
             self._emit("overview.changed", dict, ["admin"])  # dashboards fetch their (agency's) overview again
 
-    def _handle(self, events: list[Event]) -> None:
+    def _handle(self, refreshes: list[Refresh]) -> None:
         handlers = {
             "ticket": self._ticket,
             "queue": self._queue,
@@ -91,11 +167,11 @@ class Publisher:
             "survey": self._survey,
         }
         with self.hall.store.read() as tx:
-            for event in events:
-                handlers[event.kind](tx, event)
+            for refresh in refreshes:
+                handlers[refresh.what](tx, refresh)
 
-    def _ticket(self, tx: Transaction, event: Event) -> None:
-        row = tx.one("SELECT * FROM tickets WHERE id = ?", (event.key,))
+    def _ticket(self, tx: Transaction, refresh: Refresh) -> None:
+        row = tx.one("SELECT * FROM tickets WHERE id = ?", (refresh.key,))
         if row is None:
             return
         rooms = [f"ticket:{row['id']}", f"service:{row['service_id']}"]
@@ -103,46 +179,46 @@ class Publisher:
             rooms.append(f"counter:{row['counter_id']}")
         self._emit("ticket.updated", lambda: views.ticket_json(tx, self.hall.site, row), rooms)
 
-    def _queue(self, tx: Transaction, event: Event) -> None:
-        site = self.hall.site
-        if event.key not in site.services:
+    def _queue(self, tx: Transaction, refresh: Refresh) -> None:
+        site, service_id = self.hall.site, refresh.key
+        if service_id not in site.services:
             return
         rooms = [
-            f"service:{event.key}",
+            f"service:{service_id}",
             *(f"display:{d}" for d in site.displays),
             *(f"kiosk:{k}" for k in site.kiosks),
-            *(f"counter:{c}" for c in site.counters_of_service.get(event.key, [])),
+            *(f"counter:{c}" for c in site.counters_of_service.get(service_id, [])),
         ]
-        self._emit("queue.updated", lambda: views.queue_json(tx, site, event.key, self.hall.now()), rooms)
+        self._emit("queue.updated", lambda: views.queue_json(tx, site, service_id, self.hall.now()), rooms)
 
-    def _counter(self, tx: Transaction, event: Event) -> None:
-        site = self.hall.site
-        if event.key not in site.counters:
+    def _counter(self, tx: Transaction, refresh: Refresh) -> None:
+        site, counter_id = self.hall.site, refresh.key
+        if counter_id not in site.counters:
             return
-        rooms = [f"counter:{event.key}", *(f"display:{d}" for d in site.displays_of_counter.get(event.key, []))]
-        self._emit("counter.updated", lambda: views.counter_json(tx, site, event.key, self.hall.now()), rooms)
+        rooms = [f"counter:{counter_id}", *(f"display:{d}" for d in site.displays_of_counter.get(counter_id, []))]
+        self._emit("counter.updated", lambda: views.counter_json(tx, site, counter_id, self.hall.now()), rooms)
 
-    def _call(self, tx: Transaction, event: Event) -> None:
+    def _call(self, tx: Transaction, refresh: Refresh) -> None:
         site = self.hall.site
-        call = views.get_call(tx, int(event.key))
+        call = views.get_call(tx, int(refresh.key))
         if call is None or call["counter_id"] not in site.counters:
             return
         rooms = [f"display:{d}" for d in site.displays_of_counter.get(call["counter_id"], [])]
         rooms += [f"counter:{call['counter_id']}", f"ticket:{call['ticket_id']}"]
         self._emit("ticket.called", lambda: views.call_json(site, call, self.hall.announcer), rooms)  # type: ignore[arg-type]
 
-    def _printer(self, tx: Transaction, event: Event) -> None:
-        using = [f"kiosk:{k.id}" for k in self.hall.site.config.kiosks if k.printer == event.key]
-        self._emit("printer.updated", lambda: {"id": event.key, **event.data}, [*using, "admin"])
+    def _printer(self, tx: Transaction, refresh: Refresh) -> None:
+        using = [f"kiosk:{k.id}" for k in self.hall.site.config.kiosks if k.printer == refresh.key]
+        self._emit("printer.updated", lambda: {"id": refresh.key, **refresh.data}, [*using, "admin"])
 
-    def _config(self, tx: Transaction, event: Event) -> None:
+    def _config(self, tx: Transaction, refresh: Refresh) -> None:
         # The admin pages changed config.yaml: every page may read its lists again.
-        self.socketio.emit("config.updated", dict(event.data))
+        self.socketio.emit("config.updated", dict(refresh.data))
 
-    def _survey(self, tx: Transaction, event: Event) -> None:
-        counter = event.data.get("counter_id")
-        rooms = [f"ticket:{event.key}", *([f"counter:{counter}"] if counter else [])]
-        self._emit("survey.answered", lambda: {"ticket_id": event.key}, rooms)
+    def _survey(self, tx: Transaction, refresh: Refresh) -> None:
+        counter = refresh.data.get("counter_id")
+        rooms = [f"ticket:{refresh.key}", *([f"counter:{counter}"] if counter else [])]
+        self._emit("survey.answered", lambda: {"ticket_id": refresh.key}, rooms)
 
 
 def init_realtime(socketio: SocketIO, hall: Hall) -> Publisher:

@@ -11,10 +11,10 @@ from typing import Any
 from flask import request
 
 from server.core import auth, backup, closures, config_edit, overview
-from server.core.audit import audit
 from server.core.auth import User
 from server.core.config import PRINTER_TYPES
 from server.core.errors import RuleError, conflict
+from server.core.events import PasswordReset, UserChanged, UserCreated
 from server.web.api import schemas
 from server.web.api.access import require_role
 from server.web.api.base import api
@@ -74,10 +74,8 @@ def _save(change: Callable[[dict[str, Any]], dict[str, Any]], body: schemas.Conf
               "# Every key is documented in docs/config.md.\n\n")
     saved = config_edit.save(hall.config_path, hall.data_dir / "config-history", change,
                              expected_version=body.version, stamp=stamp, header=header, check=check)
-    config_edit.apply_to_hall(hall, saved)
-    with hall.store.write() as tx:
-        audit(tx, now, user.username, "config_changed", target=target, address=request.remote_addr,
-              detail={**detail, "version": saved.version, "backup": saved.backup.name if saved.backup else None})
+    config_edit.apply_to_hall(hall, saved, now=now, actor=user.username, address=request.remote_addr, part=target,
+                              change=detail)
     return _config_answer(hall)
 
 
@@ -143,8 +141,9 @@ def create_user(body: schemas.UserCreate) -> dict[str, Any]:
     new = auth.NewUser(body.username, body.password, body.role, body.agency_id, body.counters, body.display_name)
     with hall.store.write() as tx:
         user = auth.create_user(tx, hall.site, new, hall.now())
-        audit(tx, hall.now(), actor.username, "user_created", target=user.username, address=request.remote_addr,
-              detail={"role": user.role, "agency_id": user.agency_id, "counters": list(user.counters)})
+        tx.raise_event(UserCreated(at=hall.now(), actor=actor.username, address=request.remote_addr,
+                                   username=user.username, role=user.role, agency_id=user.agency_id,
+                                   counters=user.counters))
     return user.to_json()
 
 
@@ -174,8 +173,8 @@ def update_user(username: str, body: schemas.UserUpdate) -> dict[str, Any]:
         if disabled is not None:
             auth.set_disabled(tx, username, disabled)
             user = _user_or_404(tx, username)
-        audit(tx, hall.now(), actor.username, "user_changed", target=username, address=request.remote_addr,
-              detail={k: getattr(body, k) for k in body.model_fields_set})
+        tx.raise_event(UserChanged(at=hall.now(), actor=actor.username, address=request.remote_addr,
+                                   username=username, change={k: getattr(body, k) for k in body.model_fields_set}))
     return user.to_json()
 
 
@@ -188,7 +187,8 @@ def reset_password(username: str, body: schemas.PasswordReset) -> dict[str, Any]
     with hall.store.write() as tx:
         user = _user_or_404(tx, username)
         auth.set_password(tx, username, body.password)
-        audit(tx, hall.now(), actor.username, "password_reset", target=username, address=request.remote_addr)
+        tx.raise_event(PasswordReset(at=hall.now(), actor=actor.username, address=request.remote_addr,
+                                     username=username))
     return user.to_json()
 
 

@@ -8,8 +8,8 @@ from typing import Any
 from flask import request, session
 
 from server.core import auth
-from server.core.audit import audit
 from server.core.errors import RuleError
+from server.core.events import LoggedIn, LoggedOut, LoginFailed
 from server.web.api import schemas
 from server.web.api.access import _bearer, current_user
 from server.web.api.base import api
@@ -24,7 +24,8 @@ def login(body: schemas.Login) -> dict[str, Any]:
     with hall.store.read() as tx:
         user = auth.authenticate(tx, body.username, body.password)
     with hall.store.write() as tx:
-        audit(tx, hall.now(), body.username, "login" if user else "login_failed", address=request.remote_addr)
+        tx.raise_event((LoggedIn if user else LoginFailed)(at=hall.now(), actor=body.username,
+                                                          address=request.remote_addr))
         token = auth.issue_token(tx, user.username, hall.now()) if user else None
     if user is None:
         raise RuleError(401, "invalid_credentials", "Wrong username or password.")
@@ -55,6 +56,6 @@ def logout() -> dict[str, Any]:
         if token is not None:
             auth.revoke_token(tx, token)
         if user is not None:
-            audit(tx, hall.now(), user.username, "logout", address=request.remote_addr)
+            tx.raise_event(LoggedOut(at=hall.now(), actor=user.username, address=request.remote_addr))
     session.clear()
     return {"ok": True}

@@ -1,4 +1,4 @@
-"""Ticket routes: issue (and print), look up, reprint."""
+"""Ticket routes: issue (and print), look up, cancel, reprint."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from server.core import print_queue, tickets
 from server.core.errors import RuleError
 from server.web import views
 from server.web.api import schemas
+from server.web.api.access import current_user
 from server.web.api.base import api
 from server.web.hall import Hall, current_hall
 
@@ -55,6 +56,24 @@ def create_ticket(body: schemas.TicketCreate) -> dict[str, Any]:
 def get_ticket(ticket_id: str) -> dict[str, Any]:
     """The ticket as it is now: status, how many ahead, estimated wait."""
     return _ticket(current_hall(), ticket_id)
+
+
+@api.route("/tickets/<ticket_id>/cancel", "POST", summary="Give up a waiting ticket.", tag="tickets",
+           response=schemas.Ticket,
+           errors=((404, "ticket_not_found"), (409, "not_cancellable"), (429, "rate_limited")))
+def cancel_ticket(ticket_id: str) -> dict[str, Any]:
+    """Public: the ticket id is the secret of the visitor's ticket (its QR code, the phone page).
+    A logged-in officer may cancel for a visitor; they are then recorded as having done it.
+    Cancelling a cancelled ticket again answers it unchanged."""
+    hall = current_hall()
+    address = request.remote_addr or "?"
+    if not hall.allow_request(address):
+        raise RuleError(429, "rate_limited", "Too many requests from this device; wait a minute and try again.")
+    user = current_user(hall)
+    with hall.store.write() as tx:
+        tx.device = request.remote_addr
+        row = tickets.cancel(tx, hall.site, hall.now(), ticket_id, actor=user.username if user else None)
+        return views.ticket_json(tx, hall.site, row)
 
 
 @api.route("/tickets/<ticket_id>/print", "POST", summary="Print a ticket again.", tag="tickets",
