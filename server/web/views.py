@@ -4,6 +4,7 @@ built from database rows. One place, so the API and the Socket.IO events agree.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Protocol
 
 from server.core import tickets
@@ -68,7 +69,11 @@ def ticket_json(
         "agency_name_en": (agency.name_en if agency else None) or agency_name,
         "agency_short_name": agency.short_name if agency else agency_name,
         "counter_name": counter.name if counter else None,
+        "counter_name_en": counter_name_en(counter) if counter else None,  # STUB: front-end contract, issue #11
         "counter_names": [site.counters[c].name for c in site.counters_of_service.get(row["service_id"], [])],
+        "counter_names_en": [  # STUB: front-end contract, issue #11
+            counter_name_en(site.counters[c]) for c in site.counters_of_service.get(row["service_id"], [])
+        ],
     }
 
 
@@ -125,12 +130,29 @@ def counter_json(tx: Transaction, site: SiteIndex, counter_id: str) -> dict[str,
     return {
         "id": counter.id,
         "name": counter.name,
+        "name_en": counter_name_en(counter),  # STUB: front-end contract, issue #11
         "agency_id": counter.agency,
         "service_ids": list(counter.services),
         "state": state["state"],
         "current": current,
         "officer": state["officer"],
         "floor": counter.floor,
+        "actions": _actions_stub(state["state"], current),  # STUB: front-end contract, issue #11
+    }
+
+
+# STUB (front-end contract, issue #11): the rules' helper replaces these two with the real
+# `name_en` of a counter and the actions computed by server/core/counters.py.
+def counter_name_en(counter: Any) -> str:
+    return getattr(counter, "name_en", None) or re.sub(r"^Loket\b", "Counter", counter.name)
+
+
+def _actions_stub(state: str, current: dict[str, Any] | None) -> dict[str, bool]:
+    open_, status = state != "paused", current["status"] if current else None
+    return {
+        "call-next": open_, "call": open_, "recall": current is not None, "start": status == "called",
+        "finish": current is not None, "no-show": status in ("called", "serving"),
+        "transfer": current is not None, "pause": open_, "resume": not open_,
     }
 
 
@@ -142,6 +164,7 @@ def call_json(site: SiteIndex, call: dict[str, Any], announcer: Announcer) -> di
         "number": call["number"],
         "counter_id": call["counter_id"],
         "counter_name": counter.name,
+        "counter_name_en": counter_name_en(counter),  # STUB: front-end contract, issue #11
         "service_id": call["service_id"],
         "agency_id": site.agency_of[call["service_id"]],
         "called_at": site.iso(call["at"]),

@@ -58,8 +58,19 @@ def list_agencies() -> dict[str, Any]:
                 "services": by_agency.get(agency.id, []),
             }
             for agency in hall.site.config.agencies
-        ]
+        ],
+        "hall": _hall_stub(services),  # STUB: front-end contract, issue #11
     }
+
+
+def _hall_stub(services: list[dict[str, Any]]) -> dict[str, Any]:  # STUB: front-end contract, issue #11
+    """Whether the hall takes tickets at all; when not, the one reason and the next opening."""
+    if not services or any(service["open"] for service in services):
+        return {"open": True, "reason": None, "opens_at": None}
+    reasons = {service["closed_reason"] for service in services}
+    openings = sorted(service["opens_at"] for service in services if service["opens_at"])
+    return {"open": False, "reason": reasons.pop() if len(reasons) == 1 else None,
+            "opens_at": openings[0] if openings else None}
 
 
 @api.route("/services", "GET", summary="Every service and its state now.", tag="catalog", response=schemas.Services)

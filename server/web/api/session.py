@@ -32,7 +32,8 @@ def login(body: schemas.Login) -> dict[str, Any]:
     session["username"] = user.username
     session["csrf"] = secrets.token_urlsafe(24)
     session.permanent = True
-    return {"user": user.to_json(), "token": token, "csrf_token": session["csrf"]}
+    return {"user": user.to_json(), "token": token, "csrf_token": session["csrf"],
+            "counter_ids": _counter_ids_stub(user)}  # STUB: front-end contract, issue #11
 
 
 @api.route("/session", "GET", summary="Who is logged in.", tag="session", response=schemas.SessionOut,
@@ -42,7 +43,8 @@ def whoami() -> dict[str, Any]:
     user = current_user()
     if user is None:
         raise RuleError(401, "unauthenticated", "Not logged in.")
-    return {"user": user.to_json(), "csrf_token": session.get("csrf")}
+    return {"user": user.to_json(), "csrf_token": session.get("csrf"),
+            "counter_ids": _counter_ids_stub(user)}  # STUB: front-end contract, issue #11
 
 
 @api.route("/session", "DELETE", summary="Log out.", tag="session", response=schemas.Ok)
@@ -58,3 +60,8 @@ def logout() -> dict[str, Any]:
             audit(tx, hall.now(), user.username, "logout", address=request.remote_addr)
     session.clear()
     return {"ok": True}
+
+
+def _counter_ids_stub(user: Any) -> list[str]:  # STUB: front-end contract, issue #11 (the rules' helper owns this)
+    site = current_hall().site
+    return [counter_id for counter_id in site.counters if user.may_use_counter(site, counter_id)]
