@@ -231,7 +231,7 @@
       }
       renderPrinter();
     } catch (err) {
-      // The next reconnect or refresh tries again; printing itself does not depend on this.
+      // The next reconnect tries again; printing itself does not depend on this.
     }
   }
 
