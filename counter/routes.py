@@ -1,16 +1,15 @@
-"""The counter blueprint: the officer's page at /counter and its server clock.
+"""The counter blueprint: the officer's page at /counter.
 
-The page itself talks only to the public API (/api/v1) and Socket.IO. The one
-extra route, /counter/time.json, tells the page the hall's clock: a tablet on an
-offline LAN has no time server, so its own clock may be minutes off, and the
-running timers must count from the server's `called_at`, not the tablet's idea of now.
+The page itself talks only to the public API (/api/v1) and Socket.IO. The hall's clock
+(the running timers count from the server's `called_at`, not the tablet's idea of now)
+comes from the common boot data and /time.json (server/web/pages.py).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, render_template
 
 from server.web.hall import current_hall
 
@@ -24,7 +23,6 @@ def _page(counter_id: str | None) -> Any:
     return render_template(
         "counter/page.html",
         counter_id=counter_id or "",
-        server_now=hall.now(),
         site_name=hall.site.config.site.name,
         language=hall.site.config.site.language,
     )
@@ -40,11 +38,3 @@ def page() -> Any:
 def counter_page(counter_id: str) -> Any:
     """The same page opened straight on one counter (a reload returns here)."""
     return _page(counter_id)
-
-
-@blueprint.get("/counter/time.json")
-def server_time() -> Any:
-    """The hall's clock now, in seconds since the epoch (ids never contain a dot)."""
-    response = jsonify({"now": current_hall().now()})
-    response.headers["Cache-Control"] = "no-store"
-    return response

@@ -115,7 +115,6 @@ def boot_data(hall: Hall, display: Display) -> dict[str, Any]:
             for s in service_ids
         },
         "media": media_files(hall, display),
-        "server_time": int(hall.now() * 1000),
     }
 
 

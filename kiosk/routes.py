@@ -37,9 +37,7 @@ def kiosk_page(kiosk_id: str) -> Any:
     kiosk = hall.site.kiosks.get(kiosk_id)
     if kiosk is None:
         return _not_found("kiosk", kiosk_id)
-    # The page works out "today" and "tomorrow" (for "opens again") on the server's clock.
-    server_now = hall.site.iso(hall.now())
-    return render_template("kiosk/kiosk.html", kiosk=kiosk, site=hall.site.config.site, server_now=server_now)
+    return render_template("kiosk/kiosk.html", kiosk=kiosk, site=hall.site.config.site)
 
 
 @blueprint.get("/kiosk/qr/<ticket_id>.svg")

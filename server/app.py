@@ -119,8 +119,9 @@ def _register_front_ends(app: Flask) -> None:
     from counter.routes import blueprint as counter_pages
     from display.routes import blueprint as display_pages
     from kiosk.routes import blueprint as kiosk_pages
+    from server.web.pages import blueprint as shared_pages
 
-    for blueprint in (display_pages, kiosk_pages, counter_pages, admin_pages):
+    for blueprint in (shared_pages, display_pages, kiosk_pages, counter_pages, admin_pages):
         app.register_blueprint(blueprint)
 
     @app.get("/")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -24,17 +25,20 @@ def test_the_page_is_served_at_counter_and_per_counter(hall_app: Any) -> None:
 
 def test_the_page_carries_the_halls_clock_not_the_devices(hall_app: Any) -> None:
     html = hall_app.client().get("/counter").get_data(as_text=True)
-    assert f'data-server-now="{TUESDAY_9AM.timestamp()}"' in html
+    boot = json.loads(re.search(r'<script type="application/json" id="boot">(.*?)</script>', html, re.S).group(1))
+    assert boot["server_time"] == int(TUESDAY_9AM.timestamp() * 1000)  # milliseconds, as every page
     hall_app.clock.advance(90)
-    answer = hall_app.client().get("/counter/time.json")
+    answer = hall_app.client().get("/time.json")
     assert answer.status_code == 200
     assert answer.headers["Cache-Control"] == "no-store"
-    assert answer.json == {"now": TUESDAY_9AM.timestamp() + 90}
+    assert answer.json == {"server_time": int((TUESDAY_9AM.timestamp() + 90) * 1000)}
 
 
 def test_the_assets_are_served_by_the_blueprint(hall_app: Any) -> None:
     client = hall_app.client()
-    for name, kind in (("counter.js", "javascript"), ("strings.js", "javascript"), ("counter.css", "css")):
+    names = ("counter.js", "counter-session.js", "counter-work.js", "counter-current.js", "counter-queue.js",
+             "counter-transfer.js", "counter-keys.js", "strings.js")
+    for name, kind in (*((name, "javascript") for name in names), ("counter.css", "css")):
         answer = client.get(f"/counter/static/{name}")
         assert answer.status_code == 200, name
         assert kind in answer.headers["Content-Type"]

@@ -17,11 +17,7 @@
 
   // Put every [data-i18n] text (and placeholder/title) in the current language.
   function applyTexts(root) {
-    for (const node of (root || document).querySelectorAll("[data-i18n]")) node.textContent = tr(node.dataset.i18n);
-    for (const node of (root || document).querySelectorAll("[data-i18n-placeholder]")) {
-      node.placeholder = tr(node.dataset.i18nPlaceholder);
-    }
-    for (const node of (root || document).querySelectorAll("[data-i18n-title]")) node.title = tr(node.dataset.i18nTitle);
+    Antrean.translate(tr, root || document);
     document.documentElement.lang = lang;
     const button = document.getElementById("lang-switch");
     if (button) button.textContent = lang === "id" ? "English" : "Bahasa Indonesia";
@@ -34,23 +30,7 @@
     for (const listener of listeners) listener(lang);
   }
 
-  // el("td", {className: "num", text: "3"}, child, ...)
-  function el(tag, props, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(props || {})) {
-      if (value === undefined || value === null || value === false) continue;
-      if (key === "text") node.textContent = value;
-      else if (key === "dataset") Object.assign(node.dataset, value);
-      else if (key === "on") for (const [event, handler] of Object.entries(value)) node.addEventListener(event, handler);
-      else if (key in node && key !== "list" && key !== "form") node[key] = value;
-      else node.setAttribute(key, value === true ? "" : value);
-    }
-    for (const child of children.flat()) {
-      if (child === null || child === undefined || child === false) continue;
-      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-    }
-    return node;
-  }
+  const el = Antrean.el; // el("td", {className: "num", text: "3"}, child, ...)
 
   function clear(node) {
     while (node.firstChild) node.removeChild(node.firstChild);

@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   const { el, clear, tr } = AdminUI;
-  const $ = (id) => document.getElementById(id);
+  const $ = Antrean.$;
   const ACTIONS = ["login", "login_failed", "logout", "config_changed", "user_created", "user_changed", "password_reset",
     "service_closed", "service_reopened", "counter_closed", "counter_reopened", "called", "recalled", "started", "done",
     "no_show", "transferred", "reprint"];

@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   const { el, clear, tr, duration, user } = AdminUI;
-  const $ = (id) => document.getElementById(id);
+  const $ = Antrean.$;
   const state = { data: null, fetchedAt: 0, agencyId: user.isAdmin ? "" : user.agencyId, names: {} };
 
   function serviceName(item) {
@@ -158,8 +158,8 @@
     "overview.changed": reload,
     "config.updated": () => { loadAgencies().catch(() => {}); reload(); printers.load(); loadBackups(); },
     "printer.updated": (change) => printers.update(change),
-  }, (connected) => {
-    AdminUI.connectionBanner(connected);
-    if (connected && state.data) reload();  // after a reconnect, catch up with what we missed
+  }, {
+    onStatus: AdminUI.connectionBanner,
+    resync: () => { if (state.data) reload(); },  // after a reconnect, catch up with what we missed
   });
 })();

@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   const { el, clear, tr, user } = AdminUI;
-  const $ = (id) => document.getElementById(id);
+  const $ = Antrean.$;
 
   function mount({ onChange, downloads }) {
     let agencies = [];

@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   const { el, clear, tr } = AdminUI;
-  const $ = (id) => document.getElementById(id);
+  const $ = Antrean.$;
   const ELEMENTS = ["u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9"];
   let chart = null;
   let last = null;

@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   const { el, clear, tr, user } = AdminUI;
-  const $ = (id) => document.getElementById(id);
+  const $ = Antrean.$;
   const state = { agencies: [], counters: [], closures: [] };
 
   function mine(agencyId) {
@@ -102,5 +102,5 @@
   Antrean.live([{ admin: true }], {
     "printer.updated": (change) => printers.update(change),
     "config.updated": () => { loadCatalog(); printers.load(); },
-  }, AdminUI.connectionBanner);
+  }, { onStatus: AdminUI.connectionBanner });
 })();

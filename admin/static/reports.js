@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   const { el, clear, tr, duration, percent } = AdminUI;
-  const $ = (id) => document.getElementById(id);
+  const $ = Antrean.$;
   const charts = {};
   let last = null;
   let lastQueue = null;

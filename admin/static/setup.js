@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   const { el, clear, tr, user } = AdminUI;
-  const $ = (id) => document.getElementById(id);
+  const $ = Antrean.$;
   const ctx = { sections: null, version: null, editable: false, tab: "services", agencyId: null, editing: null,
     mode: "item", formAgency: null, formServices: [], printerStatus: {}, printerTypes: [], confirmDelete: false };
   const sections = SetupSections.build(ctx);
@@ -348,5 +348,5 @@
   load().catch((err) => AdminUI.notify(AdminUI.errorText(err), true));
   Antrean.live([], {
     "config.updated": (change) => configChanged(change.version),
-  }, AdminUI.connectionBanner);
+  }, { onStatus: AdminUI.connectionBanner });
 })();

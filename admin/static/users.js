@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   const { el, clear, tr, user } = AdminUI;
-  const $ = (id) => document.getElementById(id);
+  const $ = Antrean.$;
   const form = $("user-form");
   const state = { users: [], agencies: [], counters: [], editing: null };
 

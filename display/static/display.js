@@ -51,14 +51,13 @@
     },
   };
 
-  const $ = (id) => document.getElementById(id);
+  const $ = Antrean.$;
   const lang = document.body.dataset.lang === "en" ? "en" : "id";
   const otherLang = lang === "en" ? "id" : "en";
   const tr = (key, values) => Antrean.t(STRINGS, lang, key, values);
 
   const view = {
-    boot: JSON.parse($("boot").textContent),
-    clockOffset: 0,
+    boot: Antrean.boot,
     formats: null,
     day: "",
     tiles: new Map(), // counter id -> {root, name, number, note, called}
@@ -71,7 +70,6 @@
     waitingPage: 0,
     layoutFrame: 0,
   };
-  view.clockOffset = view.boot.server_time - Date.now();
   const displayId = view.boot.display.id;
 
   // --- sound and the announcement queue ------------------------------------------------
@@ -321,7 +319,7 @@
   function tick() {
     const timezone = view.boot.site.timezone;
     if (!view.formats || view.formats.timezone !== timezone) view.formats = makeFormats(timezone);
-    const now = new Date(Date.now() + view.clockOffset);
+    const now = new Date(Antrean.clock.now());
     const day = view.formats.date.format(now);
     // id-ID writes 09.15; a clock on a wall reads 09:15.
     const parts = view.formats.time.formatToParts(now);
@@ -361,7 +359,7 @@
     });
   }
 
-  // --- boot data (names, running text, media, the server's clock) -------------------------
+  // --- boot data (names, running text, media) ----------------------------------------------
 
   const media = new DisplayMedia.MediaLoop($("media"), $("media-image"), $("media-video"), (shown) => {
     $("screen").classList.toggle("has-media", shown);
@@ -370,7 +368,6 @@
 
   function applyBoot(boot) {
     view.boot = boot;
-    view.clockOffset = boot.server_time - Date.now();
     $("site-name").textContent = boot.site.name;
     $("display-name").textContent = boot.display.name;
     document.body.dataset.sound = boot.display.sound;
@@ -436,7 +433,6 @@
     const banner = $("connection");
     banner.textContent = tr("offline");
     banner.hidden = connected;
-    if (connected) refreshBoot();
   }
 
   function onServerError(error) {
@@ -447,22 +443,17 @@
   }
 
   let socket = null;
-  // A fresh snapshot and fresh boot data (new media files, a changed running text, the clock).
+  // A fresh snapshot, fresh boot data (new media files, a changed running text) and the clock;
+  // a reconnect does the same by itself.
   function resync() {
-    if (!socket || !socket.connected) return; // a reconnect will do both anyway
-    socket.emit("subscribe", { display_id: displayId });
-    refreshBoot();
+    if (socket) socket.resync();
   }
 
   // --- start -----------------------------------------------------------------------------
 
   function translatePage() {
-    for (const element of document.querySelectorAll("[data-t]")) {
-      const key = element.dataset.t;
-      element.textContent = key === "sound_prompt_other"
-        ? Antrean.t(STRINGS, otherLang, "sound_prompt")
-        : tr(key);
-    }
+    Antrean.translate(tr);
+    $("sound-other").textContent = Antrean.t(STRINGS, otherLang, "sound_prompt"); // for a visitor of the other language
   }
 
   translatePage();
@@ -483,6 +474,6 @@
       "queue.updated": onQueue,
       error: onServerError,
     },
-    onStatus,
+    { onStatus, resync: refreshBoot },
   );
 })();

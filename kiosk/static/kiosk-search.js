@@ -3,15 +3,7 @@
 (function () {
   "use strict";
 
-  // "Perekaman KTP-el" -> "perekaman ktp el"; accents and punctuation dropped.
-  function normalize(text) {
-    return String(text || "")
-      .normalize("NFD")
-      .replace(/[\u0300-\u036f]/g, "")
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, " ")
-      .trim();
-  }
+  const normalize = Antrean.normalize; // accents, case and punctuation dropped
 
   // Words of a phrase, plus the phrase written together ("e-ktp" also as "ektp").
   function words(phrases) {

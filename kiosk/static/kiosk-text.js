@@ -1,9 +1,10 @@
 // Every word the kiosk shows, in Bahasa Indonesia (default) and English.
-// Used through Antrean.t(KioskText, lang, key, values).
+// Used through Antrean.t(KioskText, lang, key, values); the ticket's words are TicketText's.
 (function () {
   "use strict";
 
   const id = {
+    ...window.TicketText.id,
     title: "Ambil Nomor Antrean",
     switch_lang: "English",
     home: "Kembali ke awal",
@@ -43,14 +44,6 @@
     closed_explain: "{service} tidak bisa diambil sekarang.",
     ok: "Mengerti",
     taking: "Mengambil nomor…",
-    your_number: "Nomor antrean Anda",
-    ahead: "Di depan Anda",
-    ahead_count: "{count} orang",
-    ahead_none: "Tidak ada — Anda berikutnya",
-    est_wait: "Perkiraan tunggu",
-    wait_unknown: "belum dapat diperkirakan",
-    wait_soon: "Segera",
-    counters: "Dilayani di",
     qr_caption: "Pindai untuk memantau antrean dari ponsel",
     print_printed: "Tiket sedang dicetak. Silakan ambil tiket Anda di bawah layar.",
     print_queued: "Printer sedang bermasalah; tiket akan tercetak sendiri begitu printer siap.",
@@ -78,6 +71,7 @@
   };
 
   const en = {
+    ...window.TicketText.en,
     title: "Take a Queue Number",
     switch_lang: "Bahasa Indonesia",
     home: "Back to start",
@@ -117,14 +111,6 @@
     closed_explain: "{service} cannot be taken now.",
     ok: "I understand",
     taking: "Taking your number…",
-    your_number: "Your queue number",
-    ahead: "Ahead of you",
-    ahead_count: "{count} people",
-    ahead_none: "Nobody — you are next",
-    est_wait: "Estimated wait",
-    wait_unknown: "cannot be estimated yet",
-    wait_soon: "Soon",
-    counters: "Served at",
     qr_caption: "Scan to follow the queue on your phone",
     print_printed: "Your ticket is printing. Please take it from below the screen.",
     print_queued: "The printer has a problem; the ticket will print by itself once the printer is ready.",

@@ -2,7 +2,7 @@
 (function () {
   "use strict";
 
-  const $ = (id) => document.getElementById(id);
+  const $ = Antrean.$;
 
   // What the printer did; returns whether the visitor holds a paper ticket.
   function fillPrintStatus(print, tr) {
@@ -29,9 +29,9 @@
     $("ticket-agency").textContent = agency ? View.agencyName(agency, lang) : ticket.agency_name || "";
     $("ticket-ahead").textContent = ticket.ahead ? tr("ahead_count", { count: ticket.ahead }) : tr("ahead_none");
     $("ticket-wait").textContent = ticket.ahead
-      ? Antrean.waitText(ticket.estimated_wait_seconds, lang) || tr("wait_unknown")
+      ? Antrean.waitText(ticket.estimated_wait_seconds, tr) || tr("wait_unknown")
       : tr("wait_soon");
-    const counters = (ticket.counter_names || []).map((name) => View.counterName(name, lang));
+    const counters = (lang === "en" && ticket.counter_names_en) || ticket.counter_names || [];
     $("ticket-counters").textContent = counters.join(", ") || "—";
     $("ticket-qr").src = `/kiosk/qr/${encodeURIComponent(ticket.id)}.svg`;
     return fillPrintStatus(ticket.print || { status: "not_requested" }, tr);

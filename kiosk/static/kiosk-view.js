@@ -3,29 +3,12 @@
 (function () {
   "use strict";
 
-  function el(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
+  const el = Antrean.el;
 
-  // The site's calendar as the server sees it: "today" must not depend on the
-  // kiosk PC's own clock or timezone. `serverNow` is ISO with the site offset.
-  function siteClock(serverNow) {
-    const match = /([+-])(\d\d):(\d\d)$/.exec(serverNow || "");
-    const offsetMs = match ? (match[1] === "-" ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3])) * 60000 : 0;
-    const parsed = Date.parse(serverNow || "");
-    const skew = Number.isNaN(parsed) ? 0 : parsed - Date.now();
-    return {
-      today(plusDays = 0) {
-        return new Date(Date.now() + skew + offsetMs + plusDays * 86400000).toISOString().slice(0, 10);
-      },
-    };
-  }
-
-  // "hari ini 13:00", "besok, Rabu 07:30", "Senin 07:30" or "Senin 4 Jan 07:30".
-  function opensText(iso, tr, clock) {
+  // "hari ini 13:00", "besok, Rabu 07:30", "Senin 07:30" or "Senin 4 Jan 07:30", on the
+  // hall's calendar (Antrean.clock), never the kiosk PC's own clock or timezone.
+  function opensText(iso, tr) {
+    const clock = Antrean.clock;
     if (!iso) return null;
     const date = iso.slice(0, 10);
     const time = iso.slice(11, 16);
@@ -53,12 +36,6 @@
     return lang === "en" ? agency.name_en || agency.name : agency.name;
   }
 
-  // Counters are named in Indonesian in the configuration ("Loket 3"); English says "Counter 3",
-  // as the printed ticket does.
-  function counterName(name, lang) {
-    return lang === "en" ? String(name).replace(/^Loket\b/, "Counter") : name;
-  }
-
   function waitingLine(service, lang, tr) {
     const line = el("span", "tile-state");
     if (!service.waiting) {
@@ -66,22 +43,22 @@
       return line;
     }
     line.append(el("span", "waiting", tr("waiting", { count: service.waiting })));
-    const wait = Antrean.waitText(service.estimated_wait_seconds, lang);
+    const wait = Antrean.waitText(service.estimated_wait_seconds, tr);
     if (wait) line.append(el("span", "wait", tr("wait", { text: wait })));
     return line;
   }
 
-  function closedLines(service, tr, clock) {
+  function closedLines(service, tr) {
     const parts = [el("span", "tile-closed", `${tr("closed")} · ${reasonText(service, tr)}`)];
     if (service.closed_note) parts.push(el("span", "tile-note", service.closed_note));
-    const when = opensText(service.opens_at, tr, clock);
+    const when = opensText(service.opens_at, tr);
     if (when) parts.push(el("span", "tile-opens", tr("opens_again", { when })));
     return parts;
   }
 
   // A service tile; closed ones stay touchable (not disabled) so a touch can explain why.
   function fillServiceTile(button, service, agency, view) {
-    const { lang, tr, clock, showAgency } = view;
+    const { lang, tr, showAgency } = view;
     button.type = "button";
     button.className = `tile service-tile${service.open ? "" : " closed"}`;
     button.dataset.action = "service";
@@ -90,7 +67,7 @@
     if (showAgency && agency) parts.push(el("span", "tile-agency", agency.short_name));
     parts.push(el("span", "tile-name", serviceName(service, lang)));
     if (service.open) parts.push(waitingLine(service, lang, tr));
-    else parts.push(...closedLines(service, tr, clock));
+    else parts.push(...closedLines(service, tr));
     button.replaceChildren(...parts);
     return button;
   }
@@ -172,7 +149,7 @@
   }
 
   window.KioskView = {
-    el, siteClock, opensText, reasonText, serviceName, agencyName, counterName,
+    opensText, reasonText, serviceName, agencyName,
     fillServiceTile, fillAgencyTile, buildKeyboard, relabelKeyboard, lockDown,
   };
 })();

@@ -6,8 +6,10 @@
 //   search field -> (type) -> result tile ........... 2 touches plus the typed letters
 //   priority category -> popular service ............ 2 touches
 //   priority category -> agency tile -> service ..... 3 touches
-// Live data: the catalog from GET /api/v1/agencies, then `queue.updated` and
-// `printer.updated` through Socket.IO (room kiosk:ID), refetched on every reconnect.
+// Live data: the catalog from GET /api/v1/agencies (with the hall's open state), then
+// `queue.updated`, `printer.updated` and `config.updated` through Socket.IO (room kiosk:ID);
+// the catalog is fetched again on every reconnect. Openings and closings by the clock arrive
+// as `queue.updated` too (server/web/housekeeping.py), so nothing polls.
 (function () {
   "use strict";
 
@@ -25,7 +27,6 @@
     idle: seconds("idle", 45), // no touch for this long: back to a fresh start screen
     back: seconds("back", 10), // the confirmation stays this long after a printed ticket
     backProblem: seconds("backfail", 25), // ... and this long when the visitor must photograph it
-    refresh: seconds("refresh", 60), // openings and closings by the clock have no event
     reconnectGrace: 1.5, // a blip shorter than this shows nothing
   };
   const PRINTER_PROBLEMS = ["offline", "paper_out"];
@@ -34,6 +35,7 @@
     lang: "id",
     screen: "start",
     agencies: [],
+    hall: { open: true, reason: null, opens_at: null }, // from the server, as the tiles are
     services: new Map(), // id -> Service (live)
     agencyOf: new Map(), // service id -> agency
     index: [],
@@ -49,16 +51,15 @@
     lastTouch: Date.now(),
     backAt: null,
   };
-  const clock = View.siteClock(body.dataset.serverNow);
-  const $ = (id) => document.getElementById(id);
+  const $ = Antrean.$;
   const tr = (key, values) => Antrean.t(window.KioskText, state.lang, key, values);
-  const view = (showAgency) => ({ lang: state.lang, tr, clock, showAgency });
+  const view = (showAgency) => ({ lang: state.lang, tr, showAgency });
 
   // --- rendering ---------------------------------------------------------------
 
   function renderTexts() {
     document.documentElement.lang = state.lang;
-    for (const node of document.querySelectorAll("[data-text]")) node.textContent = tr(node.dataset.text);
+    Antrean.translate(tr);
     const switcher = $("lang-switch");
     switcher.lang = state.lang === "id" ? "en" : "id";
     View.relabelKeyboard($("keyboard"), tr);
@@ -127,16 +128,12 @@
 
   // When nothing takes tickets (evening, holiday), say it once, for the whole hall.
   function renderHallState() {
-    const services = [...state.services.values()];
-    const allClosed = services.length > 0 && services.every((service) => !service.open);
+    const hall = state.hall;
     const banner = $("hall-closed");
-    banner.hidden = !allClosed || state.screen === "ticket";
-    if (!allClosed) return;
-    const reasons = new Set(services.map((service) => service.closed_reason));
-    const reason = reasons.size === 1 ? View.reasonText(services[0], tr) : tr("hall_closed");
-    // ISO times with the same site offset sort as text.
-    const next = services.map((service) => service.opens_at).filter(Boolean).sort()[0];
-    const when = View.opensText(next, tr, clock);
+    banner.hidden = hall.open || state.screen === "ticket";
+    if (hall.open) return;
+    const reason = hall.reason ? View.reasonText({ closed_reason: hall.reason }, tr) : tr("hall_closed");
+    const when = View.opensText(hall.opens_at, tr);
     banner.textContent = when ? `${reason}. ${tr("opens_again", { when })}` : reason;
   }
 
@@ -213,6 +210,7 @@
   async function loadCatalog() {
     try {
       const answer = await Antrean.api("/api/v1/agencies");
+      state.hall = answer.hall || state.hall;
       applyCatalog(answer.agencies);
     } catch (err) {
       if (!state.loaded) setTimeout(loadCatalog, 3000); // the first load must succeed by itself
@@ -233,16 +231,23 @@
       }
       renderPrinter();
     } catch (err) {
-      // The next reconnect or refresh tries again; printing itself does not depend on this.
+      // The next reconnect tries again; printing itself does not depend on this.
     }
   }
 
+  // A service opened or closed (by the clock, a quota, an admin): the hall's state may have
+  // changed with it, and only the server says so; several changes in a row fetch once.
+  let catalogTimer = null;
   function onQueue(update) {
     const service = state.services.get(update.service_id);
     if (!service) return;
+    const wasOpen = service.open;
     Object.assign(service, update);
     refreshTiles(update.service_id);
-    renderHallState();
+    if (update.open !== undefined && update.open !== wasOpen) {
+      clearTimeout(catalogTimer);
+      catalogTimer = setTimeout(loadCatalog, 300);
+    }
   }
 
   function onPrinter(update) {
@@ -271,13 +276,14 @@
   }
 
   function onStatus(connected) {
-    const wasConnected = state.connected;
     state.connected = connected;
-    if (connected && !wasConnected) {
-      loadCatalog();
-      loadPrinter();
-    }
     showReconnecting();
+  }
+
+  // Every (re)connect: the catalog and the printer again (the kiosk room has no snapshot).
+  function resync() {
+    loadCatalog();
+    loadPrinter();
   }
 
   // --- taking a ticket -------------------------------------------------------------
@@ -287,7 +293,7 @@
     $("notice-title").textContent = tr("closed_explain", { service: name });
     $("notice-reason").textContent = View.reasonText(service, tr);
     $("notice-note").textContent = service.closed_note || "";
-    const when = View.opensText(service.opens_at, tr, clock);
+    const when = View.opensText(service.opens_at, tr);
     $("notice-opens").textContent = when ? tr("opens_again", { when }) : "";
     $("notice").hidden = false;
   }
@@ -330,11 +336,8 @@
 
   async function failedTicket(err, service) {
     if (err.code === "service_closed" || err.code === "quota_reached") {
-      await loadCatalog();
-      const fresh = state.services.get(service.id) || service;
-      if (!fresh.closed_reason && err.code === "quota_reached") fresh.closed_reason = "quota_reached";
-      fresh.open = false;
-      explainClosed(fresh);
+      await loadCatalog(); // the server's fresh word on why, and on the whole hall
+      explainClosed(state.services.get(service.id) || service);
     } else {
       notice(err.status === 0 ? tr("error_network") : tr("error_generic"));
     }
@@ -453,15 +456,12 @@
     const touched = () => (state.lastTouch = Date.now());
     for (const name of ["pointerdown", "keydown"]) document.addEventListener(name, touched, true);
     setInterval(checkIdle, 500);
-    setInterval(() => state.connected && loadCatalog(), TIMING.refresh * 1000);
     renderTexts();
-    loadCatalog();
-    loadPrinter();
     // config.updated: an admin renamed, added or removed services; read the catalog again.
     Antrean.live(
       [{ kiosk_id: KIOSK_ID }],
       { "queue.updated": onQueue, "printer.updated": onPrinter, "config.updated": () => loadCatalog() },
-      onStatus,
+      { onStatus, resync },
     );
   }
 

@@ -1,22 +1,15 @@
 // Every word of the phone page, in Bahasa Indonesia (default) and English.
-// Used through Antrean.t(PhoneText, lang, key, values).
+// Used through Antrean.t(PhoneText, lang, key, values); the ticket's words are TicketText's.
 (function () {
   "use strict";
 
   window.PhoneText = {
     id: {
+      ...window.TicketText.id,
       switch_lang: "English",
       reconnecting: "Sedang menyambung kembali…",
       called_title: "Nomor Anda dipanggil!",
       go_to: "Silakan menuju {counter}",
-      your_number: "Nomor antrean Anda",
-      ahead: "Di depan Anda",
-      ahead_count: "{count} orang",
-      ahead_none: "Tidak ada — Anda berikutnya",
-      est_wait: "Perkiraan tunggu",
-      wait_unknown: "belum dapat diperkirakan",
-      wait_soon: "Segera",
-      counters: "Dilayani di",
       sound_on: "Nyalakan bunyi panggilan",
       sound_ready: "Bunyi panggilan menyala",
       hint: "Biarkan halaman ini terbuka: halaman berubah sendiri saat nomor Anda dipanggil.",
@@ -39,18 +32,11 @@
       title: "{number} — {status}",
     },
     en: {
+      ...window.TicketText.en,
       switch_lang: "Bahasa Indonesia",
       reconnecting: "Reconnecting…",
       called_title: "Your number is called!",
       go_to: "Please go to {counter}",
-      your_number: "Your queue number",
-      ahead: "Ahead of you",
-      ahead_count: "{count} people",
-      ahead_none: "Nobody — you are next",
-      est_wait: "Estimated wait",
-      wait_unknown: "cannot be estimated yet",
-      wait_soon: "Soon",
-      counters: "Served at",
       sound_on: "Turn on the call sound",
       sound_ready: "Call sound is on",
       hint: "Keep this page open: it changes by itself when your number is called.",

@@ -7,22 +7,22 @@
 
   const TICKET_ID = document.body.dataset.ticketId;
   const state = { ticket: null, lang: null, alertedAt: 0, sound: null, refetchTimer: null, cancelError: null };
-  const $ = (id) => document.getElementById(id);
+  const $ = Antrean.$;
+  const FINISHED = Antrean.boot.vocabulary.finished;
   const tr = (key, values) => Antrean.t(window.PhoneText, state.lang || "id", key, values);
 
-  // Counters are named in Indonesian in the configuration ("Loket 3"); English says "Counter 3".
-  function counterName(name) {
-    if (!name) return "";
-    return state.lang === "en" ? name.replace(/^Loket\b/, "Counter") : name;
+  // The counter's name in the visitor's language, as the server words it.
+  function counterName(ticket) {
+    return (state.lang === "en" && ticket.counter_name_en) || ticket.counter_name || "";
   }
 
   function statusText(ticket) {
-    return tr(`status_${ticket.status}`, { counter: counterName(ticket.counter_name) });
+    return tr(`status_${ticket.status}`, { counter: counterName(ticket) });
   }
 
   function renderTexts() {
     document.documentElement.lang = state.lang;
-    for (const node of document.querySelectorAll("[data-text]")) node.textContent = tr(node.dataset.text);
+    Antrean.translate(tr);
     $("lang-switch").textContent = tr("switch_lang");
     if (state.sound) $("sound-button").textContent = tr("sound_ready");
   }
@@ -43,15 +43,15 @@
     $("fact-wait").hidden = !waiting;
     $("ahead").textContent = ticket.ahead ? tr("ahead_count", { count: ticket.ahead }) : tr("ahead_none");
     $("wait").textContent = ticket.ahead
-      ? Antrean.waitText(ticket.estimated_wait_seconds, state.lang) || tr("wait_unknown")
+      ? Antrean.waitText(ticket.estimated_wait_seconds, tr) || tr("wait_unknown")
       : tr("wait_soon");
     $("fact-counters").hidden = !waiting;
-    $("counters").textContent = (ticket.counter_names || []).map(counterName).join(", ");
+    $("counters").textContent = ((state.lang === "en" && ticket.counter_names_en) || ticket.counter_names || []).join(", ");
     const called = ticket.status === "called";
     $("called").hidden = !called;
-    $("called-counter").textContent = tr("go_to", { counter: counterName(ticket.counter_name) });
+    $("called-counter").textContent = tr("go_to", { counter: counterName(ticket) });
     document.body.dataset.status = ticket.status;
-    const finished = ["done", "no_show", "cancelled", "expired"].includes(ticket.status);
+    const finished = FINISHED.includes(ticket.status);
     $("hint").textContent = ticket.status === "cancelled" ? tr("hint_cancelled") : finished ? tr("hint_done") : tr("hint");
     renderCancel(waiting);
     $("sound-button").hidden = finished;
@@ -143,8 +143,8 @@
     if (call.ticket_id !== TICKET_ID) return;
     state.events = (state.events || 0) + 1;
     if (state.ticket) {
-      const { counter_id, counter_name } = call;
-      state.ticket = { ...state.ticket, status: "called", counter_id, counter_name };
+      const { counter_id, counter_name, counter_name_en } = call;
+      state.ticket = { ...state.ticket, status: "called", counter_id, counter_name, counter_name_en };
       renderTicket();
     }
     alertCalled();
@@ -196,7 +196,7 @@
     Antrean.live(
       [{ ticket_id: TICKET_ID }, { service_id: state.ticket.service_id }],
       { "ticket.updated": onTicketEvent, "ticket.called": onCalled, "queue.updated": onQueue },
-      onStatus,
+      { onStatus, resync: refetch },
     );
   }
 

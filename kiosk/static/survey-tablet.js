@@ -12,7 +12,7 @@
     en: { title: "Public Satisfaction Survey", text: "When your service is finished, a short survey appears here. No name, no personal data.",
       reconnecting: "Reconnecting…", switch: "Bahasa Indonesia" },
   };
-  const $ = (id) => document.getElementById(id);
+  const $ = Antrean.$;
   const state = { lang: localStorage.getItem(LANG_KEY) || document.body.dataset.siteLang || "id", survey: null, timer: null };
 
   function drawIdle() {
@@ -73,8 +73,8 @@
         state.timer = setTimeout(showIdle, THANKS_SECONDS * 1000);
       }
     },
-  }, (connected) => {
-    $("connection").hidden = connected;
-    if (connected) load();
+  }, {
+    onStatus: (connected) => { $("connection").hidden = connected; },
+    resync: load,
   });
 })();

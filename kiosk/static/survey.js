@@ -88,18 +88,7 @@
     return Antrean.t(STRINGS, lang, key, values || {});
   }
 
-  function node(tag, props, ...children) {
-    const element = document.createElement(tag);
-    for (const [key, value] of Object.entries(props || {})) {
-      if (value === undefined || value === null || value === false) continue;
-      if (key === "text") element.textContent = value;
-      else if (key === "on") for (const [event, handler] of Object.entries(value)) element.addEventListener(event, handler);
-      else if (key === "dataset") Object.assign(element.dataset, value);
-      else element.setAttribute(key, value === true ? "" : value);
-    }
-    for (const child of children.flat()) if (child) element.append(child);
-    return element;
-  }
+  const node = Antrean.el;
 
   // A face drawn here (no emoji font needed): 1 very unhappy … 4 very happy.
   function face(score) {

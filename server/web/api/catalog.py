@@ -34,6 +34,7 @@ def list_agencies() -> dict[str, Any]:
         return views.agencies_json(tx, hall.site, hall.now())
 
 
+
 @api.route("/services", "GET", summary="Every service and its state now.", tag="catalog", response=schemas.Services)
 def list_services() -> dict[str, Any]:
     """All services: open or not (and why), waiting, quota and what remains of it."""

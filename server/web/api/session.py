@@ -33,7 +33,8 @@ def login(body: schemas.Login) -> dict[str, Any]:
     session["username"] = user.username
     session["csrf"] = secrets.token_urlsafe(24)
     session.permanent = True
-    return {"user": user.to_json(), "token": token, "csrf_token": session["csrf"]}
+    return {"user": user.to_json(), "token": token, "csrf_token": session["csrf"],
+            "counter_ids": _counter_ids_stub(user)}  # STUB: front-end contract, issue #11
 
 
 @api.route("/session", "GET", summary="Who is logged in.", tag="session", response=schemas.SessionOut,
@@ -43,7 +44,8 @@ def whoami() -> dict[str, Any]:
     user = current_user()
     if user is None:
         raise RuleError(401, "unauthenticated", "Not logged in.")
-    return {"user": user.to_json(), "csrf_token": session.get("csrf")}
+    return {"user": user.to_json(), "csrf_token": session.get("csrf"),
+            "counter_ids": _counter_ids_stub(user)}  # STUB: front-end contract, issue #11
 
 
 @api.route("/session", "DELETE", summary="Log out.", tag="session", response=schemas.Ok)
@@ -59,3 +61,8 @@ def logout() -> dict[str, Any]:
             tx.raise_event(LoggedOut(at=hall.now(), actor=user.username, address=request.remote_addr))
     session.clear()
     return {"ok": True}
+
+
+def _counter_ids_stub(user: Any) -> list[str]:  # STUB: front-end contract, issue #11 (the rules' helper owns this)
+    site = current_hall().site
+    return [counter_id for counter_id in site.counters if user.may_use_counter(site, counter_id)]

@@ -1,5 +1,6 @@
-// Shared browser helpers for the Antrean pages: JSON API calls and live updates.
-// Plain script (no build step); exposes one global, `Antrean`.
+// Shared browser helpers of every Antrean page: JSON API calls, the boot data, texts, DOM.
+// Plain scripts (no build step) in one global, `Antrean`; clock.js, live.js and search.js add
+// Antrean.clock, Antrean.live and Antrean.normalize. templates/base.html loads them all.
 (function () {
   "use strict";
 
@@ -53,21 +54,33 @@
     csrfToken = token;
   }
 
-  // Connect to Socket.IO and (re)subscribe on every connect, so a reconnect
-  // always ends with a fresh snapshot. `onStatus(connected)` drives banners.
-  function live(subscriptions, handlers, onStatus) {
-    const socket = window.io({ transports: ["websocket", "polling"], reconnectionDelayMax: 5000 });
-    socket.on("connect", () => {
-      for (const subscription of subscriptions) socket.emit("subscribe", subscription);
-      if (onStatus) onStatus(true);
-    });
-    socket.on("disconnect", () => onStatus && onStatus(false));
-    socket.on("connect_error", () => onStatus && onStatus(false));
-    for (const [event, handler] of Object.entries(handlers)) socket.on(event, handler);
-    return socket;
+  const $ = (id) => document.getElementById(id);
+
+  // el("span", "class-name", "text") or el("td", {className, text, dataset, on, ...}, child, ...).
+  function el(tag, props, ...children) {
+    const node = document.createElement(tag);
+    const fields = typeof props === "string" ? { className: props } : props || {};
+    for (const [key, value] of Object.entries(fields)) {
+      if (value === undefined || value === null || value === false) continue;
+      if (key === "text") node.textContent = value;
+      else if (key === "dataset") Object.assign(node.dataset, value);
+      else if (key === "on") for (const [event, handler] of Object.entries(value)) node.addEventListener(event, handler);
+      else if (key in node && key !== "list" && key !== "form") node[key] = value;
+      else node.setAttribute(key, value === true ? "" : value);
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
   }
 
-  // Text for the page's language: `t(strings, lang, key, {name: value})`.
+  // The page's boot data (templates/base.html): server clock, timezone, language, vocabulary.
+  const bootNode = document.getElementById("boot");
+  const boot = bootNode ? JSON.parse(bootNode.textContent) : {};
+
+  // Text for the page's language: `t(strings, lang, key, {name: value})`. Every screen keeps
+  // one table of this shape, {id: {key: text}, en: {key: text}}.
   function t(strings, lang, key, values = {}) {
     const table = strings[lang] || strings.id;
     let text = table[key] !== undefined ? table[key] : (strings.id[key] !== undefined ? strings.id[key] : key);
@@ -75,13 +88,22 @@
     return text;
   }
 
-  // "± 25 menit" / "about 25 minutes"; null when unknown.
-  function waitText(seconds, lang) {
-    if (seconds === null || seconds === undefined) return null;
-    const minutes = Math.max(1, Math.round(seconds / 60));
-    if (seconds < 60) return lang === "en" ? "less than a minute" : "kurang dari 1 menit";
-    return lang === "en" ? `about ${minutes} minute${minutes === 1 ? "" : "s"}` : `± ${minutes} menit`;
+  // Put the page's fixed texts in the current language: data-i18n (text), data-i18n-placeholder
+  // and data-i18n-title, with `tr(key)` of the screen's table.
+  function translate(tr, root = document) {
+    for (const node of root.querySelectorAll("[data-i18n]")) node.textContent = tr(node.dataset.i18n);
+    for (const node of root.querySelectorAll("[data-i18n-placeholder]")) node.placeholder = tr(node.dataset.i18nPlaceholder);
+    for (const node of root.querySelectorAll("[data-i18n-title]")) node.title = tr(node.dataset.i18nTitle);
   }
 
-  window.Antrean = { api, ApiError, live, t, waitText, setCsrfToken };
+  // "± 25 menit" / "about 25 minutes"; null when unknown. The words are the screen's own
+  // (keys wait_under_minute, wait_minute, wait_minutes in its table).
+  function waitText(seconds, tr) {
+    if (seconds === null || seconds === undefined) return null;
+    if (seconds < 60) return tr("wait_under_minute");
+    const minutes = Math.max(1, Math.round(seconds / 60));
+    return tr(minutes === 1 ? "wait_minute" : "wait_minutes", { n: minutes });
+  }
+
+  window.Antrean = { api, ApiError, setCsrfToken, $, el, boot, t, translate, waitText };
 })();
