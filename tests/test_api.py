@@ -312,3 +312,57 @@ def test_a_ticket_of_a_service_removed_since_still_answers(small_config: Any, tm
     assert answer.status_code == 200
     assert (answer.json["number"], answer.json["service_name"], answer.json["agency_name"]) == ("PBB001", "pbb",
                                                                                                   "pajak")
+
+
+# --- error codes: one table (server/core/errors.py STATUS), raised by code ---------------------------
+
+
+def raised_codes() -> dict[str, set[str]]:
+    """Every code raised in the server's source, by how: RuleError(...), not_found(...), conflict(...)."""
+    import re
+    from pathlib import Path
+
+    found: dict[str, set[str]] = {"RuleError": set(), "not_found": set(), "conflict": set(), "_error": set()}
+    for path in (Path(__file__).resolve().parent.parent / "server").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for how, code in re.findall(r'\b(RuleError|not_found|conflict|_error)\(\s*"([a-z_]+)"', text):
+            found[how].add(code)
+        assert not re.search(r"RuleError\(\s*\d", text), f"{path}: a rule raises by code, not by HTTP status"
+    return found
+
+
+def test_every_raised_code_is_in_the_table() -> None:
+    from server.core.errors import STATUS
+
+    found = raised_codes()
+    assert found["RuleError"] >= {"unknown_service", "forbidden", "invalid_request"}  # the scan works
+    missing = sorted(code for codes in found.values() for code in codes if code not in STATUS)
+    assert not missing, f"add these codes to server/core/errors.py STATUS: {missing}"
+    assert {code: STATUS[code] for code in found["not_found"]} == dict.fromkeys(found["not_found"], 404)
+    assert {code: STATUS[code] for code in found["conflict"]} == dict.fromkeys(found["conflict"], 409)
+
+
+def test_routes_declare_only_codes_of_the_table_with_its_status(small_app: Any) -> None:
+    from server.core.errors import STATUS
+    from server.web.api.base import api
+
+    wrong = [(op.method, op.rule, status, code) for op in api.operations for status, code in op.errors
+             if STATUS.get(code) != status]
+    assert not wrong, f"these routes declare codes not in STATUS, or with another status: {wrong}"
+
+
+def test_every_code_of_the_table_is_documented() -> None:
+    from pathlib import Path
+
+    from server.core.errors import STATUS
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "api.md").read_text(encoding="utf-8")
+    undocumented = sorted(code for code in STATUS if f"`{code}`" not in text)
+    assert not undocumented, f"document these error codes in docs/api.md: {undocumented}"
+
+
+def test_a_code_outside_the_table_is_a_bug() -> None:
+    from server.core.errors import RuleError
+
+    with pytest.raises(ValueError, match="not in server/core/errors.py STATUS"):
+        RuleError("no_such_code", "?")

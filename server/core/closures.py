@@ -22,13 +22,13 @@ def agency_of_target(site: SiteIndex, kind: str, target_id: str) -> str:
     """The agency a service or counter belongs to; 404 when it does not exist."""
     if kind == "service":
         if target_id not in site.services:
-            raise RuleError(404, "unknown_service", f"There is no service with id {target_id!r}.", "target_id")
+            raise RuleError("unknown_service", f"There is no service with id {target_id!r}.", "target_id")
         return site.agency_of[target_id]
     if kind == "counter":
         if target_id not in site.counters:
-            raise RuleError(404, "unknown_counter", f"There is no counter with id {target_id!r}.", "target_id")
+            raise RuleError("unknown_counter", f"There is no counter with id {target_id!r}.", "target_id")
         return site.counters[target_id].agency
-    raise RuleError(422, "invalid_request", f"kind: expected one of {', '.join(KINDS)}.", "kind")
+    raise RuleError("invalid_request", f"kind: expected one of {', '.join(KINDS)}.", "kind")
 
 
 def _emit(tx: Transaction, site: SiteIndex, kind: str, target_id: str) -> None:
@@ -47,7 +47,7 @@ def close(tx: Transaction, site: SiteIndex, now: float, kind: str, target_id: st
     agency_of_target(site, kind, target_id)
     reason = reason.strip()
     if not reason:
-        raise RuleError(422, "invalid_request", "reason: say why, e.g. \"sistem pusat sedang gangguan\".", "reason")
+        raise RuleError("invalid_request", "reason: say why, e.g. \"sistem pusat sedang gangguan\".", "reason")
     day = site.service_day(now)
     if closure_note(tx, kind, target_id, day) is not None:
         raise conflict("already_closed", f"This {kind} is already closed for today; reopen it first.")

@@ -178,7 +178,7 @@ def transfer(
 ) -> dict[str, Any]:
     """Send the current visitor to another service, to the front of its line, same number."""
     if service_id not in site.services:
-        raise RuleError(404, "unknown_service", f"There is no service with id {service_id!r}.", "service_id")
+        raise RuleError("unknown_service", f"There is no service with id {service_id!r}.", "service_id")
     state = counter_row(tx, site, counter_id, now)
     ticket = _current(tx, state)
     tx.execute(

@@ -78,11 +78,11 @@ def issue_ticket(
     """Give the next number of a service's daily sequence to a new waiting ticket."""
     service = site.services.get(service_id)
     if service is None:
-        raise RuleError(404, "unknown_service", f"There is no service with id {service_id!r}.", "service_id")
+        raise RuleError("unknown_service", f"There is no service with id {service_id!r}.", "service_id")
     if kiosk_id is not None and kiosk_id not in site.kiosks:
-        raise RuleError(404, "unknown_kiosk", f"There is no kiosk with id {kiosk_id!r}.", "kiosk_id")
+        raise RuleError("unknown_kiosk", f"There is no kiosk with id {kiosk_id!r}.", "kiosk_id")
     if priority is not None and priority not in PRIORITIES:
-        raise RuleError(422, "invalid_request", f"priority must be one of {', '.join(PRIORITIES)}.", "priority")
+        raise RuleError("invalid_request", f"priority must be one of {', '.join(PRIORITIES)}.", "priority")
     day = site.service_day(now)
     issued = issued_today(tx, day, service_id)
     available = service_availability(tx, site, service_id, now, issued)

@@ -34,7 +34,7 @@ def current_user(hall: Hall | None = None) -> User | None:
         if token is not None:
             user = auth.user_for_token(tx, token, hall.now())
             if user is None:
-                raise RuleError(401, "unauthenticated", "The bearer token is unknown or has expired.")
+                raise RuleError("unauthenticated", "The bearer token is unknown or has expired.")
         elif "username" in session:
             found = auth.get_user(tx, session["username"])
             user = found if found and not found.disabled else None
@@ -48,15 +48,15 @@ def _check_csrf() -> None:
     sent = request.headers.get(CSRF_HEADER, "")
     expected = session.get("csrf", "")
     if not expected or not hmac.compare_digest(sent, expected):
-        raise RuleError(403, "csrf_failed", f"Missing or wrong {CSRF_HEADER} header; reload the page and try again.")
+        raise RuleError("csrf_failed", f"Missing or wrong {CSRF_HEADER} header; reload the page and try again.")
 
 
 def require_role(role: str) -> User:
     user = current_user()
     if user is None:
-        raise RuleError(401, "unauthenticated", "Log in first.")
+        raise RuleError("unauthenticated", "Log in first.")
     if RANK[user.role] < RANK[role]:
-        raise RuleError(403, "forbidden", f"This needs the {role} role; you are {user.role}.")
+        raise RuleError("forbidden", f"This needs the {role} role; you are {user.role}.")
     return user
 
 
@@ -65,7 +65,7 @@ def require_counter(counter_id: str) -> User:
     hall = current_hall()
     user = require_role("officer")
     if counter_id not in hall.site.counters:
-        raise RuleError(404, "unknown_counter", f"There is no counter with id {counter_id!r}.")
+        raise RuleError("unknown_counter", f"There is no counter with id {counter_id!r}.")
     if not user.may_use_counter(hall.site, counter_id):
-        raise RuleError(403, "forbidden", f"You are not assigned to counter {counter_id!r}.")
+        raise RuleError("forbidden", f"You are not assigned to counter {counter_id!r}.")
     return user

@@ -80,7 +80,7 @@ def _save(change: Callable[[dict[str, Any]], dict[str, Any]], body: schemas.Conf
 def put_config_section(section: str, body: schemas.ConfigEdit) -> dict[str, Any]:
     """Validated like config.yaml; written back atomically (previous version kept); live at once."""
     if section == "services":
-        raise RuleError(404, "unknown_section", "Services live under agencies: PUT /admin/config/agencies, or "
+        raise RuleError("unknown_section", "Services live under agencies: PUT /admin/config/agencies, or "
                         "/admin/config/services/{service_id} for one service.")
     return _save(lambda data: config_edit.set_section(data, section, body.value), body, section,
                  {"section": section})
@@ -145,7 +145,7 @@ def create_user(body: schemas.UserCreate) -> dict[str, Any]:
 def _user_or_404(tx: Any, username: str) -> User:
     user = auth.get_user(tx, username)
     if user is None:
-        raise RuleError(404, "unknown_user", f"There is no user {username!r}.")
+        raise RuleError("unknown_user", f"There is no user {username!r}.")
     return user
 
 
@@ -211,7 +211,7 @@ def create_closure(body: schemas.ClosureCreate) -> dict[str, Any]:
     hall = current_hall()
     agency = closures.agency_of_target(hall.site, body.kind, body.target_id)
     if not user.may_see_agency(agency):
-        raise RuleError(403, "forbidden", "A supervisor can close only their own agency's services and counters.")
+        raise RuleError("forbidden", "A supervisor can close only their own agency's services and counters.")
     with hall.store.write() as tx:
         return closures.close(tx, hall.site, hall.now(), body.kind, body.target_id, body.reason, user.username,
                               request.remote_addr)
@@ -225,11 +225,11 @@ def reopen_closure(closure_id: str) -> dict[str, Any]:
     user = require_role("supervisor")
     hall = current_hall()
     if not closure_id.isdigit():
-        raise RuleError(404, "unknown_closure", f"There is no closure with id {closure_id[:20]!r}.")
+        raise RuleError("unknown_closure", f"There is no closure with id {closure_id[:20]!r}.")
     with hall.store.write() as tx:
         closure = closures.get(tx, hall.site, int(closure_id))
         if not user.may_see_agency(closure["agency_id"]):
-            raise RuleError(403, "forbidden", "A supervisor can reopen only their own agency's services and counters.")
+            raise RuleError("forbidden", "A supervisor can reopen only their own agency's services and counters.")
         return closures.reopen(tx, hall.site, hall.now(), int(closure_id), user.username, request.remote_addr)
 
 
@@ -290,7 +290,7 @@ def search_audit() -> dict[str, Any]:
     end = parse_day("to", today)
     limit_text = request.args.get("limit") or "200"
     if not limit_text.isdigit() or not 1 <= int(limit_text) <= 1000:
-        raise RuleError(422, "invalid_request", "limit: expected a whole number from 1 to 1000.", "limit")
+        raise RuleError("invalid_request", "limit: expected a whole number from 1 to 1000.", "limit")
     search = audit_search.Search(
         start=start, end=end, text=(request.args.get("q") or "")[:100] or None,
         actor=request.args.get("actor") or None, action=request.args.get("action") or None,

@@ -73,7 +73,7 @@ def counter_call(counter_id: str, body: schemas.CallTicket) -> dict[str, Any]:
     from server.core.errors import RuleError
 
     if (body.ticket_id is None) == (body.number is None):
-        raise RuleError(422, "invalid_request", "Give exactly one of ticket_id or number.", "ticket_id")
+        raise RuleError("invalid_request", "Give exactly one of ticket_id or number.", "ticket_id")
     hall = current_hall()
     return _act(counter_id, lambda tx, actor: counters.call_ticket(
         tx, hall.site, hall.now(), counter_id, ticket_id=body.ticket_id, number=body.number, actor=actor))

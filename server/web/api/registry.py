@@ -95,12 +95,12 @@ def parse_body(model: type[BaseModel], *, required: bool = True) -> Any:
     if not raw.strip():
         if not required:
             return model()
-        raise RuleError(422, "invalid_request", "The request needs a JSON body.", "body")
+        raise RuleError("invalid_request", "The request needs a JSON body.", "body")
     data = request.get_json(silent=True)
     if data is None:
-        raise RuleError(422, "invalid_request", "The request body is not valid JSON.", "body")
+        raise RuleError("invalid_request", "The request body is not valid JSON.", "body")
     if not isinstance(data, dict):
-        raise RuleError(422, "invalid_request", "The request body must be a JSON object.", "body")
+        raise RuleError("invalid_request", "The request body must be a JSON object.", "body")
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -112,4 +112,4 @@ def parse_body(model: type[BaseModel], *, required: bool = True) -> Any:
             message = f"{name}: this field is required."
         else:
             message = f"{name}: {first['msg']}."
-        raise RuleError(422, "invalid_request", message, name) from None
+        raise RuleError("invalid_request", message, name) from None

@@ -41,14 +41,14 @@ def parse_day(name: str, default: date) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise RuleError(422, "invalid_request", f"{name}: expected a date as YYYY-MM-DD, got {text[:20]!r}.",
+        raise RuleError("invalid_request", f"{name}: expected a date as YYYY-MM-DD, got {text[:20]!r}.",
                         name) from None
 
 
 def _text_arg(name: str) -> str | None:
     value = request.args.get(name)
     if value is not None and len(value) > 64:
-        raise RuleError(422, "invalid_request", f"{name}: too long.", name)
+        raise RuleError("invalid_request", f"{name}: too long.", name)
     return value or None
 
 
@@ -61,18 +61,18 @@ def scope_agency(hall: Hall, user: User, agency_id: str | None, service_id: str 
     """
     site = hall.site
     if agency_id is not None and agency_id not in site.agencies:
-        raise RuleError(404, "unknown_agency", f"There is no agency with id {agency_id!r}.", "agency_id")
+        raise RuleError("unknown_agency", f"There is no agency with id {agency_id!r}.", "agency_id")
     if service_id is not None and service_id not in site.services:
-        raise RuleError(404, "unknown_service", f"There is no service with id {service_id!r}.", "service_id")
+        raise RuleError("unknown_service", f"There is no service with id {service_id!r}.", "service_id")
     if counter_id is not None and counter_id not in site.counters:
-        raise RuleError(404, "unknown_counter", f"There is no counter with id {counter_id!r}.", "counter_id")
+        raise RuleError("unknown_counter", f"There is no counter with id {counter_id!r}.", "counter_id")
     if user.role == "admin":
         return agency_id
     own = user.agency_id
     named = [agency_id, site.agency_of.get(service_id or ""), site.counters[counter_id].agency if counter_id else None]
     for other in named:
         if other is not None and other != own:
-            raise RuleError(403, "forbidden", "A supervisor sees only their own agency.")
+            raise RuleError("forbidden", "A supervisor sees only their own agency.")
     return own
 
 
@@ -83,9 +83,9 @@ def report_filters(hall: Hall, *, with_counter: bool = False) -> reports.Filters
     start = parse_day("from", today)
     end = parse_day("to", start)
     if end < start:
-        raise RuleError(422, "invalid_request", "to: must not be before from.", "to")
+        raise RuleError("invalid_request", "to: must not be before from.", "to")
     if (end - start).days >= MAX_DAYS:
-        raise RuleError(422, "invalid_request", f"to: a report covers at most {MAX_DAYS} days.", "to")
+        raise RuleError("invalid_request", f"to: a report covers at most {MAX_DAYS} days.", "to")
     service_id = _text_arg("service_id")
     counter_id = _text_arg("counter_id") if with_counter else None
     agency_id = scope_agency(hall, user, _text_arg("agency_id"), service_id, counter_id)
@@ -184,7 +184,7 @@ def report_queue() -> dict[str, Any]:
     agency_id = scope_agency(hall, user, _text_arg("agency_id"), service_id)
     step_text = request.args.get("step") or "5"
     if not step_text.isdigit() or not 1 <= int(step_text) <= 60:
-        raise RuleError(422, "invalid_request", "step: expected whole minutes from 1 to 60.", "step")
+        raise RuleError("invalid_request", "step: expected whole minutes from 1 to 60.", "step")
     with hall.store.read() as tx:
         return reports.queue_length(tx, hall.site, day, hall.now(), agency_id=agency_id, service_id=service_id,
                                     step_minutes=int(step_text))

@@ -27,7 +27,7 @@ def login(body: schemas.Login) -> dict[str, Any]:
         audit(tx, hall.now(), body.username, "login" if user else "login_failed", address=request.remote_addr)
         token = auth.issue_token(tx, user.username, hall.now()) if user else None
     if user is None:
-        raise RuleError(401, "invalid_credentials", "Wrong username or password.")
+        raise RuleError("invalid_credentials", "Wrong username or password.")
     session.clear()
     session["username"] = user.username
     session["csrf"] = secrets.token_urlsafe(24)
@@ -41,7 +41,7 @@ def whoami() -> dict[str, Any]:
     """The current user and, for cookie sessions, the CSRF token pages must send."""
     user = current_user()
     if user is None:
-        raise RuleError(401, "unauthenticated", "Not logged in.")
+        raise RuleError("unauthenticated", "Not logged in.")
     return {"user": user.to_json(), "csrf_token": session.get("csrf")}
 
 

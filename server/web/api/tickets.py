@@ -33,7 +33,7 @@ def create_ticket(body: schemas.TicketCreate) -> dict[str, Any]:
     """Issue the next number of a service; print it when the kiosk has a printer."""
     hall = current_hall()
     if not hall.allow_request(request.remote_addr or "?"):
-        raise RuleError(429, "rate_limited", "Too many tickets from this device; wait a minute and try again.")
+        raise RuleError("rate_limited", "Too many tickets from this device; wait a minute and try again.")
     kiosk = hall.site.kiosks.get(body.kiosk_id or "")
     printer_id = kiosk.printer if kiosk is not None else None
     printing = hall.printing
@@ -73,14 +73,12 @@ def reprint_ticket(ticket_id: str, body: schemas.Reprint) -> dict[str, Any]:
             kiosk = hall.site.kiosks.get(row["kiosk_id"] or "")
             printer_id = kiosk.printer if kiosk else None
         if printer_id is None:
-            raise RuleError(
-                409, "no_printer", "This ticket was not issued at a kiosk with a printer; name a printer_id."
-            )
+            raise RuleError("no_printer", "This ticket was not issued at a kiosk with a printer; name a printer_id.")
         if printer_id not in hall.site.printers:
             raise not_found("unknown_printer", f"There is no printer with id {printer_id!r}.")
         printing = hall.printing
         if printing is None:
-            raise RuleError(409, "no_printer", "Printing is not running on this server.")
+            raise RuleError("no_printer", "Printing is not running on this server.")
         job_id = printing.enqueue(tx, ticket_id, printer_id, row["lang"])
         tickets.record(tx, ticket_id, "reprint", hall.now(), device=request.remote_addr, detail={"printer": printer_id})
     printing.wait(job_id)
