@@ -314,6 +314,25 @@ def test_a_ticket_of_a_service_removed_since_still_answers(small_config: Any, tm
                                                                                                   "pajak")
 
 
+def test_the_session_says_which_counters_the_user_may_open(small_app: Any, document: dict[str, Any]) -> None:
+    """The counter page offers exactly these; the server decides them (the door), not the page."""
+    cases = [
+        ("budi", "officer", {"counters": ["loket-2"]}, ["loket-2"]),
+        ("sari", "supervisor", {"agency": "capil"}, ["loket-1", "loket-2"]),
+        ("kepala", "admin", {}, ["loket-1", "loket-2", "loket-3"]),
+    ]
+    for username, role, extra, counter_ids in cases:
+        headers = small_app.add_user(username, role, **extra)
+        client = small_app.client()
+        login = client.post("/api/v1/session", json={"username": username, "password": "rahasia-123"})
+        check(document, "/api/v1/session", "post", login)
+        assert login.json["counter_ids"] == counter_ids
+        answer = client.get("/api/v1/session", headers=headers)
+        check(document, "/api/v1/session", "get", answer)
+        assert answer.json["counter_ids"] == counter_ids
+    assert "counter_ids" in document["components"]["schemas"]["SessionOut"]["required"]
+
+
 # --- error codes: one table (server/core/errors.py STATUS), raised by code ---------------------------
 
 

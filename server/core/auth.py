@@ -41,20 +41,6 @@ class User:
             "disabled": self.disabled,
         }
 
-    def may_use_counter(self, site: SiteIndex, counter_id: str) -> bool:
-        if self.role == "admin":
-            return True
-        if self.role == "supervisor":
-            counter = site.counters.get(counter_id)
-            return counter is not None and counter.agency == self.agency_id
-        return counter_id in self.counters
-
-    def may_see_agency(self, agency_id: str | None) -> bool:
-        """Reports: admins see all; supervisors only their own agency."""
-        if self.role == "admin":
-            return True
-        return self.role == "supervisor" and agency_id is not None and agency_id == self.agency_id
-
 
 @dataclass
 class NewUser:

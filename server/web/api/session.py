@@ -7,11 +7,11 @@ from typing import Any
 
 from flask import request, session
 
-from server.core import auth
+from server.core import auth, permissions
 from server.core.audit import audit
 from server.core.errors import RuleError
 from server.web.api import schemas
-from server.web.api.access import _bearer, current_user
+from server.web.api.access import bearer_token, current_user
 from server.web.api.base import api
 from server.web.hall import current_hall
 
@@ -32,17 +32,19 @@ def login(body: schemas.Login) -> dict[str, Any]:
     session["username"] = user.username
     session["csrf"] = secrets.token_urlsafe(24)
     session.permanent = True
-    return {"user": user.to_json(), "token": token, "csrf_token": session["csrf"]}
+    return {"user": user.to_json(), "token": token, "csrf_token": session["csrf"],
+            "counter_ids": permissions.counters_for(user, hall.site)}
 
 
 @api.route("/session", "GET", summary="Who is logged in.", tag="session", response=schemas.SessionOut,
            errors=((401, "unauthenticated"),))
 def whoami() -> dict[str, Any]:
-    """The current user and, for cookie sessions, the CSRF token pages must send."""
+    """The current user, the counters they may open and, for cookie sessions, the CSRF token pages must send."""
     user = current_user()
     if user is None:
         raise RuleError("unauthenticated", "Not logged in.")
-    return {"user": user.to_json(), "csrf_token": session.get("csrf")}
+    return {"user": user.to_json(), "csrf_token": session.get("csrf"),
+            "counter_ids": permissions.counters_for(user, current_hall().site)}
 
 
 @api.route("/session", "DELETE", summary="Log out.", tag="session", response=schemas.Ok)
@@ -50,7 +52,7 @@ def logout() -> dict[str, Any]:
     """End the cookie session and revoke the bearer token, if one was sent."""
     hall = current_hall()
     user = current_user()
-    token = _bearer()
+    token = bearer_token()
     with hall.store.write() as tx:
         if token is not None:
             auth.revoke_token(tx, token)
