@@ -49,17 +49,16 @@ ACTIONS: dict[str, Rule] = {
 
 @dataclass(frozen=True)
 class Target:
-    """What an action is done to, as far as the door cares: the agencies it belongs to,
-    and for a counter its id (officers are assigned counters, not agencies)."""
+    """What an action is done to, as far as the door cares: its kind and id, and the
+    agencies it belongs to (officers are assigned counters, supervisors agencies)."""
 
-    kind: str  # "counter", "agency" or "account": for messages and debugging
+    kind: str  # "counter", "agency" or "account"
     id: str | None
     agencies: frozenset[str]
-    counter_id: str | None = None
 
 
 def counter(config: Counter) -> Target:
-    return Target("counter", config.id, frozenset([config.agency]), config.id)
+    return Target("counter", config.id, frozenset([config.agency]))
 
 
 def agency(agency_id: str | None) -> Target:
@@ -83,7 +82,7 @@ def _in_scope(user: User, target: Target) -> bool:
         return True
     if user.role == "supervisor":
         return user.agency_id is not None and user.agency_id in target.agencies
-    return target.counter_id is not None and target.counter_id in user.counters
+    return target.kind == "counter" and target.id in user.counters
 
 
 def may(user: User | None, action: str, target: Target | None = None) -> bool:
