@@ -11,6 +11,8 @@ from typing import Any
 
 from flask import Blueprint, render_template, session
 
+from server.core import permissions
+from server.core.auth import User
 from server.web.api.access import current_user
 from server.web.hall import current_hall
 
@@ -18,30 +20,33 @@ blueprint = Blueprint(
     "admin", __name__, template_folder="templates", static_folder="static", static_url_path="/admin/static"
 )
 
+# page -> (template, the action of server/core/permissions.py that opens it)
 PAGES = {
-    "dashboard": "admin/dashboard.html",
-    "setup": "admin/setup.html",
-    "users": "admin/users.html",
-    "operations": "admin/operations.html",
-    "reports": "admin/reports.html",
-    "ikm": "admin/ikm.html",
-    "audit": "admin/audit.html",
+    "dashboard": ("admin/dashboard.html", "see_overview"),
+    "setup": ("admin/setup.html", "read_config"),
+    "users": ("admin/users.html", "see_user"),
+    "operations": ("admin/operations.html", "manage_closures"),
+    "reports": ("admin/reports.html", "read_reports"),
+    "ikm": ("admin/ikm.html", "read_reports"),
+    "audit": ("admin/audit.html", "read_audit"),
 }
 
 
-def _context() -> dict[str, Any]:
+def _context(user: User | None) -> dict[str, Any]:
     hall = current_hall()
     # The hall's date, not the browser's: a PC on an offline LAN may have a wrong clock.
-    return {"site": hall.site.config.site, "today": hall.site.service_day(hall.now())}
+    return {"site": hall.site.config.site, "today": hall.site.service_day(hall.now()), "user": user,
+            "nav": [page for page, (_, action) in PAGES.items() if permissions.may(user, action)]}
 
 
 def _page(name: str) -> Any:
     user = current_user()
     if user is None:
-        return render_template("admin/login.html", page=name, **_context())
-    if user.role == "officer" or (name == "audit" and user.role != "admin"):
-        return render_template("admin/no_access.html", page=name, user=user, **_context()), 403
-    return render_template(PAGES[name], page=name, user=user, csrf_token=session.get("csrf", ""), **_context())
+        return render_template("admin/login.html", page=name, **_context(None))
+    template, action = PAGES[name]
+    if not permissions.may(user, action):
+        return render_template("admin/no_access.html", page=name, **_context(user)), 403
+    return render_template(template, page=name, csrf_token=session.get("csrf", ""), **_context(user))
 
 
 @blueprint.get("/admin")

@@ -10,11 +10,15 @@ from typing import Any
 import socketio
 
 EVENTS = ("display.state", "ticket.called", "ticket.updated", "queue.updated", "counter.updated",
-          "printer.updated", "error")
+          "printer.updated", "overview.changed", "survey.answered", "error")
 
 
 class Listener:
-    def __init__(self, url: str, *subscriptions: dict[str, str]) -> None:
+    """Connects, subscribes (again on every reconnect) and records. `headers` (an Authorization
+    header, a session Cookie) and `auth` (the connect call's `{"token": ...}`) say who it is."""
+
+    def __init__(self, url: str, *subscriptions: dict[str, Any], headers: dict[str, str] | None = None,
+                 auth: dict[str, str] | None = None) -> None:
         self.received: list[tuple[str, Any]] = []
         self._changed = threading.Condition()
         self.client = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
@@ -26,7 +30,7 @@ class Listener:
             for subscription in subscriptions:
                 self.client.emit("subscribe", subscription)
 
-        self.client.connect(url, transports=["websocket"], wait_timeout=10)
+        self.client.connect(url, headers=headers or {}, auth=auth, transports=["websocket"], wait_timeout=10)
 
     def _recorder(self, event: str) -> Callable[[Any], None]:
         def record(data: Any) -> None:

@@ -400,12 +400,13 @@ def test_unknown_closures_are_404(site: Any, admin: Any) -> None:
         assert answer.status_code == 404 and answer.json["error"]["code"] == "unknown_closure"
 
 
-def test_dashboards_hear_that_the_hall_changed(site: Any) -> None:
-    dashboard = site.socketio.test_client(site.app)
+def test_dashboards_hear_that_the_hall_changed(site: Any, admin: Any) -> None:
+    dashboard = site.socketio.test_client(site.app, headers=admin)
     stranger = site.socketio.test_client(site.app)
     dashboard.emit("subscribe", {"admin": True})
-    dashboard.get_received()
-    stranger.get_received()
+    stranger.emit("subscribe", {"admin": True})  # no login: refused the room
+    assert dashboard.get_received() == []
+    assert [e["args"][0]["code"] for e in stranger.get_received() if e["name"] == "error"] == ["unauthenticated"]
     issue(site, "ktp")
     assert [e["name"] for e in dashboard.get_received()].count("overview.changed") == 1
     assert "overview.changed" not in [e["name"] for e in stranger.get_received()]

@@ -334,3 +334,76 @@ def test_counter_queue_and_figures_match_the_document(small_app: Any, document: 
     check(document, "/api/v1/counters/{counter_id}/figures", "get", figures)
     assert figures.json["counter"] == {"served": 1, "no_show": 0, "average_service_seconds": 300}
     assert figures.json["officer"]["served"] == 1 and figures.json["standard_seconds"] == 15 * 60
+
+
+def test_the_session_says_which_counters_the_user_may_open(small_app: Any, document: dict[str, Any]) -> None:
+    """The counter page offers exactly these; the server decides them (the door), not the page."""
+    cases = [
+        ("budi", "officer", {"counters": ["loket-2"]}, ["loket-2"]),
+        ("sari", "supervisor", {"agency": "capil"}, ["loket-1", "loket-2"]),
+        ("kepala", "admin", {}, ["loket-1", "loket-2", "loket-3"]),
+    ]
+    for username, role, extra, counter_ids in cases:
+        headers = small_app.add_user(username, role, **extra)
+        client = small_app.client()
+        login = client.post("/api/v1/session", json={"username": username, "password": "rahasia-123"})
+        check(document, "/api/v1/session", "post", login)
+        assert login.json["counter_ids"] == counter_ids
+        answer = client.get("/api/v1/session", headers=headers)
+        check(document, "/api/v1/session", "get", answer)
+        assert answer.json["counter_ids"] == counter_ids
+    assert "counter_ids" in document["components"]["schemas"]["SessionOut"]["required"]
+
+
+# --- error codes: one table (server/core/errors.py STATUS), raised by code ---------------------------
+
+
+def raised_codes() -> dict[str, set[str]]:
+    """Every code raised in the server's source, by how: RuleError(...), not_found(...), conflict(...)."""
+    import re
+    from pathlib import Path
+
+    found: dict[str, set[str]] = {"RuleError": set(), "not_found": set(), "conflict": set(), "_error": set()}
+    for path in (Path(__file__).resolve().parent.parent / "server").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for how, code in re.findall(r'\b(RuleError|not_found|conflict|_error)\(\s*"([a-z_]+)"', text):
+            found[how].add(code)
+        assert not re.search(r"RuleError\(\s*\d", text), f"{path}: a rule raises by code, not by HTTP status"
+    return found
+
+
+def test_every_raised_code_is_in_the_table() -> None:
+    from server.core.errors import STATUS
+
+    found = raised_codes()
+    assert found["RuleError"] >= {"unknown_service", "forbidden", "invalid_request"}  # the scan works
+    missing = sorted(code for codes in found.values() for code in codes if code not in STATUS)
+    assert not missing, f"add these codes to server/core/errors.py STATUS: {missing}"
+    assert {code: STATUS[code] for code in found["not_found"]} == dict.fromkeys(found["not_found"], 404)
+    assert {code: STATUS[code] for code in found["conflict"]} == dict.fromkeys(found["conflict"], 409)
+
+
+def test_routes_declare_only_codes_of_the_table_with_its_status(small_app: Any) -> None:
+    from server.core.errors import STATUS
+    from server.web.api.base import api
+
+    wrong = [(op.method, op.rule, status, code) for op in api.operations for status, code in op.errors
+             if STATUS.get(code) != status]
+    assert not wrong, f"these routes declare codes not in STATUS, or with another status: {wrong}"
+
+
+def test_every_code_of_the_table_is_documented() -> None:
+    from pathlib import Path
+
+    from server.core.errors import STATUS
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "api.md").read_text(encoding="utf-8")
+    undocumented = sorted(code for code in STATUS if f"`{code}`" not in text)
+    assert not undocumented, f"document these error codes in docs/api.md: {undocumented}"
+
+
+def test_a_code_outside_the_table_is_a_bug() -> None:
+    from server.core.errors import RuleError
+
+    with pytest.raises(ValueError, match="not in server/core/errors.py STATUS"):
+        RuleError("no_such_code", "?")

@@ -80,7 +80,7 @@ def test_every_answer_carries_fresh_actions(small_app: Any) -> None:
     assert called["start"] and called["no-show"] and not called["resume"]
     paused = post(small_app, "pause", officer).json["counter"]["actions"]
     assert paused["resume"] and not paused["pause"] and not paused["call-next"]
-    counter = small_app.socketio.test_client(small_app.app)
+    counter = small_app.socketio.test_client(small_app.app, headers=officer)  # the room admits its officer
     counter.emit("subscribe", {"counter_id": COUNTER})
     snapshot = [e["args"][0] for e in counter.get_received() if e["name"] == "counter.updated"]
     assert snapshot[-1]["actions"] == paused

@@ -1,4 +1,5 @@
-"""Socket.IO against the real server (gevent, WebSocket): rooms, snapshots, reconnects."""
+"""Socket.IO against the real server (gevent, WebSocket): rooms, who may join them,
+snapshots, reconnects."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 import pytest
 import requests
 from live import Listener
+
+from tests.conftest import PASSWORD
 
 # In the bundled site, loket-1 (floor 1) serves Perekaman KTP-el; the hall display shows
 # every counter, lantai-1 the first floor's, lantai-2 the second floor's.
@@ -53,7 +56,7 @@ def test_a_call_reaches_the_right_displays_the_counter_and_the_ticket(hall: Any)
     main = Listener(hall.url, {"display_id": "hall"})
     floor1 = Listener(hall.url, {"display_id": "lantai-1"})
     floor2 = Listener(hall.url, {"display_id": "lantai-2"})
-    counter = Listener(hall.url, {"counter_id": "loket-1"})
+    counter = Listener(hall.url, {"counter_id": "loket-1"}, headers=hall.officer)
     phone = Listener(hall.url, {"ticket_id": ticket["id"]})
     for listener in (main, floor1, floor2):
         listener.wait_for("display.state")
@@ -129,7 +132,7 @@ def test_a_cancelled_ticket_reaches_its_phone_its_line_and_the_kiosks(hall: Any)
 
 
 def test_a_refused_action_sends_nothing(hall: Any) -> None:
-    counter = Listener(hall.url, {"counter_id": "loket-1"})
+    counter = Listener(hall.url, {"counter_id": "loket-1"}, headers=hall.officer)
     counter.wait_for("counter.updated")
     answer = post(hall, "/api/v1/counters/loket-1/recall", headers=hall.officer)
     assert answer.status_code == 409
@@ -170,3 +173,88 @@ def test_after_a_server_restart_a_display_resubscribes_and_sees_the_truth(hall: 
         raise AssertionError(f"display never showed {ticket['number']}: {display.received[-3:]}")
     assert len(display.of("display.state")) >= 2  # the fresh snapshot after reconnecting
     display.close()
+
+
+# --- who may join: counter:ID and admin carry officers' names and the current ticket ----------------
+
+
+def cookie_of(server: Any, username: str) -> dict[str, str]:
+    """The Cookie header a browser sends after logging in on a page (no bearer token)."""
+    session = requests.Session()
+    session.post(server.url + "/api/v1/session", json={"username": username, "password": PASSWORD},
+                 timeout=5).raise_for_status()
+    return {"Cookie": "; ".join(f"{name}={value}" for name, value in session.cookies.items())}
+
+
+def token_of(server: Any, username: str) -> dict[str, str]:
+    """The `auth` of a client's connect call: a bearer token from logging in."""
+    return {"token": server.login(username)["Authorization"].removeprefix("Bearer ")}
+
+
+def refused(listener: Listener) -> str:
+    return str(listener.wait_for("error")["code"])
+
+
+def test_only_those_who_may_use_a_counter_join_its_room(hall: Any) -> None:
+    hall.add_user("ani", "officer", counters=["loket-2"])
+    hall.add_user("sari", "supervisor", agency="dispendukcapil")  # loket-1's agency
+    hall.add_user("tono", "supervisor", agency="bapenda")
+    stranger = Listener(hall.url, {"counter_id": "loket-1"})
+    other_officer = Listener(hall.url, {"counter_id": "loket-1"}, headers=hall.login("ani"))
+    other_agency = Listener(hall.url, {"counter_id": "loket-1"}, auth=token_of(hall, "tono"))
+    officer = Listener(hall.url, {"counter_id": "loket-1"}, headers=cookie_of(hall, "budi"))  # as the counter page
+    supervisor = Listener(hall.url, {"counter_id": "loket-1"}, auth=token_of(hall, "sari"))
+    assert refused(stranger) == "unauthenticated"
+    assert refused(other_officer) == "forbidden"
+    assert refused(other_agency) == "forbidden"
+    for listener in (officer, supervisor):
+        assert listener.wait_for("counter.updated")["id"] == "loket-1"  # the snapshot on joining
+    post(hall, "/api/v1/tickets", json={"service_id": SERVICE})
+    assert post(hall, "/api/v1/counters/loket-1/call-next", headers=hall.officer).status_code == 200
+    for listener in (officer, supervisor):
+        listener.wait_for("ticket.called", lambda c: c["counter_id"] == "loket-1")
+        listener.wait_for("counter.updated", lambda c: c["officer"] == "budi")
+    time.sleep(0.3)
+    for listener in (stranger, other_officer, other_agency):
+        assert [name for name, _ in listener.received] == ["error"], listener.received
+    for listener in (stranger, other_officer, other_agency, officer, supervisor):
+        listener.close()
+
+
+def test_a_bad_token_is_refused_and_said_so(hall: Any) -> None:
+    listener = Listener(hall.url, {"counter_id": "loket-1"}, auth={"token": "not-a-token"})
+    error = listener.wait_for("error")
+    assert error["code"] == "unauthenticated" and "expired" in error["message"]
+    listener.close()
+
+
+def test_the_admin_room_refuses_anonymous_clients(hall: Any) -> None:
+    hall.add_user("kepala", "admin")
+    stranger = Listener(hall.url, {"admin": True})
+    officer = Listener(hall.url, {"admin": True}, headers=hall.officer)
+    dashboard = Listener(hall.url, {"admin": True}, headers=cookie_of(hall, "kepala"))
+    assert refused(stranger) == "unauthenticated"
+    assert refused(officer) == "forbidden"
+    time.sleep(0.3)  # the dashboard's subscription has been handled
+    post(hall, "/api/v1/tickets", json={"service_id": SERVICE})
+    dashboard.wait_for("overview.changed")
+    time.sleep(0.3)
+    assert [name for name, _ in stranger.received] == ["error"]
+    assert [name for name, _ in officer.received] == ["error"]
+    for listener in (stranger, officer, dashboard):
+        listener.close()
+
+
+def test_the_survey_tablet_room_is_public_and_hears_only_finished_tickets(hall: Any) -> None:
+    tablet = Listener(hall.url, {"survey_counter_id": "loket-1"})
+    ticket = post(hall, "/api/v1/tickets", json={"service_id": SERVICE}).json()
+    for action in ("call-next", "start", "finish"):
+        assert post(hall, f"/api/v1/counters/loket-1/{action}", headers=hall.officer).status_code == 200
+    done = tablet.wait_for("ticket.updated")
+    assert (done["id"], done["status"], done["counter_id"]) == (ticket["id"], "done", "loket-1")
+    answers = {f"u{i}": 4 for i in range(1, 10)}
+    assert post(hall, f"/api/v1/tickets/{ticket['id']}/survey", json={"answers": answers}).status_code == 201
+    assert tablet.wait_for("survey.answered") == {"ticket_id": ticket["id"]}
+    assert {name for name, _ in tablet.received} == {"ticket.updated", "survey.answered"}
+    assert all(data["status"] == "done" for data in tablet.of("ticket.updated"))  # never the one being called
+    tablet.close()

@@ -180,7 +180,7 @@ def test_answer_is_announced_to_the_ticket_and_counter(small_app: Any) -> None:
     phone = small_app.socketio.test_client(small_app.app)
     tablet = small_app.socketio.test_client(small_app.app)
     phone.emit("subscribe", {"ticket_id": ticket_id})
-    tablet.emit("subscribe", {"counter_id": "loket-1"})
+    tablet.emit("subscribe", {"survey_counter_id": "loket-1"})  # the tablet's public room: no login
     phone.get_received()
     tablet.get_received()
     post(small_app, ticket_id, {"answers": answers([4] * 9)})

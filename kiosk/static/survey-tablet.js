@@ -1,5 +1,5 @@
 // The tablet beside a counter: it waits, and when the officer finishes a visitor's ticket
-// (ticket.updated with status done, pushed to room counter:ID) it shows that ticket's survey.
+// (ticket.updated with status done, pushed to the public room survey:ID) it shows that ticket's survey.
 (function () {
   "use strict";
   const COUNTER_ID = document.body.dataset.counterId;
@@ -65,7 +65,7 @@
     if (state.survey) state.survey.setLang(state.lang);
   });
   drawIdle();
-  Antrean.live([{ counter_id: COUNTER_ID }], {
+  Antrean.live([{ survey_counter_id: COUNTER_ID }], {
     "ticket.updated": (ticket) => { if (ticket.counter_id === COUNTER_ID && ticket.status === "done") show(ticket); },
     "survey.answered": ({ ticket_id: ticketId }) => {
       if (state.survey && state.survey.ticketId === ticketId && !state.survey.finished) {

@@ -41,20 +41,6 @@ class User:
             "disabled": self.disabled,
         }
 
-    def may_use_counter(self, site: SiteIndex, counter_id: str) -> bool:
-        if self.role == "admin":
-            return True
-        if self.role == "supervisor":
-            counter = site.counters.get(counter_id)
-            return counter is not None and counter.agency == self.agency_id
-        return counter_id in self.counters
-
-    def may_see_agency(self, agency_id: str | None) -> bool:
-        """Reports: admins see all; supervisors only their own agency."""
-        if self.role == "admin":
-            return True
-        return self.role == "supervisor" and agency_id is not None and agency_id == self.agency_id
-
 
 @dataclass
 class NewUser:
@@ -81,26 +67,26 @@ def validate_new_user(site: SiteIndex, new: NewUser) -> None:
     """Refuse a user that could not work: bad name, weak password, unknown counter..."""
     if not re.fullmatch(USERNAME_PATTERN, new.username):
         message = "username: use 2-40 lower-case letters, digits, '.', '_' or '-'."
-        raise RuleError(422, "invalid_request", message, "username")
+        raise RuleError("invalid_request", message, "username")
     if len(new.password) < MIN_PASSWORD:
-        raise RuleError(422, "invalid_request", f"password: use at least {MIN_PASSWORD} characters.", "password")
+        raise RuleError("invalid_request", f"password: use at least {MIN_PASSWORD} characters.", "password")
     if new.role not in ROLES:
-        raise RuleError(422, "invalid_request", f"role: expected one of {', '.join(ROLES)}.", "role")
+        raise RuleError("invalid_request", f"role: expected one of {', '.join(ROLES)}.", "role")
     for counter_id in new.counters:
         if counter_id not in site.counters:
-            raise RuleError(422, "invalid_request", f"counters: {counter_id!r} is not a counter id.", "counters")
+            raise RuleError("invalid_request", f"counters: {counter_id!r} is not a counter id.", "counters")
     if new.agency_id is not None and new.agency_id not in site.agencies:
-        raise RuleError(422, "invalid_request", f"agency: {new.agency_id!r} is not an agency id.", "agency_id")
+        raise RuleError("invalid_request", f"agency: {new.agency_id!r} is not an agency id.", "agency_id")
     if new.role == "supervisor" and new.agency_id is None:
-        raise RuleError(422, "invalid_request", "agency: a supervisor needs the agency they supervise.", "agency_id")
+        raise RuleError("invalid_request", "agency: a supervisor needs the agency they supervise.", "agency_id")
     if new.role == "officer" and not new.counters:
-        raise RuleError(422, "invalid_request", "counters: an officer needs at least one counter.", "counters")
+        raise RuleError("invalid_request", "counters: an officer needs at least one counter.", "counters")
 
 
 def create_user(tx: Transaction, site: SiteIndex, new: NewUser, now: float) -> User:
     validate_new_user(site, new)
     if tx.scalar("SELECT 1 FROM users WHERE username = ?", (new.username,)):
-        raise RuleError(409, "user_exists", f"A user named {new.username!r} already exists.", "username")
+        raise RuleError("user_exists", f"A user named {new.username!r} already exists.", "username")
     tx.execute(
         "INSERT INTO users (username, password_hash, role, agency_id, counters, display_name, created_at) "
         "VALUES (?,?,?,?,?,?,?)",
@@ -176,7 +162,7 @@ def update_user(tx: Transaction, site: SiteIndex, username: str, changes: dict[s
     """Change role, agency, counters or name; the result must still be a workable account."""
     user = get_user(tx, username)
     if user is None:
-        raise RuleError(404, "unknown_user", f"There is no user {username!r}.")
+        raise RuleError("unknown_user", f"There is no user {username!r}.")
     merged = {**user.to_json(), **changes}
     validate_new_user(site, NewUser(username, "x" * MIN_PASSWORD, merged["role"], merged["agency_id"],
                                     list(merged["counters"]), merged["display_name"]))
@@ -190,7 +176,7 @@ def update_user(tx: Transaction, site: SiteIndex, username: str, changes: dict[s
 def set_password(tx: Transaction, username: str, password: str) -> None:
     """A new password; every bearer token of the account stops working."""
     if len(password) < MIN_PASSWORD:
-        raise RuleError(422, "invalid_request", f"password: use at least {MIN_PASSWORD} characters.", "password")
+        raise RuleError("invalid_request", f"password: use at least {MIN_PASSWORD} characters.", "password")
     tx.execute("UPDATE users SET password_hash = ? WHERE username = ?", (generate_password_hash(password), username))
     tx.execute("DELETE FROM api_tokens WHERE username = ?", (username,))
 

@@ -25,7 +25,7 @@ def agency_of_target(site: SiteIndex, kind: str, target_id: str) -> str:
         return site.agency_of[target_id]
     if kind == "counter":
         return site.counter_or_404(target_id, "target_id").agency
-    raise RuleError(422, "invalid_request", f"kind: expected one of {', '.join(KINDS)}.", "kind")
+    raise RuleError("invalid_request", f"kind: expected one of {', '.join(KINDS)}.", "kind")
 
 
 def close(tx: Transaction, site: SiteIndex, now: float, kind: str, target_id: str, reason: str,
@@ -34,7 +34,7 @@ def close(tx: Transaction, site: SiteIndex, now: float, kind: str, target_id: st
     agency_of_target(site, kind, target_id)
     reason = reason.strip()
     if not reason:
-        raise RuleError(422, "invalid_request", "reason: say why, e.g. \"sistem pusat sedang gangguan\".", "reason")
+        raise RuleError("invalid_request", "reason: say why, e.g. \"sistem pusat sedang gangguan\".", "reason")
     day = site.service_day(now)
     if closure_note(tx, kind, target_id, day) is not None:
         raise conflict("already_closed", f"This {kind} is already closed for today; reopen it first.")

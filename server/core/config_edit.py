@@ -56,7 +56,7 @@ class ConfigRefused(RuleError):
         first = problems[0]
         field = first.split(": ", 1)[0] if ": " in first else None
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        super().__init__(422, "invalid_config", first + more, field)
+        super().__init__("invalid_config", first + more, field)
         self.problems = problems
 
     def to_json(self) -> dict[str, Any]:
@@ -163,7 +163,7 @@ def set_section(data: dict[str, Any], section: str, value: Any) -> dict[str, Any
             site[keys[0]] = _clean(value)
         else:
             if not isinstance(value, dict):
-                raise RuleError(422, "invalid_request", f"value: expected an object with {', '.join(keys)}.", "value")
+                raise RuleError("invalid_request", f"value: expected an object with {', '.join(keys)}.", "value")
             for key in keys:
                 if key in value:
                     site[key] = _clean(value[key])
@@ -175,15 +175,15 @@ def set_section(data: dict[str, Any], section: str, value: Any) -> dict[str, Any
 
 
 def _unknown_section(section: str) -> RuleError:
-    return RuleError(404, "unknown_section", f"There is no configuration section {section!r}; "
+    return RuleError("unknown_section", f"There is no configuration section {section!r}; "
                      f"expected one of {', '.join(SECTIONS)}.")
 
 
 def _item(item_id: str, value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise RuleError(422, "invalid_request", "value: expected an object.", "value")
+        raise RuleError("invalid_request", "value: expected an object.", "value")
     if value.get("id", item_id) != item_id:
-        raise RuleError(422, "invalid_request", "value.id: an id cannot change; add a new item instead.", "value.id")
+        raise RuleError("invalid_request", "value.id: an id cannot change; add a new item instead.", "value.id")
     return _clean({"id": item_id, **value})
 
 
@@ -226,9 +226,9 @@ def put_service(data: dict[str, Any], service_id: str, value: Any) -> dict[str, 
             agency.setdefault("services", []).append(item)
             return data
     if agency_id is None:
-        raise RuleError(422, "invalid_request", "value.agency_id: a new service needs the agency it belongs to.",
+        raise RuleError("invalid_request", "value.agency_id: a new service needs the agency it belongs to.",
                         "value.agency_id")
-    raise RuleError(422, "invalid_request", f"value.agency_id: {agency_id!r} is not an agency id.",
+    raise RuleError("invalid_request", f"value.agency_id: {agency_id!r} is not an agency id.",
                     "value.agency_id")
 
 
@@ -246,7 +246,7 @@ def delete_item(data: dict[str, Any], section: str, item_id: str) -> dict[str, A
             if isinstance(existing, dict) and existing.get("id") == item_id:
                 del items[index]
                 return data
-    raise RuleError(404, "unknown_item", f"There is no {section} item with id {item_id!r}.")
+    raise RuleError("unknown_item", f"There is no {section} item with id {item_id!r}.")
 
 
 # --- validating, checking what is in use, writing ---------------------------------------------------

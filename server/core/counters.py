@@ -127,7 +127,7 @@ def _numbered(tx: Transaction, site: SiteIndex, typed: str, now: float) -> dict[
     parsed = parse_number(typed)
     if parsed is None:
         raise RuleError(
-            422, "invalid_request",
+            "invalid_request",
             f"{typed!r} is not a ticket number: expected the service's prefix (1 to 3 letters or digits, "
             "ending in a letter) and at least 3 digits, e.g. A007 or PBB1000.",
             "number",

@@ -1,17 +1,76 @@
-"""The one error type that queue rules and the API raise for a person to read."""
+"""The one error type that queue rules and the API raise for a person to read, and the
+table of its codes.
+
+A rule raises by code (`RuleError("unknown_service", message, field)`); it does not
+know about HTTP. `STATUS` is the one place a code gets its HTTP status, read by the
+web layer when it answers. A new code is added here (and documented in docs/api.md:
+a test checks both).
+"""
 
 from __future__ import annotations
 
+STATUS: dict[str, int] = {
+    # who is asking
+    "unauthenticated": 401,
+    "invalid_credentials": 401,
+    "forbidden": 403,
+    "csrf_failed": 403,
+    # an id that does not exist
+    "unknown_agency": 404,
+    "unknown_service": 404,
+    "unknown_counter": 404,
+    "unknown_kiosk": 404,
+    "unknown_display": 404,
+    "unknown_printer": 404,
+    "unknown_ticket": 404,
+    "ticket_not_found": 404,
+    "unknown_user": 404,
+    "unknown_closure": 404,
+    "unknown_section": 404,
+    "unknown_item": 404,
+    # the queue's state refuses it
+    "service_closed": 409,
+    "quota_reached": 409,
+    "not_waiting": 409,
+    "no_current_ticket": 409,
+    "not_called": 409,
+    "not_cancellable": 409,
+    "counter_paused": 409,
+    "counter_not_paused": 409,
+    "counter_closed": 409,
+    "no_printer": 409,
+    "not_finished": 409,
+    "already_answered": 409,
+    "already_closed": 409,
+    "already_reopened": 409,
+    # accounts and configuration
+    "user_exists": 409,
+    "own_account": 409,
+    "config_changed": 409,
+    "config_read_only": 409,
+    "in_use": 409,
+    "invalid_config": 422,
+    # the request itself
+    "invalid_request": 422,
+    "rate_limited": 429,
+    "unavailable": 503,
+}
+
 
 class RuleError(Exception):
-    """A refused request: an HTTP status, a stable snake_case code and a message."""
+    """A refused request: a stable snake_case code from `STATUS` and a message."""
 
-    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
+    def __init__(self, code: str, message: str, field: str | None = None) -> None:
+        if code not in STATUS:  # a typo or a code nobody documented: a bug, not the user's fault
+            raise ValueError(f"RuleError code {code!r} is not in server/core/errors.py STATUS")
         super().__init__(message)
-        self.status = status
         self.code = code
         self.message = message
         self.field = field
+
+    @property
+    def status(self) -> int:
+        return STATUS[self.code]
 
     def to_json(self) -> dict[str, dict[str, str]]:
         body = {"code": self.code, "message": self.message}
@@ -21,8 +80,8 @@ class RuleError(Exception):
 
 
 def not_found(code: str, message: str) -> RuleError:
-    return RuleError(404, code, message)
+    return RuleError(code, message)
 
 
 def conflict(code: str, message: str) -> RuleError:
-    return RuleError(409, code, message)
+    return RuleError(code, message)

@@ -97,11 +97,11 @@ def reprint(tx: Transaction, site: SiteIndex, now: float, ticket_id: str, printe
     row = tickets.get_row(tx, ticket_id)
     printer_id = printer_id if printer_id is not None else kiosk_printer(site, row["kiosk_id"])
     if printer_id is None:
-        raise RuleError(409, "no_printer", "This ticket was not issued at a kiosk with a printer; name a printer_id.")
+        raise RuleError("no_printer", "This ticket was not issued at a kiosk with a printer; name a printer_id.")
     if printer_id not in site.printers:
         raise not_found("unknown_printer", f"There is no printer with id {printer_id!r}.")
     if printing is None:
-        raise RuleError(409, "no_printer", "Printing is not running on this server.")
+        raise RuleError("no_printer", "Printing is not running on this server.")
     job_id = enqueue(tx, now, ticket_id, printer_id, row["lang"], printing.health(printer_id))
     tx.raise_event(TicketReprinted(ticket_id=ticket_id, at=now, device=device, printer_id=printer_id))
     return job_id

@@ -18,7 +18,7 @@ def _known(items: dict[str, Item], kind: str, item_id: str, field: str | None) -
     """The configured item with this id, or the API's 404 `unknown_<kind>` (naming `field` when given)."""
     item = items.get(item_id)
     if item is None:
-        raise RuleError(404, f"unknown_{kind}", f"There is no {kind} with id {item_id!r}.", field)
+        raise RuleError(f"unknown_{kind}", f"There is no {kind} with id {item_id!r}.", field)
     return item
 
 

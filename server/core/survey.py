@@ -57,15 +57,15 @@ def grade(ikm: float) -> tuple[str, str, str]:
 def check_answers(answers: Any) -> dict[str, int]:
     """The nine answers as ints 1..4, or a 422 naming the first one at fault."""
     if not isinstance(answers, dict):
-        raise RuleError(422, "invalid_request", "answers: expected an object with u1 to u9.", "answers")
+        raise RuleError("invalid_request", "answers: expected an object with u1 to u9.", "answers")
     unknown = sorted(set(answers) - set(ELEMENTS))
     if unknown:
-        raise RuleError(422, "invalid_request", f"answers.{unknown[0]}: unknown element; use u1 to u9.",
+        raise RuleError("invalid_request", f"answers.{unknown[0]}: unknown element; use u1 to u9.",
                         f"answers.{unknown[0]}")
     for element in ELEMENTS:
         value = answers.get(element)
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 4:
-            raise RuleError(422, "invalid_request", f"answers.{element}: expected a whole number from 1 to 4.",
+            raise RuleError("invalid_request", f"answers.{element}: expected a whole number from 1 to 4.",
                             f"answers.{element}")
     return {element: int(answers[element]) for element in ELEMENTS}
 
@@ -81,7 +81,7 @@ def answer(
     ticket = get_row(tx, ticket_id)
     values = check_answers(answers)
     if comment is not None and not isinstance(comment, str):
-        raise RuleError(422, "invalid_request", "comment: expected text or null.", "comment")
+        raise RuleError("invalid_request", "comment: expected text or null.", "comment")
     comment = (comment or "").strip()[:MAX_COMMENT] or None
     if ticket["status"] != "done":
         raise conflict("not_finished", f"Ticket {ticket['number']} is not finished yet (status: {ticket['status']}).")

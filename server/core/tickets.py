@@ -62,7 +62,7 @@ def issue_ticket(
     if kiosk_id is not None:
         site.kiosk_or_404(kiosk_id, "kiosk_id")
     if priority is not None and priority not in PRIORITIES:
-        raise RuleError(422, "invalid_request", f"priority must be one of {', '.join(PRIORITIES)}.", "priority")
+        raise RuleError("invalid_request", f"priority must be one of {', '.join(PRIORITIES)}.", "priority")
     day = site.service_day(now)
     issued = issued_today(tx, day, service_id)
     available = service_availability(tx, site, service_id, now, issued)

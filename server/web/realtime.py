@@ -1,10 +1,14 @@
 """Socket.IO: rooms per audience, a snapshot on subscribe, events after commit.
 
-Rooms: `display:ID`, `counter:ID`, `ticket:ID`, `service:ID`, `kiosk:ID`, `admin`.
-The store hands each committed transaction's events (what happened, see
-server/core/events.py) to `Publisher.publish`. `SCREENS` maps each event type to the
-messages it changes; the publisher builds the contract's payloads and emits them to the
-rooms that need them.
+Rooms: `display:ID`, `counter:ID`, `ticket:ID`, `service:ID`, `kiosk:ID`, `survey:ID`
+(the survey tablet of counter ID), `admin`. The store hands each committed transaction's
+events (what happened, see server/core/events.py) to `Publisher.publish`. `SCREENS` maps
+each event type to the messages it changes; the publisher builds the contract's payloads
+and emits them to the rooms that need them.
+
+`counter:ID` and `admin` carry officers' names and the current ticket: the permission
+door decides who joins them, from the connection's session cookie, its Authorization
+header, or the token given in the client's connect call (`auth={"token": ...}`).
 """
 
 from __future__ import annotations
@@ -18,9 +22,12 @@ from flask import request
 from flask_socketio import SocketIO, emit, join_room
 
 from server.core import events as ev
+from server.core import permissions
+from server.core.errors import RuleError
 from server.core.site import SiteIndex
 from server.core.store import Transaction
 from server.web import views
+from server.web.api.access import bearer_token, identify
 from server.web.hall import Hall
 
 log = logging.getLogger("antrean.realtime")
@@ -30,7 +37,9 @@ SUBSCRIPTIONS = {
     "counter_id": ("counter", "counters", "unknown_counter"),
     "service_id": ("service", "services", "unknown_service"),
     "kiosk_id": ("kiosk", "kiosks", "unknown_kiosk"),
+    "survey_counter_id": ("survey", "counters", "unknown_counter"),
 }
+TOKEN = "antrean.token"  # where a connection keeps the token of its connect call (in its WSGI environ)
 
 
 @dataclass(frozen=True)
@@ -177,6 +186,8 @@ class Publisher:
         rooms = [f"ticket:{row['id']}", f"service:{row['service_id']}"]
         if row["counter_id"]:
             rooms.append(f"counter:{row['counter_id']}")
+            if row["status"] == "done":  # the counter's survey tablet asks this visitor
+                rooms.append(f"survey:{row['counter_id']}")
         self._emit("ticket.updated", lambda: views.ticket_json(tx, self.hall.site, row), rooms)
 
     def _queue(self, tx: Transaction, refresh: Refresh) -> None:
@@ -217,41 +228,68 @@ class Publisher:
 
     def _survey(self, tx: Transaction, refresh: Refresh) -> None:
         counter = refresh.data.get("counter_id")
-        rooms = [f"ticket:{refresh.key}", *([f"counter:{counter}"] if counter else [])]
+        rooms = [f"ticket:{refresh.key}", *([f"counter:{counter}", f"survey:{counter}"] if counter else [])]
         self._emit("survey.answered", lambda: {"ticket_id": refresh.key}, rooms)
+
+
+def _error(code: str, message: str) -> None:
+    emit("error", RuleError(code, message).to_json()["error"])
+
+
+def _admitted(hall: Hall, action: str, target: permissions.Target | None = None) -> bool:
+    """Whether this connection's user may join a room for `action`; if not, it hears why
+    (`unauthenticated` or `forbidden`). The user is read again at every subscription, so a
+    disabled account or a revoked token stops at the next (re)subscribe."""
+    try:
+        token = request.environ.get(TOKEN) or bearer_token()
+        permissions.require(identify(hall, token), action, target)
+    except RuleError as exc:
+        emit("error", exc.to_json()["error"])
+        return False
+    return True
 
 
 def init_realtime(socketio: SocketIO, hall: Hall) -> Publisher:
     publisher = Publisher(hall, socketio)
     hall.store.subscribe(publisher.publish)
 
+    @socketio.on("connect")
+    def connect(auth: Any = None) -> None:
+        """Anyone may connect (displays, kiosks, phones); a token sent here is kept for `subscribe`."""
+        token = auth.get("token") if isinstance(auth, dict) else None
+        if isinstance(token, str) and token:
+            request.environ[TOKEN] = token
+
     @socketio.on("subscribe")
     def subscribe(data: Any) -> None:
-        """Join the room asked for; a display gets its full state at once."""
+        """Join the room asked for, if this client may; a display gets its full state at once."""
         if not isinstance(data, dict) or len(data) != 1:
-            emit("error", {"code": "invalid_request",
-                           "message": "subscribe takes one of display_id, counter_id, ticket_id, service_id, kiosk_id"})
+            _error("invalid_request", "subscribe takes one of display_id, counter_id, ticket_id, service_id, "
+                                      "kiosk_id, survey_counter_id, admin")
             return
         (key, value), = data.items()
         site = hall.site
-        if key == "admin":  # dashboards: overview.changed pings and printer.updated (no data beyond that)
-            join_room("admin")
+        if key == "admin":  # dashboards: overview.changed pings and printer.updated
+            if _admitted(hall, "see_overview"):
+                join_room("admin")
             return
         if key == "ticket_id":
             with hall.store.read() as tx:
                 row = tx.one("SELECT * FROM tickets WHERE id = ?", (str(value),))
                 if row is None:
-                    emit("error", {"code": "unknown_ticket", "message": f"There is no ticket {value!r}."})
+                    _error("unknown_ticket", f"There is no ticket {value!r}.")
                     return
                 join_room(f"ticket:{value}")
                 emit("ticket.updated", views.ticket_json(tx, site, row))
             return
         if key not in SUBSCRIPTIONS:
-            emit("error", {"code": "invalid_request", "message": f"Cannot subscribe by {key!r}."})
+            _error("invalid_request", f"Cannot subscribe by {key!r}.")
             return
         room, collection, unknown = SUBSCRIPTIONS[key]
         if not isinstance(value, str) or value not in getattr(site, collection):
-            emit("error", {"code": unknown, "message": f"There is no {room} {value!r}."})
+            _error(unknown, f"There is no {collection[:-1]} {value!r}.")
+            return
+        if room == "counter" and not _admitted(hall, "use_counter", permissions.counter(site.counters[value])):
             return
         join_room(f"{room}:{value}")
         with hall.store.read() as tx:
@@ -265,5 +303,3 @@ def init_realtime(socketio: SocketIO, hall: Hall) -> Publisher:
         log.debug("%s subscribed to %s:%s", request.sid, room, value)  # type: ignore[attr-defined]
 
     return publisher
-
-

@@ -1,4 +1,8 @@
-"""Who is calling: a bearer token or the browser's session cookie (with CSRF check)."""
+"""Who is calling: a bearer token or the browser's session cookie (with CSRF check).
+
+What the caller may do is decided by the door, `server.core.permissions`; these are
+its request-side helpers.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +10,38 @@ import hmac
 
 from flask import g, request, session
 
-from server.core import auth
+from server.core import auth, permissions
 from server.core.auth import User
 from server.core.errors import RuleError
 from server.web.hall import Hall, current_hall
 
-RANK = {"officer": 1, "supervisor": 2, "admin": 3}
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 CSRF_HEADER = "X-CSRF-Token"
 
 
-def _bearer() -> str | None:
+def bearer_token() -> str | None:
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
         return header[7:].strip() or None
+    return None
+
+
+def identify(hall: Hall, token: str | None) -> User | None:
+    """The user of a bearer token, else of the session cookie, else None.
+
+    A token that is unknown or expired is refused rather than taken as nobody, so a
+    client learns that its credentials stopped working. Also used at Socket.IO
+    subscriptions, where the session is the one of the connection's handshake.
+    """
+    with hall.store.read() as tx:
+        if token is not None:
+            user = auth.user_for_token(tx, token, hall.now())
+            if user is None:
+                raise RuleError("unauthenticated", "The bearer token is unknown or has expired.")
+            return user
+        if "username" in session:
+            found = auth.get_user(tx, session["username"])
+            return found if found and not found.disabled else None
     return None
 
 
@@ -27,19 +49,10 @@ def current_user(hall: Hall | None = None) -> User | None:
     """The authenticated user of this request, or None; cached on `g`."""
     if "user" in g:
         return g.user  # type: ignore[no-any-return]
-    hall = hall or current_hall()
-    user = None
-    token = _bearer()
-    with hall.store.read() as tx:
-        if token is not None:
-            user = auth.user_for_token(tx, token, hall.now())
-            if user is None:
-                raise RuleError(401, "unauthenticated", "The bearer token is unknown or has expired.")
-        elif "username" in session:
-            found = auth.get_user(tx, session["username"])
-            user = found if found and not found.disabled else None
-            if user is not None and request.method in UNSAFE:
-                _check_csrf()
+    token = bearer_token()
+    user = identify(hall or current_hall(), token)
+    if user is not None and token is None and request.method in UNSAFE:
+        _check_csrf()
     g.user = user
     return user
 
@@ -48,23 +61,17 @@ def _check_csrf() -> None:
     sent = request.headers.get(CSRF_HEADER, "")
     expected = session.get("csrf", "")
     if not expected or not hmac.compare_digest(sent, expected):
-        raise RuleError(403, "csrf_failed", f"Missing or wrong {CSRF_HEADER} header; reload the page and try again.")
+        raise RuleError("csrf_failed", f"Missing or wrong {CSRF_HEADER} header; reload the page and try again.")
 
 
-def require_role(role: str) -> User:
-    user = current_user()
-    if user is None:
-        raise RuleError(401, "unauthenticated", "Log in first.")
-    if RANK[user.role] < RANK[role]:
-        raise RuleError(403, "forbidden", f"This needs the {role} role; you are {user.role}.")
-    return user
+def require(action: str, target: permissions.Target | None = None) -> User:
+    """The caller, if the door lets them do `action` (to `target`); else 401 or 403."""
+    return permissions.require(current_user(), action, target)
 
 
 def require_counter(counter_id: str) -> User:
-    """An officer may act only at the counters assigned to them."""
+    """An officer may act only at the counters assigned to them (a supervisor at their agency's)."""
     hall = current_hall()
-    user = require_role("officer")
-    hall.site.counter_or_404(counter_id)
-    if not user.may_use_counter(hall.site, counter_id):
-        raise RuleError(403, "forbidden", f"You are not assigned to counter {counter_id!r}.")
-    return user
+    require("use_counter")
+    counter = hall.site.counter_or_404(counter_id)
+    return require("use_counter", permissions.counter(counter))

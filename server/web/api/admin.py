@@ -10,15 +10,15 @@ from typing import Any
 
 from flask import request
 
-from server.core import auth, backup, closures, config_edit, overview
+from server.core import auth, backup, closures, config_edit, overview, permissions
 from server.core.auth import User
 from server.core.config import PRINTER_TYPES
 from server.core.errors import RuleError, conflict
 from server.core.events import PasswordReset, UserChanged, UserCreated
 from server.web.api import schemas
-from server.web.api.access import require_role
+from server.web.api.access import require
 from server.web.api.base import api
-from server.web.api.reports import parse_day, scope_agency
+from server.web.api.params import parse_day, scope_agency
 from server.web.hall import Hall, current_hall
 
 CONFIG_ERRORS = ((404, "unknown_section"), (404, "unknown_item"), (409, "config_changed"), (409, "in_use"),
@@ -43,7 +43,7 @@ def _config_answer(hall: Hall) -> dict[str, Any]:
 
 
 @api.route("/admin/config", "GET", summary="The editable sections of config.yaml.", tag="admin",
-           response=schemas.ConfigOut, auth="supervisor",
+           response=schemas.ConfigOut, auth="read_config",
            errors=((409, "config_read_only"), (422, "invalid_config")))
 def get_config() -> dict[str, Any]:
     """Agencies and services, counters, kiosks, displays, printers, hours, running text, holidays, breaks."""
@@ -53,7 +53,7 @@ def get_config() -> dict[str, Any]:
 def _save(change: Callable[[dict[str, Any]], dict[str, Any]], body: schemas.ConfigEdit, target: str,
           detail: dict[str, Any]) -> dict[str, Any]:
     """Apply a change to config.yaml, validate it, write it atomically, go live, audit it."""
-    user = require_role("admin")
+    user = require("edit_config")
     hall = current_hall()
     if hall.config_path is None:
         raise conflict("config_read_only", "This server was started without a config file, so changes cannot be "
@@ -80,18 +80,18 @@ def _save(change: Callable[[dict[str, Any]], dict[str, Any]], body: schemas.Conf
 
 
 @api.route("/admin/config/<section>", "PUT", summary="Replace one section of the configuration.", tag="admin",
-           body=schemas.ConfigEdit, response=schemas.ConfigOut, auth="admin", errors=CONFIG_ERRORS)
+           body=schemas.ConfigEdit, response=schemas.ConfigOut, auth="edit_config", errors=CONFIG_ERRORS)
 def put_config_section(section: str, body: schemas.ConfigEdit) -> dict[str, Any]:
     """Validated like config.yaml; written back atomically (previous version kept); live at once."""
     if section == "services":
-        raise RuleError(404, "unknown_section", "Services live under agencies: PUT /admin/config/agencies, or "
+        raise RuleError("unknown_section", "Services live under agencies: PUT /admin/config/agencies, or "
                         "/admin/config/services/{service_id} for one service.")
     return _save(lambda data: config_edit.set_section(data, section, body.value), body, section,
                  {"section": section})
 
 
 @api.route("/admin/config/<section>/<item_id>", "PUT", summary="Add or replace one item of a section.", tag="admin",
-           body=schemas.ConfigEdit, response=schemas.ConfigOut, auth="admin", errors=CONFIG_ERRORS)
+           body=schemas.ConfigEdit, response=schemas.ConfigOut, auth="edit_config", errors=CONFIG_ERRORS)
 def put_config_item(section: str, item_id: str, body: schemas.ConfigEdit) -> dict[str, Any]:
     """An agency, service (with agency_id), counter, kiosk, display or printer, by id."""
     detail = {"section": section, "item": item_id, "value": body.value}
@@ -100,7 +100,7 @@ def put_config_item(section: str, item_id: str, body: schemas.ConfigEdit) -> dic
 
 
 @api.route("/admin/config/<section>/<item_id>", "DELETE", summary="Remove one item of a section.", tag="admin",
-           response=schemas.ConfigOut, auth="admin", errors=CONFIG_ERRORS,
+           response=schemas.ConfigOut, auth="edit_config", errors=CONFIG_ERRORS,
            query=(("version", "The version you saw; refused with 409 if the file changed since.", False),))
 def delete_config_item(section: str, item_id: str) -> dict[str, Any]:
     """Refused while the item is in use today (tickets in line, a visitor at the counter)."""
@@ -112,31 +112,23 @@ def delete_config_item(section: str, item_id: str) -> dict[str, Any]:
 # --- accounts ---------------------------------------------------------------------------------------
 
 
-def _sees_user(hall: Hall, viewer: User, other: User) -> bool:
-    if viewer.role == "admin":
-        return True
-    if other.role == "supervisor":
-        return other.agency_id == viewer.agency_id
-    return other.role == "officer" and any(
-        hall.site.counters[c].agency == viewer.agency_id for c in other.counters if c in hall.site.counters)
-
-
 @api.route("/admin/users", "GET", summary="Accounts (a supervisor sees their agency's).", tag="admin",
-           response=schemas.Users, auth="supervisor")
+           response=schemas.Users, auth="see_user")
 def list_users() -> dict[str, Any]:
     """Every account with role, agency, counters and whether it is disabled."""
-    viewer = require_role("supervisor")
+    viewer = require("see_user")
     hall = current_hall()
     with hall.store.read() as tx:
         users = auth.list_users(tx)
-    return {"users": [u.to_json() for u in users if _sees_user(hall, viewer, u)]}
+    return {"users": [u.to_json() for u in users if permissions.may(viewer, "see_user",
+                                                                      permissions.account(hall.site, u))]}
 
 
 @api.route("/admin/users", "POST", summary="Create an account.", tag="admin", body=schemas.UserCreate, status=201,
-           response=schemas.UserOut, auth="admin", errors=((409, "user_exists"),))
+           response=schemas.UserOut, auth="manage_users", errors=((409, "user_exists"),))
 def create_user(body: schemas.UserCreate) -> dict[str, Any]:
     """An officer needs counters, a supervisor an agency; the password at least 8 characters."""
-    actor = require_role("admin")
+    actor = require("manage_users")
     hall = current_hall()
     new = auth.NewUser(body.username, body.password, body.role, body.agency_id, body.counters, body.display_name)
     with hall.store.write() as tx:
@@ -150,16 +142,16 @@ def create_user(body: schemas.UserCreate) -> dict[str, Any]:
 def _user_or_404(tx: Any, username: str) -> User:
     user = auth.get_user(tx, username)
     if user is None:
-        raise RuleError(404, "unknown_user", f"There is no user {username!r}.")
+        raise RuleError("unknown_user", f"There is no user {username!r}.")
     return user
 
 
 @api.route("/admin/users/<username>", "PATCH", summary="Change an account: role, agency, counters, name, disabled.",
-           tag="admin", body=schemas.UserUpdate, response=schemas.UserOut, auth="admin",
+           tag="admin", body=schemas.UserUpdate, response=schemas.UserOut, auth="manage_users",
            errors=((404, "unknown_user"), (409, "own_account")))
 def update_user(username: str, body: schemas.UserUpdate) -> dict[str, Any]:
     """Assign counters, change the role, or disable (sessions and tokens stop at once)."""
-    actor = require_role("admin")
+    actor = require("manage_users")
     hall = current_hall()
     changes = {key: getattr(body, key) for key in body.model_fields_set}
     if username == actor.username and (changes.get("disabled") or changes.get("role", "admin") != "admin"):
@@ -179,10 +171,11 @@ def update_user(username: str, body: schemas.UserUpdate) -> dict[str, Any]:
 
 
 @api.route("/admin/users/<username>/password", "POST", summary="Set a new password for an account.", tag="admin",
-           body=schemas.PasswordReset, response=schemas.UserOut, auth="admin", errors=((404, "unknown_user"),))
+           body=schemas.PasswordReset, response=schemas.UserOut, auth="manage_users",
+           errors=((404, "unknown_user"),))
 def reset_password(username: str, body: schemas.PasswordReset) -> dict[str, Any]:
     """The account's bearer tokens stop working; its owner logs in with the new password."""
-    actor = require_role("admin")
+    actor = require("manage_users")
     hall = current_hall()
     with hall.store.write() as tx:
         user = _user_or_404(tx, username)
@@ -196,46 +189,43 @@ def reset_password(username: str, body: schemas.PasswordReset) -> dict[str, Any]
 
 
 @api.route("/admin/closures", "GET", summary="Services and counters closed on a day.", tag="admin",
-           response=schemas.Closures, auth="supervisor", errors=((422, "invalid_request"),),
+           response=schemas.Closures, auth="manage_closures", errors=((422, "invalid_request"),),
            query=(("date", "The service day, YYYY-MM-DD (default: today).", False),))
 def list_closures() -> dict[str, Any]:
     """Active closures first, then lifted ones; a supervisor sees their agency's."""
-    user = require_role("supervisor")
+    user = require("manage_closures")
     hall = current_hall()
     day = parse_day("date", hall.site.local(hall.now()).date()).isoformat()
-    agency_id = None if user.role == "admin" else user.agency_id
+    agency_id = permissions.agency_scope(user)
     with hall.store.read() as tx:
         return {"date": day, "closures": closures.list_day(tx, hall.site, day, agency_id)}
 
 
 @api.route("/admin/closures", "POST", summary="Close a service or a counter for today, with a reason.", tag="admin",
-           body=schemas.ClosureCreate, status=201, response=schemas.ClosureOut, auth="supervisor",
+           body=schemas.ClosureCreate, status=201, response=schemas.ClosureOut, auth="manage_closures",
            errors=((404, "unknown_service"), (404, "unknown_counter"), (409, "already_closed")))
 def create_closure(body: schemas.ClosureCreate) -> dict[str, Any]:
     """The kiosk shows the service closed with the reason; a closed counter cannot call."""
-    user = require_role("supervisor")
     hall = current_hall()
     agency = closures.agency_of_target(hall.site, body.kind, body.target_id)
-    if not user.may_see_agency(agency):
-        raise RuleError(403, "forbidden", "A supervisor can close only their own agency's services and counters.")
+    user = require("manage_closures", permissions.agency(agency))
     with hall.store.write() as tx:
         return closures.close(tx, hall.site, hall.now(), body.kind, body.target_id, body.reason, user.username,
                               request.remote_addr)
 
 
 @api.route("/admin/closures/<closure_id>/reopen", "POST", summary="Reopen a closed service or counter.",
-           tag="admin", response=schemas.ClosureOut, auth="supervisor",
+           tag="admin", response=schemas.ClosureOut, auth="manage_closures",
            errors=((404, "unknown_closure"), (409, "already_reopened")))
 def reopen_closure(closure_id: str) -> dict[str, Any]:
     """Lift a closure: the service takes tickets again, the counter can call."""
-    user = require_role("supervisor")
+    user = require("manage_closures")
     hall = current_hall()
     if not closure_id.isdigit():
-        raise RuleError(404, "unknown_closure", f"There is no closure with id {closure_id[:20]!r}.")
+        raise RuleError("unknown_closure", f"There is no closure with id {closure_id[:20]!r}.")
     with hall.store.write() as tx:
         closure = closures.get(tx, hall.site, int(closure_id))
-        if not user.may_see_agency(closure["agency_id"]):
-            raise RuleError(403, "forbidden", "A supervisor can reopen only their own agency's services and counters.")
+        permissions.require(user, "manage_closures", permissions.agency(closure["agency_id"]))
         return closures.reopen(tx, hall.site, hall.now(), int(closure_id), user.username, request.remote_addr)
 
 
@@ -243,22 +233,22 @@ def reopen_closure(closure_id: str) -> dict[str, Any]:
 
 
 @api.route("/admin/overview", "GET", summary="Live overview: lines, longest wait, counters, served vs usual.",
-           tag="admin", response=schemas.Overview, auth="supervisor", errors=((404, "unknown_agency"),),
+           tag="admin", response=schemas.Overview, auth="see_overview", errors=((404, "unknown_agency"),),
            query=(("agency_id", "Only this agency (a supervisor always gets their own).", False),))
 def get_overview() -> dict[str, Any]:
     """Waiting per service, the longest wait now, counters busy/idle/paused/closed, served today vs usual."""
-    user = require_role("supervisor")
+    user = require("see_overview")
     hall = current_hall()
-    agency_id = scope_agency(hall, user, request.args.get("agency_id") or None)
+    agency_id = scope_agency(hall, user, "see_overview", request.args.get("agency_id") or None)
     with hall.store.read() as tx:
         return overview.overview(tx, hall.site, hall.now(), agency_id)
 
 
 @api.route("/admin/backups", "GET", summary="The daily backups of the database, and why the last one failed.",
-           tag="admin", response=schemas.Backups, auth="admin")
+           tag="admin", response=schemas.Backups, auth="read_backups")
 def list_backups() -> dict[str, Any]:
     """Newest first; `problem` says why today's backup could not be made (until one is)."""
-    require_role("admin")
+    require("read_backups")
     hall = current_hall()
     files = [(path.name, path.stat()) for path in backup.daily_backups(hall.backup_folder)]
     return {
@@ -284,19 +274,19 @@ AUDIT_QUERY = (
 
 
 @api.route("/admin/audit", "GET", summary="Search the audit log: who did what, when and from where.", tag="admin",
-           response=schemas.AuditLog, auth="admin", query=AUDIT_QUERY, errors=((422, "invalid_request"),))
+           response=schemas.AuditLog, auth="read_audit", query=AUDIT_QUERY, errors=((422, "invalid_request"),))
 def search_audit() -> dict[str, Any]:
     """Logins, configuration, account and closure changes, and counter actions on tickets."""
     from server.core import audit_search
 
-    require_role("admin")
+    require("read_audit")
     hall = current_hall()
     today = hall.site.local(hall.now()).date()
     start = parse_day("from", today - timedelta(days=7))
     end = parse_day("to", today)
     limit_text = request.args.get("limit") or "200"
     if not limit_text.isdigit() or not 1 <= int(limit_text) <= 1000:
-        raise RuleError(422, "invalid_request", "limit: expected a whole number from 1 to 1000.", "limit")
+        raise RuleError("invalid_request", "limit: expected a whole number from 1 to 1000.", "limit")
     search = audit_search.Search(
         start=start, end=end, text=(request.args.get("q") or "")[:100] or None,
         actor=request.args.get("actor") or None, action=request.args.get("action") or None,

@@ -21,7 +21,7 @@ def health() -> dict[str, Any]:
         with hall.store.read() as tx:
             tx.scalar("SELECT count(*) FROM _migrations")
     except Exception as exc:  # the database file is gone or broken: say so, not 500
-        raise RuleError(503, "unavailable", f"The database does not answer: {exc}") from None
+        raise RuleError("unavailable", f"The database does not answer: {exc}") from None
     return {"status": "ok", "version": VERSION}
 
 

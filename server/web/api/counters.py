@@ -40,7 +40,7 @@ def _action(action: str, summary: str, rule: Any, errors: tuple[tuple[int, str],
     view.__name__ = f"counter_{action.replace('-', '_')}"
     view.__doc__ = summary
     api.route(f"/counters/<counter_id>/{action}", "POST", summary=summary, tag="counter",
-              response=schemas.CounterAction, errors=COUNTER_ERRORS + errors, auth="officer")(view)
+              response=schemas.CounterAction, errors=COUNTER_ERRORS + errors, auth="use_counter")(view)
 
 
 _action("call-next", "Finish the current ticket and call the next in line.", counters.call_next,
@@ -65,7 +65,7 @@ _action("resume", "Start taking calls again.", _resume, ((409, "counter_not_paus
 
 
 @api.route("/counters/<counter_id>/call", "POST", summary="Call a given waiting ticket.", tag="counter",
-           body=schemas.CallTicket, response=schemas.CounterAction, auth="officer",
+           body=schemas.CallTicket, response=schemas.CounterAction, auth="use_counter",
            errors=COUNTER_ERRORS + ((404, "ticket_not_found"), (409, "not_waiting"), (409, "counter_paused"),
                                     (409, "counter_closed")))
 def counter_call(counter_id: str, body: schemas.CallTicket) -> dict[str, Any]:
@@ -73,14 +73,14 @@ def counter_call(counter_id: str, body: schemas.CallTicket) -> dict[str, Any]:
     from server.core.errors import RuleError
 
     if (body.ticket_id is None) == (body.number is None):
-        raise RuleError(422, "invalid_request", "Give exactly one of ticket_id or number.", "ticket_id")
+        raise RuleError("invalid_request", "Give exactly one of ticket_id or number.", "ticket_id")
     hall = current_hall()
     return _act(counter_id, lambda tx, actor: counters.call_ticket(
         tx, hall.site, hall.now(), counter_id, ticket_id=body.ticket_id, number=body.number, actor=actor))
 
 
 @api.route("/counters/<counter_id>/transfer", "POST", summary="Send the current visitor to another service.",
-           tag="counter", body=schemas.Transfer, response=schemas.CounterAction, auth="officer",
+           tag="counter", body=schemas.Transfer, response=schemas.CounterAction, auth="use_counter",
            errors=COUNTER_ERRORS + ((404, "unknown_service"), (409, "no_current_ticket")))
 def counter_transfer(counter_id: str, body: schemas.Transfer) -> dict[str, Any]:
     """Back to waiting in the target service, at the front of its line, same number."""
@@ -90,7 +90,7 @@ def counter_transfer(counter_id: str, body: schemas.Transfer) -> dict[str, Any]:
 
 
 @api.route("/counters/<counter_id>", "GET", summary="A counter with its current ticket.", tag="counter",
-           response=schemas.Counter, auth="officer", errors=COUNTER_ERRORS)
+           response=schemas.Counter, auth="use_counter", errors=COUNTER_ERRORS)
 def get_counter(counter_id: str) -> dict[str, Any]:
     """The counter's state for the officer's screen."""
     require_counter(counter_id)
@@ -100,7 +100,7 @@ def get_counter(counter_id: str) -> dict[str, Any]:
 
 
 @api.route("/counters/<counter_id>/queue", "GET", summary="The waiting lines of a counter's services.",
-           tag="counter", response=schemas.CounterQueue, auth="officer", errors=COUNTER_ERRORS)
+           tag="counter", response=schemas.CounterQueue, auth="use_counter", errors=COUNTER_ERRORS)
 def counter_queue(counter_id: str) -> dict[str, Any]:
     """Waiting tickets in call order, with per-service counts and the oldest wait."""
     require_counter(counter_id)
@@ -110,7 +110,7 @@ def counter_queue(counter_id: str) -> dict[str, Any]:
 
 
 @api.route("/counters/<counter_id>/figures", "GET", summary="Today's figures for the counter and officer.",
-           tag="counter", response=schemas.CounterFigures, auth="officer", errors=COUNTER_ERRORS)
+           tag="counter", response=schemas.CounterFigures, auth="use_counter", errors=COUNTER_ERRORS)
 def counter_figures(counter_id: str) -> dict[str, Any]:
     """Served, no-shows and average service time today, against the service standard."""
     user = require_counter(counter_id)

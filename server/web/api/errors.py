@@ -7,10 +7,12 @@ import logging
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from server.core.errors import RuleError
+from server.core.errors import STATUS, RuleError
 
 log = logging.getLogger("antrean")
 
+# Werkzeug's own refusals (no route, wrong method, ...) get these codes; a rule's code
+# gets its status from server/core/errors.py STATUS.
 HTTP_CODES = {
     400: "bad_request",
     404: "not_found",
@@ -20,8 +22,8 @@ HTTP_CODES = {
 }
 
 
-def _json_error(status: int, code: str, message: str, field: str | None = None) -> tuple[Response, int]:
-    return jsonify(RuleError(status, code, message, field).to_json()), status
+def _json_error(status: int, code: str, message: str) -> tuple[Response, int]:
+    return jsonify({"error": {"code": code, "message": message}}), status
 
 
 def _is_api() -> bool:
@@ -31,7 +33,7 @@ def _is_api() -> bool:
 def init_error_handlers(app: Flask) -> None:
     @app.errorhandler(RuleError)
     def rule_error(exc: RuleError) -> tuple[Response, int]:
-        return jsonify(exc.to_json()), exc.status
+        return jsonify(exc.to_json()), STATUS[exc.code]
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> tuple[Response, int] | HTTPException:

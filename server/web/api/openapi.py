@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from server.core import permissions
 from server.core.version import VERSION
 from server.web.api import schemas
 from server.web.api.base import api
@@ -64,7 +65,7 @@ def _operation(op: Operation, models: set[type[BaseModel]]) -> dict[str, Any]:
         }
     if op.auth is not None:
         document["security"] = [{"bearer": []}, {"cookie": []}]
-        document["description"] = f"Needs the {op.auth} role or higher."
+        document["description"] = f"Needs the {permissions.role(op.auth)} role or higher ({op.auth})."
     return document
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 from pydantic import BaseModel, ValidationError
 
+from server.core import permissions
 from server.core.errors import RuleError
 
 View = Callable[..., Any]
@@ -28,7 +29,7 @@ class Operation:
     status: int
     response: type[BaseModel] | None
     errors: tuple[tuple[int, str], ...]
-    auth: str | None  # None (public), "officer", "supervisor" or "admin": the least role
+    auth: str | None  # None (public) or an action of server/core/permissions.py ACTIONS
     query: tuple[tuple[str, str, bool], ...] = ()  # (name, description, required)
     produces: tuple[str, ...] = ("application/json",)
 
@@ -59,6 +60,8 @@ class Api:
         if body is not None:
             errors = ((422, "invalid_request"), *errors)
         if auth is not None:
+            if auth not in permissions.ACTIONS:  # a typo would otherwise only show at the first call
+                raise ValueError(f"{method} {rule}: auth={auth!r} is not an action of server/core/permissions.py")
             errors = ((401, "unauthenticated"), (403, "forbidden"), *errors)
         operation = Operation(
             method, rule, summary, tag, body, body_required, status, response, errors, auth, query, produces
@@ -68,10 +71,10 @@ class Api:
         def decorator(view: View) -> View:
             @functools.wraps(view)
             def handler(**kwargs: Any) -> Any:
-                if auth is not None:
-                    from server.web.api.access import require_role
+                if auth is not None:  # may this role do it at all; the handler asks again with its target
+                    from server.web.api.access import require
 
-                    require_role(auth)
+                    require(auth)
                 if body is not None:
                     kwargs["body"] = parse_body(body, required=body_required)
                 result = view(**kwargs)
@@ -95,12 +98,12 @@ def parse_body(model: type[BaseModel], *, required: bool = True) -> Any:
     if not raw.strip():
         if not required:
             return model()
-        raise RuleError(422, "invalid_request", "The request needs a JSON body.", "body")
+        raise RuleError("invalid_request", "The request needs a JSON body.", "body")
     data = request.get_json(silent=True)
     if data is None:
-        raise RuleError(422, "invalid_request", "The request body is not valid JSON.", "body")
+        raise RuleError("invalid_request", "The request body is not valid JSON.", "body")
     if not isinstance(data, dict):
-        raise RuleError(422, "invalid_request", "The request body must be a JSON object.", "body")
+        raise RuleError("invalid_request", "The request body must be a JSON object.", "body")
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -112,4 +115,4 @@ def parse_body(model: type[BaseModel], *, required: bool = True) -> Any:
             message = f"{name}: this field is required."
         else:
             message = f"{name}: {first['msg']}."
-        raise RuleError(422, "invalid_request", message, name) from None
+        raise RuleError("invalid_request", message, name) from None

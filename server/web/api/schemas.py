@@ -343,6 +343,8 @@ class SessionOut(Out):
     user: UserOut
     token: str | None = None
     csrf_token: str | None = None
+    counter_ids: list[str] = Field(description="The counters this user may open, in configuration order "
+                                               "(an officer's own, a supervisor's agency's, every one for an admin).")
 
 
 class Ok(Out):

@@ -7,11 +7,11 @@ from typing import Any
 
 from flask import request, session
 
-from server.core import auth
+from server.core import auth, permissions
 from server.core.errors import RuleError
 from server.core.events import LoggedIn, LoggedOut, LoginFailed
 from server.web.api import schemas
-from server.web.api.access import _bearer, current_user
+from server.web.api.access import bearer_token, current_user
 from server.web.api.base import api
 from server.web.hall import current_hall
 
@@ -28,24 +28,24 @@ def login(body: schemas.Login) -> dict[str, Any]:
                                                           address=request.remote_addr))
         token = auth.issue_token(tx, user.username, hall.now()) if user else None
     if user is None:
-        raise RuleError(401, "invalid_credentials", "Wrong username or password.")
+        raise RuleError("invalid_credentials", "Wrong username or password.")
     session.clear()
     session["username"] = user.username
     session["csrf"] = secrets.token_urlsafe(24)
     session.permanent = True
     return {"user": user.to_json(), "token": token, "csrf_token": session["csrf"],
-            "counter_ids": _counter_ids_stub(user)}  # STUB: front-end contract, issue #11
+            "counter_ids": permissions.counters_for(user, hall.site)}
 
 
 @api.route("/session", "GET", summary="Who is logged in.", tag="session", response=schemas.SessionOut,
            errors=((401, "unauthenticated"),))
 def whoami() -> dict[str, Any]:
-    """The current user and, for cookie sessions, the CSRF token pages must send."""
+    """The current user, the counters they may open and, for cookie sessions, the CSRF token pages must send."""
     user = current_user()
     if user is None:
-        raise RuleError(401, "unauthenticated", "Not logged in.")
+        raise RuleError("unauthenticated", "Not logged in.")
     return {"user": user.to_json(), "csrf_token": session.get("csrf"),
-            "counter_ids": _counter_ids_stub(user)}  # STUB: front-end contract, issue #11
+            "counter_ids": permissions.counters_for(user, current_hall().site)}
 
 
 @api.route("/session", "DELETE", summary="Log out.", tag="session", response=schemas.Ok)
@@ -53,7 +53,7 @@ def logout() -> dict[str, Any]:
     """End the cookie session and revoke the bearer token, if one was sent."""
     hall = current_hall()
     user = current_user()
-    token = _bearer()
+    token = bearer_token()
     with hall.store.write() as tx:
         if token is not None:
             auth.revoke_token(tx, token)

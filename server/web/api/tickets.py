@@ -34,7 +34,7 @@ def create_ticket(body: schemas.TicketCreate) -> dict[str, Any]:
     """Issue the next number of a service; print it when the kiosk has a printer."""
     hall = current_hall()
     if not hall.allow_request(request.remote_addr or "?"):
-        raise RuleError(429, "rate_limited", "Too many tickets from this device; wait a minute and try again.")
+        raise RuleError("rate_limited", "Too many tickets from this device; wait a minute and try again.")
     printing = hall.printing
     with hall.store.write() as tx:
         now = hall.now()  # read holding the write lock: tickets are issued in the order of their times
@@ -68,7 +68,7 @@ def cancel_ticket(ticket_id: str) -> dict[str, Any]:
     hall = current_hall()
     address = request.remote_addr or "?"
     if not hall.allow_request(address):
-        raise RuleError(429, "rate_limited", "Too many requests from this device; wait a minute and try again.")
+        raise RuleError("rate_limited", "Too many requests from this device; wait a minute and try again.")
     user = current_user(hall)
     with hall.store.write() as tx:
         tx.device = request.remote_addr
