@@ -45,7 +45,7 @@ def _detail(text: str | None) -> Any:
 
 
 def _audit_rows(tx: Transaction, search: Search, begin: float, end: float) -> list[dict[str, Any]]:
-    where, params = ["at >= ? AND at < ?"], [begin, end]
+    where, params = ["at >= ? AND at < ?"], list[Any]([begin, end])
     if search.actor:
         where.append("actor = ?")
         params.append(search.actor)

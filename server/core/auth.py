@@ -100,12 +100,20 @@ def create_user(tx: Transaction, site: SiteIndex, new: NewUser, now: float) -> U
             now,
         ),
     )
-    return get_user(tx, new.username)  # type: ignore[return-value]
+    return _existing(tx, new.username)
 
 
 def get_user(tx: Transaction, username: str) -> User | None:
     row = tx.one("SELECT * FROM users WHERE username = ?", (username,))
     return _user(row) if row else None
+
+
+def _existing(tx: Transaction, username: str) -> User:
+    """An account this transaction has just written (so it is there)."""
+    user = get_user(tx, username)
+    if user is None:
+        raise RuntimeError(f"account {username!r} vanished inside its own transaction")
+    return user
 
 
 def authenticate(tx: Transaction, username: str, password: str) -> User | None:
@@ -170,7 +178,7 @@ def update_user(tx: Transaction, site: SiteIndex, username: str, changes: dict[s
         "UPDATE users SET role = ?, agency_id = ?, counters = ?, display_name = ? WHERE username = ?",
         (merged["role"], merged["agency_id"], json.dumps(list(merged["counters"])), merged["display_name"], username),
     )
-    return get_user(tx, username)  # type: ignore[return-value]
+    return _existing(tx, username)
 
 
 def set_password(tx: Transaction, username: str, password: str) -> None:

@@ -61,7 +61,7 @@ class ConfigRefused(RuleError):
 
     def to_json(self) -> dict[str, Any]:
         body = super().to_json()
-        body["error"]["problems"] = self.problems  # type: ignore[assignment]
+        body["error"]["problems"] = self.problems
         return body
 
 
@@ -184,7 +184,8 @@ def _item(item_id: str, value: Any) -> dict[str, Any]:
         raise RuleError("invalid_request", "value: expected an object.", "value")
     if value.get("id", item_id) != item_id:
         raise RuleError("invalid_request", "value.id: an id cannot change; add a new item instead.", "value.id")
-    return _clean({"id": item_id, **value})
+    cleaned: dict[str, Any] = _clean({"id": item_id, **value})
+    return cleaned
 
 
 def put_item(data: dict[str, Any], section: str, item_id: str, value: Any) -> dict[str, Any]:

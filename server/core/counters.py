@@ -105,7 +105,9 @@ def _ready(tx: Transaction, site: SiteIndex, counter_id: str, now: float) -> dic
     return state
 
 
-def call_next(tx: Transaction, site: SiteIndex, now: float, counter_id: str, actor: str | None = None) -> dict | None:
+def call_next(
+    tx: Transaction, site: SiteIndex, now: float, counter_id: str, actor: str | None = None,
+) -> dict[str, Any] | None:
     """Finish the current ticket, then call the first in line: priority first, then earliest."""
     state = _ready(tx, site, counter_id, now)
     if state["current_ticket_id"] is not None:
@@ -166,7 +168,7 @@ def call_ticket(
     return _call(tx, site, state, ticket, now, actor)
 
 
-def recall(tx: Transaction, site: SiteIndex, now: float, counter_id: str, actor: str | None = None) -> dict:
+def recall(tx: Transaction, site: SiteIndex, now: float, counter_id: str, actor: str | None = None) -> dict[str, Any]:
     """Announce the current ticket again."""
     state = counter_row(tx, site, counter_id, now)
     ticket = _current(tx, state)
@@ -175,7 +177,7 @@ def recall(tx: Transaction, site: SiteIndex, now: float, counter_id: str, actor:
     return ticket
 
 
-def start(tx: Transaction, site: SiteIndex, now: float, counter_id: str, actor: str | None = None) -> dict:
+def start(tx: Transaction, site: SiteIndex, now: float, counter_id: str, actor: str | None = None) -> dict[str, Any]:
     """The visitor has arrived at the counter: called → serving."""
     state = counter_row(tx, site, counter_id, now)
     ticket = _current(tx, state)
@@ -186,18 +188,20 @@ def start(tx: Transaction, site: SiteIndex, now: float, counter_id: str, actor: 
     return get_row(tx, ticket["id"])
 
 
-def _end(tx: Transaction, site: SiteIndex, now: float, counter_id: str, status: str, actor: str | None) -> dict:
+def _end(
+    tx: Transaction, site: SiteIndex, now: float, counter_id: str, status: str, actor: str | None,
+) -> dict[str, Any]:
     state = counter_row(tx, site, counter_id, now)
     ticket = _current(tx, state)
     _close_current(tx, state, status, now, actor)
     return get_row(tx, ticket["id"])
 
 
-def finish(tx: Transaction, site: SiteIndex, now: float, counter_id: str, actor: str | None = None) -> dict:
+def finish(tx: Transaction, site: SiteIndex, now: float, counter_id: str, actor: str | None = None) -> dict[str, Any]:
     return _end(tx, site, now, counter_id, "done", actor)
 
 
-def no_show(tx: Transaction, site: SiteIndex, now: float, counter_id: str, actor: str | None = None) -> dict:
+def no_show(tx: Transaction, site: SiteIndex, now: float, counter_id: str, actor: str | None = None) -> dict[str, Any]:
     return _end(tx, site, now, counter_id, "no_show", actor)
 
 

@@ -9,6 +9,8 @@ a test checks both).
 
 from __future__ import annotations
 
+from typing import Any
+
 STATUS: dict[str, int] = {
     # who is asking
     "unauthenticated": 401,
@@ -72,8 +74,8 @@ class RuleError(Exception):
     def status(self) -> int:
         return STATUS[self.code]
 
-    def to_json(self) -> dict[str, dict[str, str]]:
-        body = {"code": self.code, "message": self.message}
+    def to_json(self) -> dict[str, dict[str, Any]]:
+        body: dict[str, Any] = {"code": self.code, "message": self.message}
         if self.field is not None:
             body["field"] = self.field
         return {"error": body}

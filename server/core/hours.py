@@ -38,7 +38,7 @@ def service_window(site: SiteIndex, service: Service, day: date) -> tuple[time, 
     weekday = WEEKDAYS[day.weekday()]
     if weekday not in hours.days or site.holiday(day):
         return None
-    day_hours = hours.by_day.get(weekday, hours)  # type: ignore[call-overload]
+    day_hours = hours.by_day.get(weekday, hours)
     opens, closes = day_hours.open, day_hours.close
     if service.hours is not None:
         # A service's own hours narrow the hall's; they never keep it open longer.

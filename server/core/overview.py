@@ -66,7 +66,9 @@ def overview(tx: Transaction, site: SiteIndex, now: float, agency_id: str | None
     }
 
 
-def _longest_wait(tx: Transaction, site: SiteIndex, day: str, service_ids: list[str], now: float) -> dict | None:
+def _longest_wait(
+    tx: Transaction, site: SiteIndex, day: str, service_ids: list[str], now: float,
+) -> dict[str, Any] | None:
     if not service_ids:
         return None
     marks = ",".join("?" * len(service_ids))

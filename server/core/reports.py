@@ -98,11 +98,9 @@ def duration_stats(values: list[float]) -> dict[str, float | None]:
     """`{"avg", "median", "p90"}` of durations in seconds, one decimal."""
     if not values:
         return {"avg": None, "median": None, "p90": None}
-    return {
-        "avg": round(sum(values) / len(values), 1),
-        "median": round(median(values), 1),  # type: ignore[arg-type]
-        "p90": round(nearest_rank(values, 90), 1),  # type: ignore[arg-type]
-    }
+    middle, p90 = median(values), nearest_rank(values, 90)
+    assert middle is not None and p90 is not None  # None only for no values, handled above
+    return {"avg": round(sum(values) / len(values), 1), "median": round(middle, 1), "p90": round(p90, 1)}
 
 
 def _durations(rows: Iterable[dict[str, Any]], begin: str, end: str, status: str | None = None) -> list[float]:
@@ -310,7 +308,7 @@ def _hall_window(site: SiteIndex, day: date) -> tuple[float, float] | None:
     weekday = WEEKDAYS[day.weekday()]
     if weekday not in config.days or site.holiday(day):
         return None
-    day_hours = config.by_day.get(weekday, config)  # type: ignore[call-overload]
+    day_hours = config.by_day.get(weekday, config)
     return _at(site, day, day_hours.open), _at(site, day, day_hours.close)
 
 

@@ -28,11 +28,12 @@ def issued_today(tx: Transaction, service_day: str, service_id: str) -> int:
 
 def closure_note(tx: Transaction, kind: str, target_id: str, service_day: str) -> str | None:
     """The reason a supervisor closed this service or counter for the day, if they did."""
-    return tx.scalar(
+    reason: str | None = tx.scalar(
         "SELECT reason FROM closures WHERE kind = ? AND target_id = ? AND service_day = ? "
         "AND reopened_at IS NULL ORDER BY id DESC LIMIT 1",
         (kind, target_id, service_day),
     )
+    return reason
 
 
 def service_availability(
@@ -146,7 +147,7 @@ def average_service_seconds(tx: Transaction, site: SiteIndex, service_id: str) -
         )
         union = " UNION ALL ".join([newest] * len(counter_ids))
         params = [value for counter_id in counter_ids for value in (counter_id, RECENT_SERVICES)]
-        durations = [
+        durations: list[float] = [
             r[0]
             for r in tx.execute(
                 f"SELECT seconds FROM ({union}) ORDER BY finished_at DESC LIMIT ?", (*params, RECENT_SERVICES)
