@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from server.core import config_edit
+from server.core import config_changes, config_file
 from server.core.config import SiteConfig, load_config
 from tests.conftest import PASSWORD, HallApp
 from tests.rules import act, issue
@@ -55,7 +55,7 @@ def admin(site: Any) -> dict[str, str]:
 
 def service_value(site: Any, service_id: str, **changes: Any) -> dict[str, Any]:
     """The service as GET /admin/config shows it, with some keys changed (a PUT sends it whole)."""
-    config = {"sections": config_edit.sections(config_edit.read(site.path)[0])}
+    config = {"sections": config_changes.sections(config_file.read(site.path)[0])}
     for agency in config["sections"]["agencies"]:
         for service in agency["services"]:
             if service["id"] == service_id:
@@ -437,7 +437,7 @@ def test_a_save_keeps_the_comments_of_every_section_it_did_not_change(tmp_path: 
 
     saved = path.read_text(encoding="utf-8")
     assert agencies_part in saved  # untouched: every service and its comments, byte for byte
-    assert saved.count(config_edit.HEADER_MARK) == 1 and saved.startswith(config_edit.HEADER_MARK)
+    assert saved.count(config_file.HEADER_MARK) == 1 and saved.startswith(config_file.HEADER_MARK)
     assert original.splitlines()[0] in saved  # the file's own opening comment stays under the header
     assert "# Counters (loket). Floor 1 holds the walk-in desks" in saved  # the changed section's own comment
     on_disk = load_config(path)

@@ -85,7 +85,8 @@ def test_a_paused_counter_changes_the_waits_its_services_show(small_app: Any) ->
     """The rule only says the counter paused; the publisher knows the kiosk tiles and
     displays of its services (their estimated waits) change with it."""
     kiosk = small_app.socketio.test_client(small_app.app)
-    counter = small_app.socketio.test_client(small_app.app)
+    officer = small_app.add_user("budi", "officer", counters=["loket-1"])
+    counter = small_app.socketio.test_client(small_app.app, headers=officer)  # counter:ID admits its officer
     kiosk.emit("subscribe", {"kiosk_id": "kiosk-1"})
     counter.emit("subscribe", {"counter_id": "loket-1"})
     kiosk.get_received()

@@ -17,6 +17,7 @@ from flask import current_app
 from server.core import backup
 from server.core.clock import Clock
 from server.core.config import SiteConfig
+from server.core.config_file import ConfigFile
 from server.core.site import SiteIndex
 from server.core.store import Store
 
@@ -50,6 +51,8 @@ class Hall:
         self.site = SiteIndex(config, always_open=demo)
         self.demo = demo
         self.config_path = config_path
+        # The file admin saves write, when the hall was started from one (tests may not be).
+        self.config_file = ConfigFile(config_path, data_dir / "config-history") if config_path else None
         self.data_dir = data_dir
         self.clock = clock
         self.store = Store(db_path)

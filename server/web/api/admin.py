@@ -10,11 +10,12 @@ from typing import Any
 
 from flask import request
 
-from server.core import auth, backup, closures, config_edit, overview, permissions
+from server.core import auth, backup, closures, config_changes, overview, permissions
 from server.core.auth import User
 from server.core.config import PRINTER_TYPES
+from server.core.config_file import Saved
 from server.core.errors import RuleError, conflict
-from server.core.events import PasswordReset, UserChanged, UserCreated
+from server.core.events import ConfigChanged, PasswordReset, UserChanged, UserCreated
 from server.web.api import schemas
 from server.web.api.access import require
 from server.web.api.base import api
@@ -29,13 +30,14 @@ CONFIG_ERRORS = ((404, "unknown_section"), (404, "unknown_item"), (409, "config_
 
 
 def _config_answer(hall: Hall) -> dict[str, Any]:
-    path = hall.config_path
-    if path is None:  # started without a file (tests, embedded): show what runs, read-only
+    file = hall.config_file
+    if file is None:  # started without a file (tests, embedded): show what runs, read-only
         data = hall.site.config.model_dump(mode="json", exclude_none=True)
-        answer = {"version": None, "editable": False, "path": None, "sections": config_edit.sections(data)}
+        answer = {"version": None, "editable": False, "path": None, "sections": config_changes.sections(data)}
     else:
-        data, version = config_edit.read(path)
-        answer = {"version": version, "editable": True, "path": str(path), "sections": config_edit.sections(data)}
+        data, version = file.read()
+        answer = {"version": version, "editable": True, "path": str(file.path),
+                  "sections": config_changes.sections(data)}
     # The form's printer types come from the configuration's own table, never a copy in the page.
     answer["printer_types"] = [{"type": name, "label": kind.label, "label_en": kind.label_en, "needs": list(kind.needs)}
                                for name, kind in PRINTER_TYPES.items()]
@@ -55,7 +57,7 @@ def _save(change: Callable[[dict[str, Any]], dict[str, Any]], body: schemas.Conf
     """Apply a change to config.yaml, validate it, write it atomically, go live, audit it."""
     user = require("edit_config")
     hall = current_hall()
-    if hall.config_path is None:
+    if hall.config_file is None:
         raise conflict("config_read_only", "This server was started without a config file, so changes cannot be "
                                            "saved; start it with --config.")
     now = hall.now()
@@ -63,7 +65,7 @@ def _save(change: Callable[[dict[str, Any]], dict[str, Any]], body: schemas.Conf
 
     def check(new: Any) -> None:
         with hall.store.read() as tx:
-            problems = config_edit.in_use_problems(tx, old, new, hall.site.service_day(now))
+            problems = config_changes.in_use_problems(tx, old, new, hall.site.service_day(now))
         if problems:
             raise conflict("in_use", "Not removed: " + "; ".join(problems) + ". Close it for today instead, "
                            "and remove it once its line is empty.")
@@ -72,11 +74,19 @@ def _save(change: Callable[[dict[str, Any]], dict[str, Any]], body: schemas.Conf
     header = (f"# Antrean site configuration, saved from the admin pages by {user.username} at "
               f"{hall.site.iso(now)}.\n# The previous version is kept in the data folder's config-history/.\n"
               "# Every key is documented in docs/config.md.\n\n")
-    saved = config_edit.save(hall.config_path, hall.data_dir / "config-history", change,
-                             expected_version=body.version, stamp=stamp, header=header, check=check)
-    config_edit.apply_to_hall(hall, saved, now=now, actor=user.username, address=request.remote_addr, part=target,
-                              change=detail)
+    saved = hall.config_file.save(change, expected_version=body.version, stamp=stamp, header=header, check=check)
+    _go_live(hall, saved, now=now, actor=user.username, part=target, change=detail)
     return _config_answer(hall)
+
+
+def _go_live(hall: Hall, saved: Saved, *, now: float, actor: str, part: str, change: dict[str, Any]) -> None:
+    """Swap the saved configuration into the running hall and say so (`ConfigChanged`): the
+    audit row is written, and every screen hears (Socket.IO `config.updated` to every
+    client, and every service's counts)."""
+    hall.replace_config(saved.config)
+    with hall.store.write() as tx:
+        tx.raise_event(ConfigChanged(at=now, actor=actor, address=request.remote_addr, part=part, change=change,
+                                     version=saved.version, backup=saved.backup.name if saved.backup else None))
 
 
 @api.route("/admin/config/<section>", "PUT", summary="Replace one section of the configuration.", tag="admin",
@@ -86,7 +96,7 @@ def put_config_section(section: str, body: schemas.ConfigEdit) -> dict[str, Any]
     if section == "services":
         raise RuleError("unknown_section", "Services live under agencies: PUT /admin/config/agencies, or "
                         "/admin/config/services/{service_id} for one service.")
-    return _save(lambda data: config_edit.set_section(data, section, body.value), body, section,
+    return _save(lambda data: config_changes.set_section(data, section, body.value), body, section,
                  {"section": section})
 
 
@@ -95,7 +105,7 @@ def put_config_section(section: str, body: schemas.ConfigEdit) -> dict[str, Any]
 def put_config_item(section: str, item_id: str, body: schemas.ConfigEdit) -> dict[str, Any]:
     """An agency, service (with agency_id), counter, kiosk, display or printer, by id."""
     detail = {"section": section, "item": item_id, "value": body.value}
-    return _save(lambda data: config_edit.put_item(data, section, item_id, body.value), body,
+    return _save(lambda data: config_changes.put_item(data, section, item_id, body.value), body,
                  f"{section}/{item_id}", detail)
 
 
@@ -105,7 +115,7 @@ def put_config_item(section: str, item_id: str, body: schemas.ConfigEdit) -> dic
 def delete_config_item(section: str, item_id: str) -> dict[str, Any]:
     """Refused while the item is in use today (tickets in line, a visitor at the counter)."""
     body = schemas.ConfigEdit(version=request.args.get("version") or None)
-    return _save(lambda data: config_edit.delete_item(data, section, item_id), body, f"{section}/{item_id}",
+    return _save(lambda data: config_changes.delete_item(data, section, item_id), body, f"{section}/{item_id}",
                  {"section": section, "item": item_id, "removed": True})
 
 

@@ -1,38 +1,21 @@
-"""Changing the site configuration from the admin pages.
+"""Changes to the site configuration's data, as the admin pages make them.
 
-`config.yaml` stays the one source of truth: every change is applied to the
-file's data, validated by `parse_config` exactly as at start (so a refusal names
-the key, e.g. `agencies[0].services[2].prefix`), written back atomically (a temp
-file in the same folder, fsync, `os.replace`) after the previous version is copied
-to `<data>/config-history/`, and only then swapped into the running hall.
-
-Comments are kept where the change allows: a save rewrites only the top-level
-sections (`site`, `agencies`, `counters`, ...) whose data changed, and keeps every
-other section as written, with its comments; a changed section keeps the comment
-lines just above its key. The copy of every previous version is kept as well, so
-nothing written by hand is lost.
+Each change takes the data of `config.yaml` (plain YAML data, not the validated models)
+and returns the changed data: set a whole section, put or delete one item, put a service
+inside its agency. `validate` then reads the result exactly as at start (`parse_config`),
+so a refusal names the key at fault (`agencies[0].services[2].prefix`), and
+`in_use_problems` refuses to remove what today's queue still uses. Reading and writing
+the file itself is `config_file`'s.
 """
 
 from __future__ import annotations
 
 import copy
-import hashlib
-import os
-import re
-import shutil
-import tempfile
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-import yaml
-
 from server.core.config import ConfigError, SiteConfig, parse_config
-from server.core.errors import RuleError, conflict
-from server.core.events import ConfigChanged
+from server.core.errors import RuleError
 from server.core.store import Transaction
 from server.core.vocabulary import ACTIVE
 
@@ -44,9 +27,7 @@ SITE_SECTIONS = {  # section name → the keys of `site` it covers
     "breaks": ("breaks",),
 }
 SECTIONS = (*LIST_SECTIONS, "services", *SITE_SECTIONS)
-HISTORY_KEPT = 200
 CLOCK_KEYS = {"open", "close", "start", "end"}
-_write_lock = threading.Lock()  # one read-change-write of the file at a time in this process
 
 
 class ConfigRefused(RuleError):
@@ -65,41 +46,7 @@ class ConfigRefused(RuleError):
         return body
 
 
-@dataclass(frozen=True)
-class Saved:
-    config: SiteConfig
-    version: str
-    backup: Path | None
-    data: dict[str, Any]
-
-
-# --- reading ------------------------------------------------------------------------------------
-
-
-def version_of(text: bytes) -> str:
-    return hashlib.sha256(text).hexdigest()[:16]
-
-
-def read(path: Path) -> tuple[dict[str, Any], str]:
-    """The file's data and its version (a hash of its bytes)."""
-    data, version, _ = _read_text(path)
-    return data, version
-
-
-def _read_text(path: Path) -> tuple[dict[str, Any], str, str]:
-    """The file's data, its version and its text, from one read."""
-    try:
-        raw = path.read_bytes()
-        text = raw.decode("utf-8")
-        data = yaml.safe_load(text)
-    except OSError as exc:
-        raise conflict("config_read_only", f"{path} cannot be read ({exc.strerror or exc}); fix the file's "
-                                           "place or permissions, then try again.") from None
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigRefused([f"{path.name}: not valid YAML ({exc}); fix the file by hand first"]) from None
-    if not isinstance(data, dict):
-        raise ConfigRefused([f"{path.name}: the file must hold a mapping with site, agencies, counters, ..."])
-    return data, version_of(raw), text
+# --- changing the data ----------------------------------------------------------------------------
 
 
 def plain(value: Any, key: str | None = None) -> Any:
@@ -250,7 +197,7 @@ def delete_item(data: dict[str, Any], section: str, item_id: str) -> dict[str, A
     raise RuleError("unknown_item", f"There is no {section} item with id {item_id!r}.")
 
 
-# --- validating, checking what is in use, writing ---------------------------------------------------
+# --- validating, checking what is in use ----------------------------------------------------------
 
 
 def validate(data: dict[str, Any], source: str = "config.yaml") -> SiteConfig:
@@ -278,151 +225,3 @@ def in_use_problems(tx: Transaction, old: SiteConfig, new: SiteConfig, today: st
         if tx.scalar("SELECT current_ticket_id FROM counter_state WHERE counter_id = ?", (counter_id,)):
             problems.append(f"counter {counter_id!r} is serving a visitor now")
     return problems
-
-
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    # Quote clock times as config.yaml does: YAML 1.1 would read an unquoted 08:30 as minutes.
-    if re.fullmatch(r"\d{1,2}:\d{2}", value):
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
-    return dumper.represent_str(value)
-
-
-_Dumper.add_representer(str, _str)
-
-
-def dump(data: dict[str, Any], header: str = "") -> str:
-    return header + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                              default_flow_style=None, width=110)
-
-
-_TOP_KEY = re.compile(r"([A-Za-z_][\w-]*):(\s|$)")
-HEADER_MARK = "# Antrean site configuration, saved from the admin pages"
-
-
-def _split_sections(text: str) -> tuple[str, dict[str, tuple[str, str]]]:
-    """The text before the first top-level key, and per key (its comment lines, the rest)."""
-    lines = text.splitlines(keepends=True)
-    found: list[tuple[str, int, int]] = []  # key, first comment line above it, its own line
-    for index, line in enumerate(lines):
-        match = _TOP_KEY.match(line)
-        if match:
-            start = index
-            while start > 0 and lines[start - 1].startswith("#"):
-                start -= 1
-            found.append((match.group(1), start, index))
-    if not found:
-        return text, {}
-    sections = {}
-    for number, (key, start, own) in enumerate(found):
-        end = found[number + 1][1] if number + 1 < len(found) else len(lines)
-        body = "".join(lines[own:end])
-        sections[key] = ("".join(lines[start:own]), body if body.endswith("\n") else body + "\n")
-    return "".join(lines[: found[0][1]]), sections
-
-
-def _without_old_header(preamble: str) -> str:
-    """The file's own opening comments, without the header an earlier save put above them."""
-    if not preamble.startswith(HEADER_MARK):
-        return preamble
-    _, _, rest = preamble.partition("\n\n")
-    return rest
-
-
-def dump_keeping_comments(old_text: str, old: dict[str, Any], new: dict[str, Any], header: str) -> str:
-    """`new` as YAML, reusing the text of every top-level section whose data did not change."""
-    preamble, sections = _split_sections(old_text)
-    parts = [header, _without_old_header(preamble)]
-    for key, value in new.items():
-        comments, body = sections.get(key, ("", ""))
-        if key not in old or old[key] != value or not body:
-            body = dump({key: value}) + "\n"
-        parts.append(comments + body)
-    text = "".join(parts)
-    try:
-        kept = yaml.safe_load(text) == new
-    except yaml.YAMLError:
-        kept = False
-    return text if kept else dump(new, header)  # a layout this cannot follow: written afresh
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def keep_previous(path: Path, history: Path, stamp: str) -> Path:
-    """Copy the current file to the history folder (the oldest copies beyond 200 go)."""
-    history.mkdir(parents=True, exist_ok=True)
-    target = history / f"{path.stem}-{stamp}.yaml"
-    counter = 1
-    while target.exists():
-        counter += 1
-        target = history / f"{path.stem}-{stamp}-{counter}.yaml"
-    shutil.copy2(path, target)
-    for old in sorted(history.glob(f"{path.stem}-*.yaml"))[:-HISTORY_KEPT]:
-        old.unlink(missing_ok=True)
-    return target
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write a temp file beside `path`, fsync it, then rename it over `path`."""
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(temp, path.stat().st_mode & 0o777)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    _fsync_folder(path.parent)
-
-
-def save(
-    path: Path,
-    history: Path,
-    change: Callable[[dict[str, Any]], dict[str, Any]],
-    *,
-    expected_version: str | None,
-    stamp: str,
-    header: str,
-    check: Callable[[SiteConfig], None] | None = None,
-) -> Saved:
-    """Read the file, apply `change`, validate, `check` (e.g. in use), keep the old file, write the new."""
-    with _write_lock:
-        data, version, text = _read_text(path)
-        if expected_version is not None and expected_version != version:
-            raise conflict("config_changed", "The configuration changed since you opened it (someone else saved, "
-                           "or the file was edited); reload and make your change again.")
-        new_data = change(copy.deepcopy(data))
-        config = validate(new_data, path.name)
-        if check is not None:
-            check(config)
-        new_text = dump_keeping_comments(text, data, new_data, header)
-        backup = keep_previous(path, history, stamp)
-        write_atomically(path, new_text)
-        return Saved(config, version_of(new_text.encode("utf-8")), backup, new_data)
-
-
-def apply_to_hall(hall: Any, saved: Saved, *, now: float, actor: str, address: str | None, part: str,
-                  change: dict[str, Any]) -> None:
-    """Swap the new configuration into the running hall and say so (`ConfigChanged`): the
-    audit row is written, and every screen hears (Socket.IO `config.updated` to every
-    client, and every service's counts)."""
-    hall.replace_config(saved.config)
-    with hall.store.write() as tx:
-        tx.raise_event(ConfigChanged(at=now, actor=actor, address=address, part=part, change=change,
-                                     version=saved.version, backup=saved.backup.name if saved.backup else None))

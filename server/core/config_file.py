@@ -1,0 +1,224 @@
+"""The site's `config.yaml` on disk: read with its version, written back safely.
+
+`config.yaml` stays the one source of truth. A save reads the file, applies a change
+(`config_changes`), validates it exactly as at start, keeps the previous version in the
+data folder's `config-history/`, and writes the new text atomically (a temp file in the
+same folder, fsync, `os.replace`); only then does the running hall take it.
+
+Comments are kept where the change allows: a save rewrites only the top-level sections
+(`site`, `agencies`, `counters`, ...) whose data changed, and keeps every other section as
+written, with its comments; a changed section keeps the comment lines just above its key.
+The copy of every previous version is kept as well, so nothing written by hand is lost.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from server.core.config import SiteConfig
+from server.core.config_changes import ConfigRefused, validate
+from server.core.errors import conflict
+
+HISTORY_KEPT = 200
+
+
+@dataclass(frozen=True)
+class Saved:
+    config: SiteConfig
+    version: str
+    backup: Path | None
+    data: dict[str, Any]
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def version_of(text: bytes) -> str:
+    return hashlib.sha256(text).hexdigest()[:16]
+
+
+def read(path: Path) -> tuple[dict[str, Any], str]:
+    """The file's data and its version (a hash of its bytes)."""
+    data, version, _ = _read_text(path)
+    return data, version
+
+
+def _read_text(path: Path) -> tuple[dict[str, Any], str, str]:
+    """The file's data, its version and its text, from one read."""
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+        data = yaml.safe_load(text)
+    except OSError as exc:
+        raise conflict("config_read_only", f"{path} cannot be read ({exc.strerror or exc}); fix the file's "
+                                           "place or permissions, then try again.") from None
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ConfigRefused([f"{path.name}: not valid YAML ({exc}); fix the file by hand first"]) from None
+    if not isinstance(data, dict):
+        raise ConfigRefused([f"{path.name}: the file must hold a mapping with site, agencies, counters, ..."])
+    return data, version_of(raw), text
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    # Quote clock times as config.yaml does: YAML 1.1 would read an unquoted 08:30 as minutes.
+    if re.fullmatch(r"\d{1,2}:\d{2}", value):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+    return dumper.represent_str(value)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def dump(data: dict[str, Any], header: str = "") -> str:
+    return header + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                              default_flow_style=None, width=110)
+
+
+_TOP_KEY = re.compile(r"([A-Za-z_][\w-]*):(\s|$)")
+HEADER_MARK = "# Antrean site configuration, saved from the admin pages"
+
+
+def _split_sections(text: str) -> tuple[str, dict[str, tuple[str, str]]]:
+    """The text before the first top-level key, and per key (its comment lines, the rest)."""
+    lines = text.splitlines(keepends=True)
+    found: list[tuple[str, int, int]] = []  # key, first comment line above it, its own line
+    for index, line in enumerate(lines):
+        match = _TOP_KEY.match(line)
+        if match:
+            start = index
+            while start > 0 and lines[start - 1].startswith("#"):
+                start -= 1
+            found.append((match.group(1), start, index))
+    if not found:
+        return text, {}
+    sections = {}
+    for number, (key, start, own) in enumerate(found):
+        end = found[number + 1][1] if number + 1 < len(found) else len(lines)
+        body = "".join(lines[own:end])
+        sections[key] = ("".join(lines[start:own]), body if body.endswith("\n") else body + "\n")
+    return "".join(lines[: found[0][1]]), sections
+
+
+def _without_old_header(preamble: str) -> str:
+    """The file's own opening comments, without the header an earlier save put above them."""
+    if not preamble.startswith(HEADER_MARK):
+        return preamble
+    _, _, rest = preamble.partition("\n\n")
+    return rest
+
+
+def dump_keeping_comments(old_text: str, old: dict[str, Any], new: dict[str, Any], header: str) -> str:
+    """`new` as YAML, reusing the text of every top-level section whose data did not change."""
+    preamble, sections = _split_sections(old_text)
+    parts = [header, _without_old_header(preamble)]
+    for key, value in new.items():
+        comments, body = sections.get(key, ("", ""))
+        if key not in old or old[key] != value or not body:
+            body = dump({key: value}) + "\n"
+        parts.append(comments + body)
+    text = "".join(parts)
+    try:
+        kept = yaml.safe_load(text) == new
+    except yaml.YAMLError:
+        kept = False
+    return text if kept else dump(new, header)  # a layout this cannot follow: written afresh
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def keep_previous(path: Path, history: Path, stamp: str) -> Path:
+    """Copy the current file to the history folder (the oldest copies beyond 200 go)."""
+    history.mkdir(parents=True, exist_ok=True)
+    target = history / f"{path.stem}-{stamp}.yaml"
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = history / f"{path.stem}-{stamp}-{counter}.yaml"
+    shutil.copy2(path, target)
+    for old in sorted(history.glob(f"{path.stem}-*.yaml"))[:-HISTORY_KEPT]:
+        old.unlink(missing_ok=True)
+    return target
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write a temp file beside `path`, fsync it, then rename it over `path`."""
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(temp, path.stat().st_mode & 0o777)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    _fsync_folder(path.parent)
+
+
+class ConfigFile:
+    """One site's config.yaml and its history folder. Saves are one at a time: each reads the
+    file, changes it and writes it under this object's lock, so two admins saving at once
+    cannot both start from the same version."""
+
+    def __init__(self, path: Path, history: Path) -> None:
+        self.path = path
+        self.history = history
+        self._lock = threading.Lock()
+
+    def read(self) -> tuple[dict[str, Any], str]:
+        """The file's data and its version (a hash of its bytes)."""
+        return read(self.path)
+
+    def save(
+        self,
+        change: Callable[[dict[str, Any]], dict[str, Any]],
+        *,
+        expected_version: str | None,
+        stamp: str,
+        header: str,
+        check: Callable[[SiteConfig], None] | None = None,
+    ) -> Saved:
+        """Read the file, apply `change`, validate, `check` (e.g. in use), keep the old file, write the new."""
+        with self._lock:
+            data, version, text = _read_text(self.path)
+            if expected_version is not None and expected_version != version:
+                raise conflict("config_changed", "The configuration changed since you opened it (someone else "
+                               "saved, or the file was edited); reload and make your change again.")
+            new_data = change(copy.deepcopy(data))
+            config = validate(new_data, self.path.name)
+            if check is not None:
+                check(config)
+            new_text = dump_keeping_comments(text, data, new_data, header)
+            backup = keep_previous(self.path, self.history, stamp)
+            write_atomically(self.path, new_text)
+            return Saved(config, version_of(new_text.encode("utf-8")), backup, new_data)
