@@ -277,7 +277,7 @@ def run(visitors: int = 4000, phones: int = 500, seed: int = 11) -> dict[str, An
     print(f"\n== (c) Busy day: {visitors} visitors, 60 counters, 10 displays, 2 kiosks, {phones} phones ==",
           flush=True)
     print("   " + machine_note())
-    from server.core.config import parse_config
+    from server.core.config_load import parse_config
     from server.core.site import SiteIndex
     from server.web.demo import pick_trainee_counters
 

@@ -40,7 +40,7 @@ def sqlite_ceiling(data: dict[str, Any], seconds: float) -> dict[str, float]:
 
     The same transaction as the route's (the ticket, its history row and the answer's
     place in line and estimated wait), so the ratio compares like with like."""
-    from server.core.config import parse_config
+    from server.core.config_load import parse_config
     from server.core.site import SiteIndex
     from server.core.store import Store
     from server.core.tickets import issue_ticket
@@ -74,7 +74,7 @@ def flask_in_process(data: dict[str, Any], seconds: float) -> dict[str, float]:
     """The same route through Flask's test client: views, events and JSON, no HTTP server."""
     from server.app import create_app
     from server.core.clock import FixedClock
-    from server.core.config import parse_config
+    from server.core.config_load import parse_config
 
     clock = FixedClock(datetime.fromisoformat("2026-12-01T09:00:00+07:00"))
     bodies = [json.loads(b) for b in issue_bodies(data)]

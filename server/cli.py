@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from server.core.config import ConfigError, SiteConfig, load_config, site_path
+from server.core.config import SiteConfig
+from server.core.config_load import ConfigError, load_config, site_path
 
 
 class Context:

@@ -28,7 +28,8 @@ import yaml
 
 from server.app import create_app
 from server.core.clock import FixedClock
-from server.core.config import SiteConfig, load_config, parse_config
+from server.core.config import SiteConfig
+from server.core.config_load import load_config, parse_config
 from server.core.store import database_name
 
 ROOT = Path(__file__).resolve().parent.parent

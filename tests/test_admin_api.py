@@ -11,7 +11,8 @@ import pytest
 import yaml
 
 from server.core import config_changes, config_file
-from server.core.config import SiteConfig, load_config
+from server.core.config import SiteConfig
+from server.core.config_load import load_config
 from tests.conftest import PASSWORD, HallApp
 from tests.rules import act, issue
 

@@ -26,7 +26,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from server.core import counters, survey, tickets
-from server.core.config import load_config
+from server.core.config_load import load_config
 from server.core.errors import RuleError
 from server.core.site import SiteIndex
 from server.core.store import Store

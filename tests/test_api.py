@@ -140,7 +140,7 @@ def test_rate_limit_only_where_configured(small_config: Any, tmp_path: Any, cloc
     assert small_config.server.rate_limit_per_minute is None
     data = small_config.model_dump(mode="json", exclude_none=True)
     data["server"]["rate_limit_per_minute"] = 3
-    from server.core.config import parse_config
+    from server.core.config_load import parse_config
 
     app = make_hall_app(parse_config(data), tmp_path, clock)
     codes = [app.client().post("/api/v1/tickets", json={"service_id": "kk"}).status_code for _ in range(4)]
@@ -281,7 +281,7 @@ def test_agency_logos_are_served_from_the_site_folder(small_config: Any, tmp_pat
     from conftest import make_hall_app
     from PIL import Image
 
-    from server.core.config import parse_config
+    from server.core.config_load import parse_config
 
     Image.new("RGB", (8, 8), "blue").save(tmp_path / "capil.png")
     data = small_config.model_dump(mode="json", exclude_none=True)
@@ -298,7 +298,7 @@ def test_agency_logos_are_served_from_the_site_folder(small_config: Any, tmp_pat
 def test_a_ticket_of_a_service_removed_since_still_answers(small_config: Any, tmp_path: Any, clock: Any) -> None:
     from conftest import make_hall_app
 
-    from server.core.config import parse_config
+    from server.core.config_load import parse_config
 
     first = make_hall_app(small_config, tmp_path, clock)
     ticket = first.client().post("/api/v1/tickets", json={"service_id": "pbb"}).json

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from server.core.config import load_config
+from server.core.config_load import load_config
 
 CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
 

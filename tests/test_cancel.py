@@ -109,7 +109,7 @@ def test_cancel_refuses_a_called_ticket_and_an_unknown_one(small_app: Any) -> No
 def test_cancel_is_rate_limited_like_taking_a_ticket(small_config: Any, tmp_path: Any, clock: Any) -> None:
     from conftest import make_hall_app
 
-    from server.core.config import parse_config
+    from server.core.config_load import parse_config
 
     data = small_config.model_dump(mode="json", exclude_none=True)
     data["server"]["rate_limit_per_minute"] = 3

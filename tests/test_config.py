@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from server.core.config import ConfigError, load_config, parse_config
+from server.core.config_load import ConfigError, load_config, parse_config
 
 ROOT = Path(__file__).resolve().parent.parent
 

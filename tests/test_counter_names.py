@@ -12,7 +12,8 @@ from rules import act, issue
 
 from printers import wording
 from server.core.clock import FixedClock
-from server.core.config import SiteConfig, english_counter_name, parse_config
+from server.core.config import SiteConfig, english_counter_name
+from server.core.config_load import parse_config
 from server.web.printing import build_ticket_print
 
 

@@ -15,7 +15,7 @@ from PIL import Image
 
 from server.app import create_app
 from server.core.clock import FixedClock
-from server.core.config import parse_config
+from server.core.config_load import parse_config
 
 PACKS = Path(__file__).resolve().parent.parent / "display" / "voicepacks"
 

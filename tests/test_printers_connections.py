@@ -15,7 +15,8 @@ import pytest
 from printers import cli
 from printers.connections import PrintError, Timeouts, check_status, send
 from printers.decode import decode_escpos
-from server.core.config import Printer, SiteConfig, parse_config
+from server.core.config import Printer, SiteConfig
+from server.core.config_load import parse_config
 from tests.fakeprinter import FakePrinter, free_port
 
 FAST = Timeouts(connect=0.5, write=0.5, status=0.4)  # roomy enough for a loaded CI machine

@@ -13,7 +13,8 @@ from printers.jobs import PrintService, PrintSettings
 from server.app import create_app
 from server.core import print_queue, tickets
 from server.core.clock import FixedClock
-from server.core.config import SiteConfig, parse_config
+from server.core.config import SiteConfig
+from server.core.config_load import parse_config
 from server.core.errors import RuleError
 from server.core.print_queue import PrintQueue
 from server.web import views

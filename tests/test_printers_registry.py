@@ -11,7 +11,8 @@ import pytest
 
 from printers import connections
 from printers.transports import TRANSPORTS, transport_for
-from server.core.config import PRINTER_TYPES, ConfigError, Printer, SiteConfig, parse_config
+from server.core.config import PRINTER_TYPES, Printer, SiteConfig
+from server.core.config_load import ConfigError, parse_config
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 # A value for every key some type needs (the test's data; which keys a type needs is the table's).

@@ -23,7 +23,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from server.core import counters, tickets
 from server.core.clock import FixedClock
-from server.core.config import parse_config
+from server.core.config_load import parse_config
 from server.core.errors import RuleError
 
 SERVICES = ["ktp", "kk", "pbb"]

@@ -13,7 +13,7 @@ from rules import act, issue, ticket
 
 from server.core import tickets
 from server.core.clock import FixedClock
-from server.core.config import parse_config
+from server.core.config_load import parse_config
 from server.core.errors import RuleError
 from server.core.events import ServiceHoursTurned
 

@@ -674,7 +674,7 @@ BUNDLED_PREFIXES = {
 
 @pytest.fixture(scope="module")
 def bundled_site() -> object:
-    from server.core.config import load_config
+    from server.core.config_load import load_config
 
     return load_config(BUNDLED_CONFIG)
 

@@ -14,7 +14,8 @@ import copy
 from datetime import date
 from typing import Any
 
-from server.core.config import ConfigError, SiteConfig, parse_config
+from server.core.config import SiteConfig
+from server.core.config_load import ConfigError, parse_config
 from server.core.errors import RuleError
 from server.core.store import Transaction
 from server.core.vocabulary import ACTIVE

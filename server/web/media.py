@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, abort, send_file
 
-from server.core.config import site_path
+from server.core.config_load import site_path
 from server.web.hall import Hall, current_hall
 
 blueprint = Blueprint("media", __name__)
