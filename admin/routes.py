@@ -35,8 +35,12 @@ PAGES = {
 def _context(user: User | None) -> dict[str, Any]:
     hall = current_hall()
     # The hall's date, not the browser's: a PC on an offline LAN may have a wrong clock.
+    # What the door lets this user do, for the page to render (the API checks again).
+    allowed = [action for action in permissions.ACTIONS if permissions.may(user, action)]
+    scope = permissions.agency_scope(user) if user else None
     return {"site": hall.site.config.site, "today": hall.site.service_day(hall.now()), "user": user,
-            "nav": [page for page, (_, action) in PAGES.items() if permissions.may(user, action)]}
+            "nav": [page for page, (_, action) in PAGES.items() if permissions.may(user, action)],
+            "allowed": allowed, "sees_all_agencies": user is not None and scope is None, "scope": scope or ""}
 
 
 def _page(name: str) -> Any:

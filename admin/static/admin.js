@@ -115,11 +115,13 @@
     return search.toString();
   }
 
+  // What the server's permission door lets this user do (rendered into the page; the API checks again).
+  const allowed = new Set((body.dataset.allowed || "").split(" ").filter(Boolean));
   const user = {
     username: body.dataset.username,
-    role: body.dataset.role,
-    agencyId: body.dataset.agency || null,
-    isAdmin: body.dataset.role === "admin",
+    may: (action) => allowed.has(action),
+    seesAllAgencies: body.dataset.seesAll === "yes",
+    agencyId: body.dataset.scope || null, // the one agency a supervisor sees
   };
 
   document.addEventListener("DOMContentLoaded", () => {

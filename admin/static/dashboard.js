@@ -4,7 +4,7 @@
   "use strict";
   const { el, clear, tr, duration, user } = AdminUI;
   const $ = Antrean.$;
-  const state = { data: null, fetchedAt: 0, agencyId: user.isAdmin ? "" : user.agencyId, names: {} };
+  const state = { data: null, fetchedAt: 0, agencyId: user.seesAllAgencies ? "" : user.agencyId, names: {} };
 
   function serviceName(item) {
     return AdminUI.lang === "en" ? item.name_en || item.name : item.name;
@@ -111,9 +111,9 @@
     while (select.options.length > 1) select.remove(1);
     for (const agency of data.agencies) {
       state.names[agency.id] = agency.short_name;
-      if (user.isAdmin) select.append(el("option", { value: agency.id, text: agency.short_name }));
+      if (user.seesAllAgencies) select.append(el("option", { value: agency.id, text: agency.short_name }));
     }
-    $("agency-filter-label").hidden = !user.isAdmin;
+    $("agency-filter-label").hidden = !user.seesAllAgencies;
   }
 
   // Admins only: whether last night's backup of the database was made, and where they are.
@@ -136,7 +136,7 @@
   }
 
   async function loadBackups() {
-    if (!user.isAdmin) return;
+    if (!user.may("read_backups")) return;
     try {
       backups.data = await Antrean.api("/api/v1/admin/backups");
       renderBackups();

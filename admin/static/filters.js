@@ -12,7 +12,7 @@
       return {
         from: $("from").value,
         to: $("to").value,
-        agency_id: user.isAdmin ? $("agency").value : user.agencyId,
+        agency_id: user.seesAllAgencies ? $("agency").value : user.agencyId,
         service_id: $("service").value,
       };
     }
@@ -43,7 +43,7 @@
       const select = $("agency");
       while (select.options.length > 1) select.remove(1);
       for (const agency of agencies) select.append(el("option", { value: agency.id, text: agency.short_name }));
-      if (!user.isAdmin) {
+      if (!user.seesAllAgencies) {
         select.value = user.agencyId;
         select.disabled = true;
       }

@@ -7,7 +7,7 @@
   const state = { agencies: [], counters: [], closures: [] };
 
   function mine(agencyId) {
-    return user.isAdmin || agencyId === user.agencyId;
+    return user.seesAllAgencies || agencyId === user.agencyId;
   }
 
   function fillTargets() {

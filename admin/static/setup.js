@@ -8,7 +8,7 @@
   const ctx = { sections: null, version: null, editable: false, tab: "services", agencyId: null, editing: null,
     mode: "item", formAgency: null, formServices: [], printerStatus: {}, printerTypes: [], confirmDelete: false };
   const sections = SetupSections.build(ctx);
-  const canEdit = () => user.isAdmin && ctx.editable;
+  const canEdit = () => user.may("edit_config") && ctx.editable;
 
   // --- loading and saving ------------------------------------------------------------------
 
@@ -23,7 +23,7 @@
     }
     const note = $("read-only");
     note.hidden = canEdit();
-    note.textContent = !user.isAdmin ? tr("read_only_supervisor") : tr("read_only_no_file");
+    note.textContent = !user.may("edit_config") ? tr("read_only_supervisor") : tr("read_only_no_file");
   }
 
   async function load() {

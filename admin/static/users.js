@@ -18,7 +18,7 @@
       const text = `${item.username} ${item.display_name || ""} ${item.agency_id || ""}`.toLowerCase();
       if (search && !text.includes(search)) continue;
       const row = el("tr", { className: state.editing === item.username ? "selected" : "", dataset: { username: item.username } },
-        el("td", {}, user.isAdmin
+        el("td", {}, user.may("manage_users")
           ? el("button", { type: "button", className: "button-quiet", text: item.username, on: { click: () => edit(item) } })
           : el("strong", { text: item.username })),
         el("td", { text: item.display_name || "" }),
@@ -143,8 +143,8 @@
     renderList();
   }
 
-  $("read-only").hidden = user.isAdmin;
-  $("new-user").hidden = !user.isAdmin;
+  $("read-only").hidden = user.may("manage_users");
+  $("new-user").hidden = !user.may("manage_users");
   $("new-user").addEventListener("click", () => open(null));
   $("cancel-user").addEventListener("click", () => { $("user-panel").hidden = true; state.editing = null; renderList(); });
   $("toggle-disabled").addEventListener("click", toggleDisabled);
