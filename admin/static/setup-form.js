@@ -20,7 +20,7 @@
       case "textarea":
         return el("textarea", { name, value: value ?? "", rows: field.rows || 3 });
       case "number":
-        return el("input", { name, type: "number", value: value ?? "", min: field.min, step: 1 });
+        return el("input", { name, type: "number", value: value ?? "", min: field.min, max: field.max, step: 1 });
       case "checkbox":
         return el("input", { name, type: "checkbox", checked: Boolean(value) });
       case "select": {
@@ -84,7 +84,7 @@
           break;
         }
         case "checkbox": value[name] = control.checked; break;
-        case "select": value[name] = control.value === "" ? null : control.value; break;
+        case "select": value[name] = control.value === "" ? null : field.numeric ? Number(control.value) : control.value; break;
         case "checks": case "days": value[name] = checked(form, name); break;
         case "all_or_list":
           value[name] = form.elements[`${name}__all`].checked ? "all" : checked(form, name);

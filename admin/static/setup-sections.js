@@ -30,8 +30,28 @@
     return hours ? `${hours.open}–${hours.close}` : "—";
   }
 
+  // A field's input follows what the server says of it (the models that validate config.yaml):
+  // a whole number with its bounds, one of a fixed set of values, yes/no, a list. The page only
+  // chooses the input itself where it offers other sections' items (agencies, services, ...).
+  function described(ctx, section, fields) {
+    const known = ctx.fields[section] || {};
+    return fields.map((field) => {
+      const schema = known[field.key];
+      if (!schema || field.type) return field;
+      if (schema.enum) {
+        const text = field.choiceText || String;
+        return { ...field, type: "select", numeric: schema.type === "integer",
+          options: () => schema.enum.map((v) => ({ value: String(v), text: text(v) })) };
+      }
+      if (schema.type === "integer") return { ...field, type: "number", min: schema.minimum, max: schema.maximum };
+      if (schema.type === "boolean") return { ...field, type: "checkbox" };
+      if (schema.type === "array") return { ...field, type: "list" };
+      return field;
+    });
+  }
+
   function build(ctx) {
-    return {
+    const spec = {
       services: {
         items: () => ((ctx.sections.agencies.find((a) => a.id === ctx.agencyId) || {}).services || []),
         columns: [["prefix", (s) => s.prefix], ["name", (s) => s.name], ["quota", (s) => s.quota ?? "—"],
@@ -42,11 +62,11 @@
           { key: "name_en", label: "name_en" },
           { key: "prefix", label: "prefix", hint: "prefix_hint" },
           { key: "agency_id", label: "agency", type: "select", options: () => agencyOptions(ctx) },
-          { key: "quota", label: "quota", type: "number", min: 1, hint: "quota_hint" },
-          { key: "standard_minutes", label: "standard_minutes", type: "number", min: 1, hint: "standard_hint" },
+          { key: "quota", label: "quota", hint: "quota_hint" },
+          { key: "standard_minutes", label: "standard_minutes", hint: "standard_hint" },
           { key: "hours", label: "service_hours", type: "hours", hint: "service_hours_hint" },
-          { key: "keywords", label: "keywords", type: "list", hint: "keywords_hint" },
-          { key: "popular", label: "popular", type: "checkbox" },
+          { key: "keywords", label: "keywords", hint: "keywords_hint" },
+          { key: "popular", label: "popular" },
         ],
         blank: () => ({ agency_id: ctx.agencyId }),
         url: (id) => `/api/v1/admin/config/services/${encodeURIComponent(id)}`,
@@ -74,7 +94,7 @@
           { key: "id", label: "id", fixedOnEdit: true, hint: "id_hint" },
           { key: "name", label: "name" },
           { key: "agency", label: "agency", type: "select", options: () => agencyOptions(ctx) },
-          { key: "floor", label: "floor", type: "number" },
+          { key: "floor", label: "floor" },
           { key: "services", label: "services", type: "checks",
             options: () => serviceOptions(ctx, ctx.formAgency, ctx.formServices) },
         ],
@@ -105,7 +125,7 @@
           { key: "name", label: "name" },
           { key: "counters", label: "counters", type: "all_or_list",
             options: () => ctx.sections.counters.map((c) => ({ value: c.id, text: c.name })) },
-          { key: "sound", label: "sound", type: "select", options: () => ["voice", "chime", "silent"].map((s) => ({ value: s, text: tr(`sound_${s}`) })) },
+          { key: "sound", label: "sound", choiceText: (s) => tr(`sound_${s}`) },
           { key: "media_folder", label: "media_folder" },
         ],
         blank: () => ({ counters: "all", sound: "voice" }),
@@ -121,22 +141,25 @@
           { key: "name", label: "name" },
           { key: "type", label: "type", type: "select",
             options: () => ctx.printerTypes.map((t) => ({ value: t.type, text: AdminUI.lang === "en" ? t.label_en : t.label })) },
-          { key: "width_mm", label: "width_mm", type: "select", options: () => [{ value: "80", text: "80 mm" }, { value: "58", text: "58 mm" }] },
+          { key: "width_mm", label: "width_mm", choiceText: (mm) => `${mm} mm` },
           { key: "profile", label: "profile" },
           { key: "host", label: "host", hint: "host_hint" },
-          { key: "port", label: "port", type: "number" },
-          { key: "vendor_id", label: "vendor_id", type: "number" },
-          { key: "product_id", label: "product_id", type: "number" },
+          { key: "port", label: "port" },
+          { key: "vendor_id", label: "vendor_id" },
+          { key: "product_id", label: "product_id" },
           { key: "device", label: "device", hint: "device_hint" },
-          { key: "baudrate", label: "baudrate", type: "number" },
+          { key: "baudrate", label: "baudrate" },
           { key: "cups_name", label: "cups_name" },
         ],
-        blank: () => ({ type: "virtual", width_mm: "80" }),
-        prepare: (value) => ({ ...value, width_mm: value.width_mm === null ? null : Number(value.width_mm) }),
+        blank: () => ({ type: "virtual", width_mm: 80 }),
         url: (id) => `/api/v1/admin/config/printers/${encodeURIComponent(id)}`,
         title: (item) => item.name || item.id,
       },
     };
+    const models = { services: "services", agency: "agencies", counters: "counters", kiosks: "kiosks",
+      displays: "displays", printers: "printers" };
+    for (const [name, section] of Object.entries(models)) spec[name].fields = described(ctx, section, spec[name].fields);
+    return spec;
   }
 
   window.SetupSections = { build, serviceOptions };

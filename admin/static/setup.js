@@ -6,8 +6,8 @@
   const { el, clear, tr, user } = AdminUI;
   const $ = Antrean.$;
   const ctx = { sections: null, version: null, editable: false, tab: "services", agencyId: null, editing: null,
-    mode: "item", formAgency: null, formServices: [], printerStatus: {}, printerTypes: [], confirmDelete: false };
-  const sections = SetupSections.build(ctx);
+    mode: "item", formAgency: null, formServices: [], printerStatus: {}, printerTypes: [], fields: {}, confirmDelete: false };
+  let sections = SetupSections.build(ctx); // built again with each answer: its fields follow the server's
   const canEdit = () => user.may("edit_config") && ctx.editable;
 
   // --- loading and saving ------------------------------------------------------------------
@@ -17,6 +17,8 @@
     ctx.version = answer.version;
     ctx.editable = answer.editable;
     ctx.printerTypes = answer.printer_types; // the server's table: type, label, label_en, needs
+    ctx.fields = answer.fields; // each field's type, bounds and choices, from the models that validate the file
+    sections = SetupSections.build(ctx);
     $("config-path").textContent = answer.path || tr("no_config_file");
     if (!ctx.agencyId || !ctx.sections.agencies.some((a) => a.id === ctx.agencyId)) {
       ctx.agencyId = (ctx.sections.agencies.find((a) => a.id === user.agencyId) || ctx.sections.agencies[0] || {}).id;

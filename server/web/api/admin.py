@@ -16,6 +16,7 @@ from server.core.config import PRINTER_TYPES
 from server.core.config_file import Saved
 from server.core.errors import RuleError, conflict
 from server.core.events import ConfigChanged, PasswordReset, UserChanged, UserCreated
+from server.web import views
 from server.web.api import schemas
 from server.web.api.access import require
 from server.web.api.base import api
@@ -39,6 +40,7 @@ def _config_answer(hall: Hall) -> dict[str, Any]:
         answer = {"version": version, "editable": True, "path": str(file.path),
                   "sections": config_changes.sections(data)}
     # The form's printer types come from the configuration's own table, never a copy in the page.
+    answer["fields"] = views.config_fields_json()
     answer["printer_types"] = [{"type": name, "label": kind.label, "label_en": kind.label_en, "needs": list(kind.needs)}
                                for name, kind in PRINTER_TYPES.items()]
     return answer

@@ -453,11 +453,22 @@ class PrinterTypeOut(Out):
     needs: list[str]
 
 
+class ConfigFieldOut(Out):
+    """What a setup form needs to know of one configuration field (from the models themselves)."""
+
+    type: str | None = None  # JSON Schema type: string, integer, boolean, array, object
+    minimum: int | None = None
+    maximum: int | None = None
+    enum: list[str | int] | None = None
+    optional: bool
+
+
 class ConfigOut(Out):
     version: str | None
     editable: bool
     path: str | None
     sections: dict[str, object]
+    fields: dict[str, dict[str, ConfigFieldOut]]
     printer_types: list[PrinterTypeOut]
 
 
