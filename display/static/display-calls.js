@@ -1,0 +1,105 @@
+// The hall display: the calls. The announcer's queue (DisplayAnnouncer) with its memory of
+// what was said and the "tap to enable sound" prompt, the big panel with the call being
+// announced, and the list of previous calls.
+(function () {
+  "use strict";
+
+  const D = window.DisplayPage;
+  const { view, $ } = D;
+
+  // --- sound and the announcement queue ------------------------------------------------
+
+  const speaker = new DisplaySound.Speaker();
+  D.memory = new DisplayAnnouncer.CallMemory(`antrean.display.${D.displayId}.calls`);
+  D.announcer = new DisplayAnnouncer.Announcer({
+    speaker,
+    mode: view.boot.display.sound,
+    memory: D.memory,
+    onStart: startHighlight,
+    onEnd: () => {},
+    onIdle: endHighlightLater,
+  });
+  window.__announcements = D.announcer.log; // bounded; read by people debugging a TV, and by tests
+
+  D.updateSoundPrompt = function updateSoundPrompt() {
+    const needed = D.announcer.mode !== "silent" && speaker.ctx !== null && !speaker.ready();
+    $("sound-prompt").hidden = !needed;
+  };
+
+  D.watchSound = function watchSound() {
+    speaker.onChange(D.updateSoundPrompt);
+    setTimeout(D.updateSoundPrompt, D.PROMPT_DELAY_MS);
+    const unlock = () => {
+      if (!speaker.ready()) speaker.unlock().then(D.updateSoundPrompt);
+    };
+    for (const type of ["pointerdown", "touchend", "keydown", "click"]) {
+      document.addEventListener(type, unlock, { passive: true });
+    }
+  };
+
+  // --- the big panel ---------------------------------------------------------------------
+
+  function serviceName(serviceId) {
+    const service = view.boot.services[serviceId];
+    if (!service) return "";
+    return `${D.lang === "en" ? service.name_en : service.name} · ${service.agency}`;
+  }
+
+  D.showHero = function showHero(call) {
+    view.hero = call || null;
+    const hero = $("hero");
+    hero.classList.toggle("is-idle", !call);
+    $("hero-number").textContent = call ? call.number : "";
+    hero.style.setProperty("--chars", call ? Math.max(call.number.length, 4) : 4);
+    $("hero-counter").textContent = call ? call.counter_name : "";
+    hero.style.setProperty("--counter-chars", call ? Math.max(call.counter_name.length, 8) : 8);
+    $("hero-service").textContent = call ? serviceName(call.service_id) : "";
+    $("hero-recall").hidden = !(call && call.recall);
+  };
+
+  function startHighlight(call) {
+    clearTimeout(view.highlightTimer);
+    view.recent = D.uniqueTickets([call, ...view.recent]).slice(0, D.RECENT_SIZE);
+    D.showHero(call);
+    D.renderRecent();
+    const hero = $("hero");
+    hero.classList.remove("is-calling");
+    void hero.offsetWidth; // restart the flash animation for every call
+    hero.classList.add("is-calling");
+    D.markCallingTile(call.counter_id);
+  }
+
+  function endHighlightLater() {
+    clearTimeout(view.highlightTimer);
+    view.highlightTimer = setTimeout(() => {
+      $("hero").classList.remove("is-calling");
+      D.markCallingTile(null);
+    }, D.HIGHLIGHT_MS);
+  }
+
+  // --- previous calls --------------------------------------------------------------------
+
+  D.uniqueTickets = function uniqueTickets(calls) {
+    const seen = new Set();
+    return calls.filter((call) => call && !seen.has(call.ticket_id) && seen.add(call.ticket_id));
+  };
+
+  D.renderRecent = function renderRecent() {
+    const list = $("recent-list");
+    const heroTicket = view.hero ? view.hero.ticket_id : null;
+    const calls = view.recent.filter((call) => call.ticket_id !== heroTicket).slice(0, D.RECENT_SHOWN);
+    while (list.children.length < calls.length) {
+      const item = document.createElement("li");
+      item.innerHTML = '<span class="recent-number"></span><span class="recent-counter"></span>';
+      list.appendChild(item);
+    }
+    while (list.children.length > calls.length) list.lastElementChild.remove();
+    calls.forEach((call, index) => {
+      const item = list.children[index];
+      item.firstElementChild.textContent = call.number;
+      item.lastElementChild.textContent = call.counter_name;
+    });
+    $("recent-empty").hidden = calls.length > 0 || view.hero !== null;
+    $("recent").hidden = calls.length === 0 && view.hero !== null; // one call so far: the big panel says it all
+  };
+})();

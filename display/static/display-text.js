@@ -1,0 +1,38 @@
+// Every text of the hall display, in Bahasa Indonesia (default) and English.
+// Used through Antrean.t(DisplayText, lang, key, values); the page's fixed texts carry data-i18n.
+window.DisplayText = {
+  id: {
+    ticket_number: "Nomor Antrean",
+    go_to: "Silakan menuju",
+    recall: "Panggilan ulang",
+    welcome: "Selamat datang",
+    welcome_text: "Ambil nomor antrean di kios, lalu tunggu panggilan di layar ini.",
+    recent: "Panggilan sebelumnya",
+    no_calls: "Belum ada panggilan hari ini.",
+    counters: "Loket dan nomor yang sedang dilayani",
+    waiting: "Menunggu",
+    waiting_total: "{n} orang",
+    nobody_waiting: "Tidak ada antrean yang menunggu.",
+    paused: "Istirahat",
+    offline: "Koneksi ke server terputus. Menyambung kembali…",
+    unknown_display: "Layar ini tidak ada lagi di konfigurasi server.",
+    sound_prompt: "Ketuk untuk mengaktifkan suara",
+  },
+  en: {
+    ticket_number: "Ticket Number",
+    go_to: "Please proceed to",
+    recall: "Called again",
+    welcome: "Welcome",
+    welcome_text: "Take a queue number at a kiosk, then wait for your call on this screen.",
+    recent: "Previous calls",
+    no_calls: "No calls yet today.",
+    counters: "Counters and the numbers being served",
+    waiting: "Waiting",
+    waiting_total: "{n} people",
+    nobody_waiting: "Nobody is waiting.",
+    paused: "On break",
+    offline: "Lost connection to the server. Reconnecting…",
+    unknown_display: "This display is no longer in the server's configuration.",
+    sound_prompt: "Tap to enable sound",
+  },
+};
