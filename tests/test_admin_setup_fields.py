@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from test_admin_browser import TIMEOUT, eventually, login
 
 from server.core.config import Display, Printer, Service
 from server.core.config_load import load_config
-from test_admin_browser import TIMEOUT, eventually, login
 
 
 def test_the_config_answer_describes_each_field_from_the_models(small_app: Any) -> None:
@@ -34,7 +34,8 @@ def test_the_printer_form_offers_the_models_widths_and_saves_a_number(live_serve
     width = form.locator('select[name="width_mm"]')
     assert width.locator("option").all_inner_texts() == ["58 mm", "80 mm"]
     port = form.locator('input[name="port"]')
-    assert (port.get_attribute("type"), port.get_attribute("min"), port.get_attribute("max")) == ("number", "1", "65535")
+    bounds = (port.get_attribute("type"), port.get_attribute("min"), port.get_attribute("max"))
+    assert bounds == ("number", "1", "65535")
     width.select_option("58")
     page.click("#save-item")
     page.wait_for_selector("#notice:not([hidden])", timeout=TIMEOUT)

@@ -2,7 +2,7 @@
 
 It is issued as such, typed at the counter in any case and spacing, shown on the hall
 display and sent with the call. (The printed ticket and the announcement have their own
-tests in test_printers_render.py and test_speech.py.)
+tests in test_printers_render.py and test_speech_words.py.)
 """
 
 from __future__ import annotations
