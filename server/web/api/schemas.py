@@ -5,8 +5,8 @@ is an error rather than silently ignored); response models document what we
 answer. Both feed the OpenAPI document, and tests check real answers against
 the response models.
 
-Longer than our usual module: it is one declaration per shape of the whole API and holds
-no logic, so splitting it would only scatter the contract.
+Why this file is long: it is one declaration per shape of the whole API and holds no
+logic, so splitting it would only scatter the contract.
 """
 
 from __future__ import annotations
