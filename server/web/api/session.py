@@ -62,7 +62,3 @@ def logout() -> dict[str, Any]:
     session.clear()
     return {"ok": True}
 
-
-def _counter_ids_stub(user: Any) -> list[str]:  # STUB: front-end contract, issue #11 (the rules' helper owns this)
-    site = current_hall().site
-    return [counter_id for counter_id in site.counters if user.may_use_counter(site, counter_id)]
