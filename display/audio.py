@@ -11,15 +11,16 @@ import threading
 from pathlib import Path
 
 from display import speech
+from server.core.config_load import site_path
 from server.core.site import SiteIndex
 
 BUILT_IN_PACKS = Path(__file__).parent / "voicepacks"
 
 
 class AudioLibrary:
-    def __init__(self, data_dir: Path, config_dir: Path | None) -> None:
+    def __init__(self, data_dir: Path, config_path: Path | None) -> None:
         self.folder = data_dir / "audio"
-        self.config_dir = config_dir
+        self.config_path = config_path  # a voice pack's folder is relative to config.yaml's
         self.synthesizer = speech.Synthesizer(self.folder / "tts")
         self._lock = threading.Lock()
         self._packs: dict[Path, speech.VoicePack] = {}
@@ -45,9 +46,7 @@ class AudioLibrary:
         """The site's voice pack: its own folder, or the built-in one for its language."""
         setting = site.config.site.announcement.voice_pack
         if setting:
-            folder = Path(setting)
-            if not folder.is_absolute() and self.config_dir is not None:
-                folder = self.config_dir / folder
+            folder = site_path(setting, self.config_path)
         else:
             folder = BUILT_IN_PACKS / f"espeak-{site.config.site.language}"
         with self._lock:

@@ -20,6 +20,7 @@ from flask import Blueprint, abort, render_template, request, send_file, send_fr
 
 from display.announcer import CALL_AUDIO, CHIME_URL, CLIP_AUDIO, Announcer
 from server.core.config import Display
+from server.core.config_load import site_path
 from server.web.hall import Hall, current_hall
 
 blueprint = Blueprint(
@@ -52,11 +53,7 @@ def media_folder(hall: Hall, display: Display) -> Path | None:
     """The display's media folder, relative to the config file's folder; None when unset."""
     if not display.media_folder:
         return None
-    folder = Path(display.media_folder)
-    if not folder.is_absolute():
-        base = hall.config_path.resolve().parent if hall.config_path else Path.cwd()
-        folder = base / folder
-    return folder
+    return site_path(display.media_folder, hall.config_path)
 
 
 def media_files(hall: Hall, display: Display) -> list[dict[str, str]]:

@@ -80,7 +80,7 @@ def create_app(
     app.session_interface = CookieSessions()
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    audio = AudioLibrary(data_dir, config_path.parent if config_path else None)
+    audio = AudioLibrary(data_dir, config_path)
     hall = Hall(
         config,
         db_path=db_path or data_dir / database_name(demo),
