@@ -10,7 +10,7 @@ from typing import Any
 import socketio
 
 EVENTS = ("display.state", "ticket.called", "ticket.updated", "queue.updated", "counter.updated",
-          "printer.updated", "overview.changed", "survey.answered", "error")
+          "printer.updated", "overview.changed", "survey.answered", "kiosk.state", "error")
 
 
 class Listener:

@@ -37,6 +37,16 @@ def test_a_display_gets_its_state_on_subscribe(hall: Any) -> None:
     assert state["calling"] == [] and state["recent"] == []
 
 
+def test_a_kiosk_gets_its_printer_on_subscribe(hall: Any) -> None:
+    """The kiosk's staff line ("printer offline") is right from the first moment after a reconnect."""
+    listener = Listener(hall.url, {"kiosk_id": "kiosk-1"})
+    state = listener.wait_for("kiosk.state")
+    listener.close()
+    assert state["kiosk_id"] == "kiosk-1"
+    assert state["printer"]["id"] == "printer-kios-1" and state["printer"]["name"] == "Printer Kios 1"
+    assert state["printer"]["status"] in ("online", "unknown")
+
+
 @pytest.mark.parametrize(("subscription", "code"), [
     ({"display_id": "nope"}, "unknown_display"),
     ({"counter_id": "loket-999"}, "unknown_counter"),

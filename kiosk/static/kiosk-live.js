@@ -54,21 +54,13 @@
     showReconnecting();
   };
 
-  async function loadPrinter() {
-    try {
-      const { kiosks } = await Antrean.api("/api/v1/kiosks");
-      const kiosk = kiosks.find((item) => item.id === K.KIOSK_ID);
-      state.printerId = kiosk ? kiosk.printer_id : null;
-      if (state.printerId) {
-        const { printers } = await Antrean.api("/api/v1/printers");
-        const printer = printers.find((item) => item.id === state.printerId);
-        state.printerStatus = printer ? printer.status : null;
-        state.printerName = printer ? printer.name : state.printerId;
-      }
-      K.renderPrinter();
-    } catch (err) {
-      // The next reconnect tries again; printing itself does not depend on this.
-    }
+  // Sent by the server on every (re)subscription: the kiosk's printer and how it is.
+  function onKioskState(snapshot) {
+    const printer = snapshot.printer;
+    state.printerId = printer ? printer.id : null;
+    state.printerStatus = printer ? printer.status : null;
+    state.printerName = printer ? printer.name : null;
+    K.renderPrinter();
   }
 
   // A service opened or closed (by the clock, a quota, an admin): the hall's state may have
@@ -119,14 +111,14 @@
   // Every (re)connect: the catalog and the printer again (the kiosk room has no snapshot).
   function resync() {
     K.loadCatalog();
-    loadPrinter();
   }
 
   K.connect = function connect() {
     // config.updated: an admin renamed, added or removed services; read the catalog again.
     Antrean.live(
       [{ kiosk_id: K.KIOSK_ID }],
-      { "queue.updated": onQueue, "printer.updated": onPrinter, "config.updated": () => K.loadCatalog() },
+      { "kiosk.state": onKioskState, "queue.updated": onQueue, "printer.updated": onPrinter,
+        "config.updated": () => K.loadCatalog() },
       { onStatus, resync },
     );
   };

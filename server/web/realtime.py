@@ -300,6 +300,9 @@ def init_realtime(socketio: SocketIO, hall: Hall) -> Publisher:
                 emit("counter.updated", views.counter_json(tx, site, value, now))
             elif room == "service":
                 emit("queue.updated", views.queue_json(tx, site, value, now))
+            elif room == "kiosk":
+                statuses = hall.printing.statuses() if hall.printing else {}
+                emit("kiosk.state", views.kiosk_state(site, value, statuses))
         log.debug("%s subscribed to %s:%s", request.sid, room, value)  # type: ignore[attr-defined]
 
     return publisher

@@ -258,6 +258,13 @@ def displays_json(site: SiteIndex) -> dict[str, Any]:
     }
 
 
+def kiosk_state(site: SiteIndex, kiosk_id: str, statuses: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """What a kiosk needs of itself when it (re)connects: its printer and how that printer is."""
+    printer_id = site.kiosks[kiosk_id].printer
+    printer = next((p for p in printers_json(site, statuses)["printers"] if p["id"] == printer_id), None)
+    return {"kiosk_id": kiosk_id, "printer": printer}
+
+
 def printers_json(site: SiteIndex, statuses: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Each printer with its last known status (`unknown` before the first check)."""
     return {
