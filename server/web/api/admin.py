@@ -17,7 +17,7 @@ from server.core.config_file import Saved
 from server.core.errors import RuleError, conflict
 from server.core.events import ConfigChanged, PasswordReset, UserChanged, UserCreated
 from server.web import views
-from server.web.api import schemas
+from server.web.api import admin_schemas, schemas
 from server.web.api.access import require
 from server.web.api.base import api
 from server.web.api.params import parse_day, scope_agency
@@ -47,14 +47,14 @@ def _config_answer(hall: Hall) -> dict[str, Any]:
 
 
 @api.route("/admin/config", "GET", summary="The editable sections of config.yaml.", tag="admin",
-           response=schemas.ConfigOut, auth="read_config",
+           response=admin_schemas.ConfigOut, auth="read_config",
            errors=((409, "config_read_only"), (422, "invalid_config")))
 def get_config() -> dict[str, Any]:
     """Agencies and services, counters, kiosks, displays, printers, hours, running text, holidays, breaks."""
     return _config_answer(current_hall())
 
 
-def _save(change: Callable[[dict[str, Any]], dict[str, Any]], body: schemas.ConfigEdit, target: str,
+def _save(change: Callable[[dict[str, Any]], dict[str, Any]], body: admin_schemas.ConfigEdit, target: str,
           detail: dict[str, Any]) -> dict[str, Any]:
     """Apply a change to config.yaml, validate it, write it atomically, go live, audit it."""
     user = require("edit_config")
@@ -92,8 +92,8 @@ def _go_live(hall: Hall, saved: Saved, *, now: float, actor: str, part: str, cha
 
 
 @api.route("/admin/config/<section>", "PUT", summary="Replace one section of the configuration.", tag="admin",
-           body=schemas.ConfigEdit, response=schemas.ConfigOut, auth="edit_config", errors=CONFIG_ERRORS)
-def put_config_section(section: str, body: schemas.ConfigEdit) -> dict[str, Any]:
+           body=admin_schemas.ConfigEdit, response=admin_schemas.ConfigOut, auth="edit_config", errors=CONFIG_ERRORS)
+def put_config_section(section: str, body: admin_schemas.ConfigEdit) -> dict[str, Any]:
     """Validated like config.yaml; written back atomically (previous version kept); live at once."""
     if section == "services":
         raise RuleError("unknown_section", "Services live under agencies: PUT /admin/config/agencies, or "
@@ -103,8 +103,8 @@ def put_config_section(section: str, body: schemas.ConfigEdit) -> dict[str, Any]
 
 
 @api.route("/admin/config/<section>/<item_id>", "PUT", summary="Add or replace one item of a section.", tag="admin",
-           body=schemas.ConfigEdit, response=schemas.ConfigOut, auth="edit_config", errors=CONFIG_ERRORS)
-def put_config_item(section: str, item_id: str, body: schemas.ConfigEdit) -> dict[str, Any]:
+           body=admin_schemas.ConfigEdit, response=admin_schemas.ConfigOut, auth="edit_config", errors=CONFIG_ERRORS)
+def put_config_item(section: str, item_id: str, body: admin_schemas.ConfigEdit) -> dict[str, Any]:
     """An agency, service (with agency_id), counter, kiosk, display or printer, by id."""
     detail = {"section": section, "item": item_id, "value": body.value}
     return _save(lambda data: config_changes.put_item(data, section, item_id, body.value), body,
@@ -112,11 +112,11 @@ def put_config_item(section: str, item_id: str, body: schemas.ConfigEdit) -> dic
 
 
 @api.route("/admin/config/<section>/<item_id>", "DELETE", summary="Remove one item of a section.", tag="admin",
-           response=schemas.ConfigOut, auth="edit_config", errors=CONFIG_ERRORS,
+           response=admin_schemas.ConfigOut, auth="edit_config", errors=CONFIG_ERRORS,
            query=(("version", "The version you saw; refused with 409 if the file changed since.", False),))
 def delete_config_item(section: str, item_id: str) -> dict[str, Any]:
     """Refused while the item is in use today (tickets in line, a visitor at the counter)."""
-    body = schemas.ConfigEdit(version=request.args.get("version") or None)
+    body = admin_schemas.ConfigEdit(version=request.args.get("version") or None)
     return _save(lambda data: config_changes.delete_item(data, section, item_id), body, f"{section}/{item_id}",
                  {"section": section, "item": item_id, "removed": True})
 
@@ -125,7 +125,7 @@ def delete_config_item(section: str, item_id: str) -> dict[str, Any]:
 
 
 @api.route("/admin/users", "GET", summary="Accounts (a supervisor sees their agency's).", tag="admin",
-           response=schemas.Users, auth="see_user")
+           response=admin_schemas.Users, auth="see_user")
 def list_users() -> dict[str, Any]:
     """Every account with role, agency, counters and whether it is disabled."""
     viewer = require("see_user")
@@ -136,9 +136,9 @@ def list_users() -> dict[str, Any]:
                                                                       permissions.account(hall.site, u))]}
 
 
-@api.route("/admin/users", "POST", summary="Create an account.", tag="admin", body=schemas.UserCreate, status=201,
+@api.route("/admin/users", "POST", summary="Create an account.", tag="admin", body=admin_schemas.UserCreate, status=201,
            response=schemas.UserOut, auth="manage_users", errors=((409, "user_exists"),))
-def create_user(body: schemas.UserCreate) -> dict[str, Any]:
+def create_user(body: admin_schemas.UserCreate) -> dict[str, Any]:
     """An officer needs counters, a supervisor an agency; the password at least 8 characters."""
     actor = require("manage_users")
     hall = current_hall()
@@ -159,9 +159,9 @@ def _user_or_404(tx: Any, username: str) -> User:
 
 
 @api.route("/admin/users/<username>", "PATCH", summary="Change an account: role, agency, counters, name, disabled.",
-           tag="admin", body=schemas.UserUpdate, response=schemas.UserOut, auth="manage_users",
+           tag="admin", body=admin_schemas.UserUpdate, response=schemas.UserOut, auth="manage_users",
            errors=((404, "unknown_user"), (409, "own_account")))
-def update_user(username: str, body: schemas.UserUpdate) -> dict[str, Any]:
+def update_user(username: str, body: admin_schemas.UserUpdate) -> dict[str, Any]:
     """Assign counters, change the role, or disable (sessions and tokens stop at once)."""
     actor = require("manage_users")
     hall = current_hall()
@@ -183,9 +183,9 @@ def update_user(username: str, body: schemas.UserUpdate) -> dict[str, Any]:
 
 
 @api.route("/admin/users/<username>/password", "POST", summary="Set a new password for an account.", tag="admin",
-           body=schemas.PasswordReset, response=schemas.UserOut, auth="manage_users",
+           body=admin_schemas.PasswordReset, response=schemas.UserOut, auth="manage_users",
            errors=((404, "unknown_user"),))
-def reset_password(username: str, body: schemas.PasswordReset) -> dict[str, Any]:
+def reset_password(username: str, body: admin_schemas.PasswordReset) -> dict[str, Any]:
     """The account's bearer tokens stop working; its owner logs in with the new password."""
     actor = require("manage_users")
     hall = current_hall()
@@ -201,7 +201,7 @@ def reset_password(username: str, body: schemas.PasswordReset) -> dict[str, Any]
 
 
 @api.route("/admin/closures", "GET", summary="Services and counters closed on a day.", tag="admin",
-           response=schemas.Closures, auth="manage_closures", errors=((422, "invalid_request"),),
+           response=admin_schemas.Closures, auth="manage_closures", errors=((422, "invalid_request"),),
            query=(("date", "The service day, YYYY-MM-DD (default: today).", False),))
 def list_closures() -> dict[str, Any]:
     """Active closures first, then lifted ones; a supervisor sees their agency's."""
@@ -214,9 +214,9 @@ def list_closures() -> dict[str, Any]:
 
 
 @api.route("/admin/closures", "POST", summary="Close a service or a counter for today, with a reason.", tag="admin",
-           body=schemas.ClosureCreate, status=201, response=schemas.ClosureOut, auth="manage_closures",
+           body=admin_schemas.ClosureCreate, status=201, response=admin_schemas.ClosureOut, auth="manage_closures",
            errors=((404, "unknown_service"), (404, "unknown_counter"), (409, "already_closed")))
-def create_closure(body: schemas.ClosureCreate) -> dict[str, Any]:
+def create_closure(body: admin_schemas.ClosureCreate) -> dict[str, Any]:
     """The kiosk shows the service closed with the reason; a closed counter cannot call."""
     hall = current_hall()
     agency = closures.agency_of_target(hall.site, body.kind, body.target_id)
@@ -227,7 +227,7 @@ def create_closure(body: schemas.ClosureCreate) -> dict[str, Any]:
 
 
 @api.route("/admin/closures/<closure_id>/reopen", "POST", summary="Reopen a closed service or counter.",
-           tag="admin", response=schemas.ClosureOut, auth="manage_closures",
+           tag="admin", response=admin_schemas.ClosureOut, auth="manage_closures",
            errors=((404, "unknown_closure"), (409, "already_reopened")))
 def reopen_closure(closure_id: str) -> dict[str, Any]:
     """Lift a closure: the service takes tickets again, the counter can call."""
@@ -245,7 +245,7 @@ def reopen_closure(closure_id: str) -> dict[str, Any]:
 
 
 @api.route("/admin/overview", "GET", summary="Live overview: lines, longest wait, counters, served vs usual.",
-           tag="admin", response=schemas.Overview, auth="see_overview", errors=((404, "unknown_agency"),),
+           tag="admin", response=admin_schemas.Overview, auth="see_overview", errors=((404, "unknown_agency"),),
            query=(("agency_id", "Only this agency (a supervisor always gets their own).", False),))
 def get_overview() -> dict[str, Any]:
     """Waiting per service, the longest wait now, counters busy/idle/paused/closed, served today vs usual."""
@@ -257,7 +257,7 @@ def get_overview() -> dict[str, Any]:
 
 
 @api.route("/admin/backups", "GET", summary="The daily backups of the database, and why the last one failed.",
-           tag="admin", response=schemas.Backups, auth="read_backups")
+           tag="admin", response=admin_schemas.Backups, auth="read_backups")
 def list_backups() -> dict[str, Any]:
     """Newest first; `problem` says why today's backup could not be made (until one is)."""
     require("read_backups")
@@ -286,7 +286,7 @@ AUDIT_QUERY = (
 
 
 @api.route("/admin/audit", "GET", summary="Search the audit log: who did what, when and from where.", tag="admin",
-           response=schemas.AuditLog, auth="read_audit", query=AUDIT_QUERY, errors=((422, "invalid_request"),))
+           response=admin_schemas.AuditLog, auth="read_audit", query=AUDIT_QUERY, errors=((422, "invalid_request"),))
 def search_audit() -> dict[str, Any]:
     """Logins, configuration, account and closure changes, and counter actions on tickets."""
     from server.core import audit_search

@@ -10,7 +10,7 @@ from flask import Response, request
 from server.core import reports, survey
 from server.core.errors import RuleError
 from server.web import exports
-from server.web.api import schemas
+from server.web.api import admin_schemas
 from server.web.api.access import require
 from server.web.api.base import api
 from server.web.api.params import parse_day, scope_agency, text_arg
@@ -71,7 +71,7 @@ def _summary() -> tuple[dict[str, Any], reports.Filters]:
 SUMMARY_TEXT = "Tickets issued, served, no-show, cancelled, expired; wait, walk and service times; within standard."
 
 
-@api.route("/reports/summary", "GET", summary=SUMMARY_TEXT, tag="reports", response=schemas.ReportSummary,
+@api.route("/reports/summary", "GET", summary=SUMMARY_TEXT, tag="reports", response=admin_schemas.ReportSummary,
            auth="read_reports", query=SUMMARY_QUERY, errors=REPORT_ERRORS)
 def report_summary() -> dict[str, Any]:
     """The summary of a period, with breakdowns by service, agency, counter, officer, day and hour."""
@@ -105,7 +105,7 @@ IKM_QUERY = (*PERIOD_QUERY, ("lang", "Column headings of CSV/XLSX: id (default) 
 
 
 @api.route("/reports/ikm", "GET", summary="The satisfaction index (IKM) per element and in total, with its grade.",
-           tag="reports", response=schemas.IkmReport, auth="read_reports", query=IKM_QUERY, errors=REPORT_ERRORS)
+           tag="reports", response=admin_schemas.IkmReport, auth="read_reports", query=IKM_QUERY, errors=REPORT_ERRORS)
 def report_ikm() -> dict[str, Any]:
     """IKM = 25 × the mean of the nine element means; by service, agency and month too."""
     return _ikm()[0]
@@ -128,7 +128,7 @@ def report_ikm_xlsx() -> Response:
 
 
 @api.route("/reports/queue", "GET", summary="How many waited over one day, every few minutes.", tag="reports",
-           response=schemas.QueueLength, auth="read_reports", errors=REPORT_ERRORS,
+           response=admin_schemas.QueueLength, auth="read_reports", errors=REPORT_ERRORS,
            query=(("date", "The service day, YYYY-MM-DD (default: today).", False),
                   ("agency_id", "Only this agency.", False), ("service_id", "Only this service.", False),
                   ("step", "Minutes between samples, 1 to 60 (default 5).", False)))
