@@ -44,7 +44,8 @@ def sqlite_ceiling(data: dict[str, Any], seconds: float) -> dict[str, float]:
     from server.core.site import SiteIndex
     from server.core.store import Store
     from server.core.tickets import issue_ticket
-    from server.web.views import NOT_REQUESTED, ticket_json
+    from server.core.print_queue import NOT_REQUESTED
+    from server.web.views import ticket_json
 
     site = SiteIndex(parse_config(data, "bench.yaml"))
     now = datetime.fromisoformat("2026-12-01T09:00:00+07:00").timestamp()
