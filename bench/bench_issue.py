@@ -41,10 +41,10 @@ def sqlite_ceiling(data: dict[str, Any], seconds: float) -> dict[str, float]:
     The same transaction as the route's (the ticket, its history row and the answer's
     place in line and estimated wait), so the ratio compares like with like."""
     from server.core.config_load import parse_config
+    from server.core.print_queue import NOT_REQUESTED
     from server.core.site import SiteIndex
     from server.core.store import Store
     from server.core.tickets import issue_ticket
-    from server.core.print_queue import NOT_REQUESTED
     from server.web.views import ticket_json
 
     site = SiteIndex(parse_config(data, "bench.yaml"))

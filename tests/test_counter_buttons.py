@@ -20,22 +20,9 @@ from test_counter_support import (  # noqa: F401  (desks_fixture: the module's f
 )
 
 from server.core.store import Store
+from tests.rules import seed_sequence
 
 BUTTONS = ("call-next", "recall", "start", "finish", "no-show", "transfer", "pause")
-
-
-def seed_sequence(server: LiveServer, service_id: str, last_seq: int, day: str = "2026-12-01") -> None:
-    """Today's sequence of a service as if `last_seq` tickets were already issued (a busy day)."""
-    store = Store(server.db_path)
-    try:
-        with store.write() as tx:
-            tx.execute(
-                "INSERT INTO sequences (service_day, service_id, last_seq) VALUES (?, ?, ?) "
-                "ON CONFLICT (service_day, service_id) DO UPDATE SET last_seq = excluded.last_seq",
-                (day, service_id, last_seq),
-            )
-    finally:
-        store.close()
 
 
 def test_an_officer_calls_a_four_digit_number_by_typing_it(live_server_factory: Any, bundled_data: dict[str, Any],
@@ -47,7 +34,9 @@ def test_an_officer_calls_a_four_digit_number_by_typing_it(live_server_factory: 
                 service.pop("quota", None)  # a thousand visitors a day
     live_server = live_server_factory(data)
     live_server.add_user("budi", "officer", counters=["loket-1"])
-    seed_sequence(live_server, KTP, 999)
+    store = Store(live_server.db_path)  # the live server's own database, beside it
+    seed_sequence(store, "2026-12-01", KTP, 999)
+    store.close()
     ticket = issue(live_server, KTP)
     assert ticket["number"] == "A1000"
     page = desks()

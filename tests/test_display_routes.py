@@ -16,6 +16,7 @@ from PIL import Image
 from server.app import create_app
 from server.core.clock import FixedClock
 from server.core.config_load import parse_config
+from tests.rules import seed_sequence
 
 PACKS = Path(__file__).resolve().parent.parent / "display" / "voicepacks"
 
@@ -202,9 +203,7 @@ def call_with_sequence(app: HallApp, counter_id: str, service_id: str, seq: int)
     in the database first); the display's `calling` entry for it."""
     headers = app.add_user(f"petugas-{counter_id}", "officer", counters=[counter_id])
     day = app.site.service_day(app.clock.now())
-    with app.hall.store.write() as tx:
-        tx.execute("INSERT INTO sequences (service_day, service_id, last_seq) VALUES (?, ?, ?)",
-                   (day, service_id, seq - 1))
+    seed_sequence(app.hall.store, day, service_id, seq - 1)
     client = app.client()
     assert client.post("/api/v1/tickets", json={"service_id": service_id}).status_code == 201
     assert client.post(f"/api/v1/counters/{counter_id}/call-next", headers=headers).status_code == 200

@@ -11,22 +11,15 @@ from typing import Any
 
 import pytest
 
+from tests.rules import seed_sequence
+
 # In the small site, "kk" (prefix B) has no quota, so its line may pass 999 tickets a day.
 SERVICE = "kk"
 
 
-def seed_sequence(app: Any, service_id: str, last_seq: int) -> None:
-    """As if `last_seq` tickets of this service were already issued today (cheaper than issuing them)."""
-    with app.hall.store.write() as tx:
-        tx.execute(
-            "INSERT INTO sequences (service_day, service_id, last_seq) VALUES (?, ?, ?)",
-            (app.site.service_day(app.clock.now()), service_id, last_seq),
-        )
-
-
 @pytest.fixture
 def thousandth(small_app: Any) -> dict[str, Any]:
-    seed_sequence(small_app, SERVICE, 999)
+    seed_sequence(small_app.hall.store, small_app.site.service_day(small_app.clock.now()), SERVICE, 999)
     answer = small_app.client().post("/api/v1/tickets", json={"service_id": SERVICE})
     assert answer.status_code == 201, answer.json
     return answer.json

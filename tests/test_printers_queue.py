@@ -20,6 +20,7 @@ from server.core.print_queue import PrintQueue
 from server.web import views
 from server.web.printing import build_ticket_print
 from tests.fakeprinter import FakePrinter
+from tests.rules import seed_sequence
 
 
 class Boom(Exception):
@@ -170,9 +171,7 @@ def test_a_ticket_with_four_digits_prints_its_whole_number(
 ) -> None:
     app, printer = networked_site
     hall = app.extensions["antrean"]
-    with hall.store.write() as tx:  # the day is busy: this service has given `already` numbers
-        tx.execute("INSERT INTO sequences (service_day, service_id, last_seq) VALUES (?, ?, ?)",
-                   (hall.site.service_day(hall.now()), service_id, already))
+    seed_sequence(hall.store, hall.site.service_day(hall.now()), service_id, already)  # a busy day
     answer = app.test_client().post("/api/v1/tickets", json={"service_id": service_id, "kiosk_id": "kiosk-1"})
     assert answer.status_code == 201, answer.json
     assert answer.json["number"] == number
