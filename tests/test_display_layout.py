@@ -19,6 +19,9 @@ from display_support import (  # noqa: F401  (shared_site_fixture, screens_fixtu
 )
 from playwright.sync_api import expect
 
+from server.core.store import Store
+from tests.rules import seed_sequence
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 # --- the screen itself ----------------------------------------------------------------------
@@ -106,3 +109,29 @@ def test_screenshots_of_the_main_states(live_server: LiveServer, screens: Any) -
         assert clipped == [], size
         size_px = screen.page.locator(".tile-number").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
         assert size_px >= 28, (size, size_px)
+
+
+def test_a_three_letter_prefix_with_four_digits_is_shown_whole(shared_site: LiveServer, screens: Any) -> None:
+    """PAM1234: the longest number the bundled site makes on a busy day (three-letter prefix,
+    the 1234th ticket), whole in the big panel, its counter's tile and the previous calls."""
+    store = Store(shared_site.db_path)
+    seed_sequence(store, "2026-12-01", "pasang-baru-air", 1233)
+    store.close()
+    officer = staff(shared_site, ["loket-13"], username="petugas-pdam")
+    shown = {size: screens(shared_site, "lantai-1", size=size) for size in SIZES}
+    number = officer.call("loket-13")
+    assert number == "PAM1234"
+    for screen in shown.values():
+        expect(screen.hero_number()).to_have_text("PAM1234")
+        expect(screen.tile_number("loket-13")).to_have_text("PAM1234")
+    officer.call("loket-13")  # PAM1235 is called: PAM1234 moves to the previous calls
+    for size, screen in shown.items():
+        previous = screen.page.locator("#recent-list li", has_text="PAM1234")
+        expect(previous).to_be_visible(timeout=ANNOUNCED_TIMEOUT)
+        cut = screen.page.evaluate(
+            """() => [...document.querySelectorAll('#hero-number, .tile, #recent-list li, #recent-list li *')]
+                 .filter((e) => e.scrollWidth > e.clientWidth + 1)
+                 .map((e) => (e.id || e.className) + ': ' + e.textContent.trim())"""
+        )
+        screenshot(screen.page, f"display-long-number-{size}")
+        assert cut == [], (size, cut)

@@ -24,6 +24,7 @@
       if (current && tile.current !== undefined) tile.called = Date.now(); // a new number: mark it
       tile.current = current;
       tile.number.textContent = current || "—";
+      fitNumber(tile);
       tile.root.classList.toggle("is-empty", !current);
       tile.root.classList.toggle("is-fresh", Boolean(current) && Date.now() - tile.called < D.FRESH_MS);
     }
@@ -33,6 +34,15 @@
       tile.note.textContent = state === "paused" ? tr("paused") : "";
     }
   };
+
+  // A long number (a three-letter prefix and four digits, "PAM1234") is drawn smaller in its
+  // own tile rather than cut off; every other tile keeps the grid's size.
+  function fitNumber(tile) {
+    tile.number.style.fontSize = "";
+    const room = tile.root.clientWidth * 0.94;
+    const need = tile.number.scrollWidth;
+    if (room > 0 && need > room) tile.number.style.fontSize = `${(room / need).toFixed(3)}em`;
+  }
 
   D.renderCounters = function renderCounters(counters) {
     const grid = $("grid");
@@ -91,5 +101,6 @@
     grid.style.gridTemplateColumns = `repeat(${best.cols}, minmax(0, 1fr))`;
     grid.style.gridTemplateRows = `repeat(${best.rows}, minmax(0, 1fr))`;
     grid.style.setProperty("--tile-font", `${Math.floor(best.size)}px`);
+    for (const tile of view.tiles.values()) fitNumber(tile);
   };
 })();
