@@ -98,7 +98,7 @@ def create_app(
         message_queue=config.server.message_queue,
         ping_interval=10,
         ping_timeout=10,
-        json=app.json,  # type: ignore[arg-type]
+        json=app.json,
     )
     app.extensions["antrean_socketio"] = socketio
     app.register_blueprint(load_routes().blueprint)
@@ -140,7 +140,8 @@ def _start_printing(hall: Hall, check_seconds: float) -> None:
 
     settings = PrintSettings(hall.data_dir, wait_seconds=hall.site.config.server.print_wait_ms / 1000,
                              health_seconds=check_seconds)
-    hall.printing = PrintService(PrintQueue(hall.store, hall.clock.now), hall.site.printers,
-                                 lambda ticket_id, lang: build_ticket_print(hall, ticket_id, lang), settings)
-    hall.on_config_change(lambda site: hall.printing.update_printers(site.printers))  # type: ignore[union-attr]
-    hall.printing.start()
+    printing = PrintService(PrintQueue(hall.store, hall.clock.now), hall.site.printers,
+                            lambda ticket_id, lang: build_ticket_print(hall, ticket_id, lang), settings)
+    hall.printing = printing
+    hall.on_config_change(lambda site: printing.update_printers(site.printers))
+    printing.start()

@@ -216,7 +216,7 @@ class Publisher:
             return
         rooms = [f"display:{d}" for d in site.displays_of_counter.get(call["counter_id"], [])]
         rooms += [f"counter:{call['counter_id']}", f"ticket:{call['ticket_id']}"]
-        self._emit("ticket.called", lambda: views.call_json(site, call, self.hall.announcer), rooms)  # type: ignore[arg-type]
+        self._emit("ticket.called", lambda: views.call_json(site, call, self.hall.announcer), rooms)
 
     def _printer(self, tx: Transaction, refresh: Refresh) -> None:
         using = [f"kiosk:{k.id}" for k in self.hall.site.config.kiosks if k.printer == refresh.key]
@@ -295,7 +295,7 @@ def init_realtime(socketio: SocketIO, hall: Hall) -> Publisher:
         with hall.store.read() as tx:
             now = hall.now()
             if room == "display":
-                emit("display.state", views.display_state(tx, site, value, now, hall.announcer))  # type: ignore[arg-type]
+                emit("display.state", views.display_state(tx, site, value, now, hall.announcer))
             elif room == "counter":
                 emit("counter.updated", views.counter_json(tx, site, value, now))
             elif room == "service":

@@ -17,4 +17,4 @@ def display_state(display_id: str) -> dict[str, Any]:
     hall = current_hall()
     hall.site.display_or_404(display_id)
     with hall.store.read() as tx:
-        return views.display_state(tx, hall.site, display_id, hall.now(), hall.announcer)  # type: ignore[arg-type]
+        return views.display_state(tx, hall.site, display_id, hall.now(), hall.announcer)
