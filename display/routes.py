@@ -20,7 +20,7 @@ from flask import Blueprint, abort, render_template, request, send_file, send_fr
 
 from display.announcer import CALL_AUDIO, CHIME_URL, CLIP_AUDIO, Announcer
 from server.core.config import Display
-from server.core.config_load import site_path
+from server.core.config_load import media_path
 from server.web.hall import Hall, current_hall
 
 blueprint = Blueprint(
@@ -50,10 +50,10 @@ def _sound(path: Path) -> Any:
 
 
 def media_folder(hall: Hall, display: Display) -> Path | None:
-    """The display's media folder, relative to the config file's folder; None when unset."""
+    """The display's media folder (inside the site's media folder); None when unset or outside."""
     if not display.media_folder:
         return None
-    return site_path(display.media_folder, hall.config_path)
+    return media_path(display.media_folder, hall.config_path)
 
 
 def media_files(hall: Hall, display: Display) -> list[dict[str, str]]:
@@ -65,6 +65,8 @@ def media_files(hall: Hall, display: Display) -> list[dict[str, str]]:
     for path in sorted(folder.iterdir(), key=lambda p: p.name.lower()):
         suffix = path.suffix.lower()
         if path.name.startswith(".") or not path.is_file() or suffix not in IMAGE_TYPES | VIDEO_TYPES:
+            continue
+        if media_path(path, hall.config_path) is None:  # a link that leads out of the media folder
             continue
         kind = "image" if suffix in IMAGE_TYPES else "video"
         items.append({"url": f"/display/media/{display.id}/{path.name}", "kind": kind, "name": path.name})

@@ -105,21 +105,25 @@ def test_counter_actions_record_the_officer_and_their_device(small_app: Any) -> 
 
 
 def test_agency_logos_are_served_from_the_site_folder(small_config: Any, tmp_path: Any, clock: Any) -> None:
-    from conftest import make_hall_app
     from PIL import Image
 
+    from server.app import create_app
     from server.core.config_load import parse_config
 
-    Image.new("RGB", (8, 8), "blue").save(tmp_path / "capil.png")
+    (tmp_path / "media").mkdir()
+    Image.new("RGB", (8, 8), "blue").save(tmp_path / "media" / "capil.png")
     data = small_config.model_dump(mode="json", exclude_none=True)
-    data["agencies"][0]["logo"] = str(tmp_path / "capil.png")
-    app = make_hall_app(parse_config(data), tmp_path / "data", clock)
-    agencies = app.client().get("/api/v1/agencies").json["agencies"]
+    data["agencies"][0]["logo"] = "media/capil.png"  # relative to config.yaml, inside its media folder
+    app, _ = create_app(parse_config(data), data_dir=tmp_path / "data", clock=clock, start_printing=False,
+                        config_path=tmp_path / "config.yaml")
+    client = app.test_client()
+    agencies = client.get("/api/v1/agencies").json["agencies"]
     assert agencies[0]["logo_url"] == "/media/logos/capil" and agencies[1]["logo_url"] is None
-    logo = app.client().get("/media/logos/capil")
+    logo = client.get("/media/logos/capil")
     assert logo.status_code == 200 and logo.mimetype == "image/png"
     logo.close()  # the file stays open until the response is closed
-    assert app.client().get("/media/logos/pajak").status_code == 404
+    assert client.get("/media/logos/pajak").status_code == 404
+    app.extensions["antrean"].store.close()
 
 
 def test_a_ticket_of_a_service_removed_since_still_answers(small_config: Any, tmp_path: Any, clock: Any) -> None:

@@ -29,6 +29,7 @@ import yaml
 
 from server.core.config import SiteConfig
 from server.core.config_changes import ConfigRefused, validate
+from server.core.config_load import media_problems
 from server.core.errors import conflict
 
 HISTORY_KEPT = 200
@@ -216,6 +217,9 @@ class ConfigFile:
                                "saved, or the file was edited); reload and make your change again.")
             new_data = change(copy.deepcopy(data))
             config = validate(new_data, self.path.name)
+            outside = media_problems(config, self.path)
+            if outside:
+                raise ConfigRefused(outside)
             if check is not None:
                 check(config)
             new_text = dump_keeping_comments(text, data, new_data, header)

@@ -74,6 +74,28 @@ def site_path(value: str | Path, config_path: Path | None) -> Path:
     return (config_path.resolve().parent if config_path else Path.cwd()) / path
 
 
+MEDIA_FOLDER = "media"  # beside config.yaml: the one folder whose files the screens are shown
+
+
+def media_path(value: str | Path, config_path: Path | None) -> Path | None:
+    """A file or folder that config.yaml names for the screens (an agency's logo, a display's
+    media loop), or None when it lies outside the site's media folder once `..` and links are
+    followed: nothing else of the site (its data folder holds the secret key, the database and
+    the backups) or of the server may ever be served."""
+    root = site_path(MEDIA_FOLDER, config_path).resolve()
+    path = site_path(value, config_path).resolve()
+    return path if path.is_relative_to(root) else None
+
+
+def media_problems(config: SiteConfig, config_path: Path | None) -> list[str]:
+    """Each screen file of the configuration that lies outside the media folder, in words."""
+    named = [(f"agencies[{i}].logo", agency.logo) for i, agency in enumerate(config.agencies)]
+    named += [(f"displays[{i}].media_folder", display.media_folder) for i, display in enumerate(config.displays)]
+    return [f"{key}: got {value!r}; expected a path inside the site's media folder ({MEDIA_FOLDER}/ beside "
+            "config.yaml), the only files the screens may show" for key, value in named
+            if value and media_path(value, config_path) is None]
+
+
 def load_config(path: str | Path) -> SiteConfig:
     """Read and validate a config file; every failure is a ConfigError."""
     path = Path(path)
@@ -91,4 +113,8 @@ def load_config(path: str | Path) -> SiteConfig:
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise ConfigError([f"{where}not valid YAML ({problem})"], str(path)) from None
-    return parse_config(data, str(path))
+    config = parse_config(data, str(path))
+    problems = media_problems(config, path)
+    if problems:
+        raise ConfigError(problems, str(path))
+    return config

@@ -1,4 +1,4 @@
-"""Site files named in config.yaml (agency logos), served from the site's own folder."""
+"""Site files named in config.yaml (agency logos), served only from the site's media folder."""
 
 from __future__ import annotations
 
@@ -7,16 +7,16 @@ from typing import Any
 
 from flask import Blueprint, abort, send_file
 
-from server.core.config_load import site_path
+from server.core.config_load import media_path
 from server.web.hall import Hall, current_hall
 
 blueprint = Blueprint("media", __name__)
 
 
 def site_file(hall: Hall, name: str) -> Path | None:
-    """A file named in the configuration, if it is there."""
-    path = site_path(name, hall.config_path)
-    return path if path.is_file() else None
+    """A file named in the configuration, if it is there inside the site's media folder."""
+    path = media_path(name, hall.config_path)
+    return path if path is not None and path.is_file() else None
 
 
 @blueprint.get("/media/logos/<agency_id>")
