@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from server.core.store import owner_only
+
 
 class BackupError(Exception):
     """A backup that could not be made; the message says why, in words."""
@@ -52,6 +54,7 @@ def backup_database(source: Path, target: Path, now: datetime | None = None) -> 
     target = _target_file(target, source, now)
     partial = target.with_name(f".{target.name}.partial")
     try:
+        owner_only(partial)  # a copy of the visitors' history, as private as the database
         with closing(sqlite3.connect(source, timeout=15)) as src, closing(sqlite3.connect(partial)) as dst:
             src.backup(dst)
             check = dst.execute("PRAGMA quick_check").fetchone()[0]

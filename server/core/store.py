@@ -13,6 +13,7 @@ only after COMMIT, so no screen ever hears of a change that was rolled back.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -69,6 +70,13 @@ class Transaction:
 Listener = Callable[[list[Event]], None]
 
 
+def owner_only(path: Path) -> None:
+    """Create `path` (if new) readable and writable by this account alone; SQLite gives the
+    database's -wal and -shm files the database file's own permissions."""
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    os.chmod(path, 0o600)
+
+
 class Store:
     """The database of one site: opened once, migrated on open."""
 
@@ -77,6 +85,7 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: we issue BEGIN/COMMIT ourselves; check_same_thread=False
         # because request handlers run on other threads (guarded by self._lock).
+        owner_only(self.path)  # visitors' history: the server's account alone reads it (its -wal and -shm follow)
         conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=15)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
