@@ -232,28 +232,27 @@ def set_paused(tx: Transaction, site: SiteIndex, now: float, counter_id: str, pa
         raise conflict("counter_not_paused", "This counter is not paused.")
     _set_counter(tx, counter_id, now, state="paused" if paused else "open", officer=actor or state["officer"])
     tx.raise_event((CounterPaused if paused else CounterResumed)(counter_id=counter_id, actor=actor))
-def allowed_actions(tx: Transaction, site: SiteIndex, counter_id: str, now: float) -> dict[str, bool]:
-    """Each counter action and whether the rules above would accept it now (pages render this).
+def allowed_actions(
+    tx: Transaction, site: SiteIndex, state: dict[str, Any], current_status: str | None, now: float
+) -> dict[str, bool]:
+    """Each counter action and whether the rules above would accept it now (pages render this),
+    for a counter in `state` (its counter_state row) holding a ticket of `current_status` (None: none).
 
     The same conditions as the rules: calling is refused while paused or closed for the day;
     recall, finish, no-show and transfer need a current ticket (called or being served);
     start needs a called one; pause an open counter, resume a paused one.
     """
-    state = tx.one("SELECT * FROM counter_state WHERE counter_id = ?", (counter_id,)) or {
-        "counter_id": counter_id, "state": "open", "current_ticket_id": None,
-    }
-    current = tx.one("SELECT status FROM tickets WHERE id = ?", (state["current_ticket_id"],))
     may_call = _refusal_to_call(tx, site, state, now) is None
     paused = state["state"] == "paused"
-    allowed = {
+    holding = current_status is not None
+    return {
         "call-next": may_call,
         "call": may_call,
-        "recall": current is not None,
-        "start": current is not None and current["status"] == "called",
-        "finish": current is not None,
-        "no-show": current is not None,
-        "transfer": current is not None,
+        "recall": holding,
+        "start": current_status == "called",
+        "finish": holding,
+        "no-show": holding,
+        "transfer": holding,
         "pause": not paused,
         "resume": paused,
     }
-    return allowed

@@ -146,6 +146,7 @@ def counter_json(tx: Transaction, site: SiteIndex, counter_id: str, now: float) 
     """The contract's Counter, with the `actions` the rules would accept now."""
     counter = site.counters[counter_id]
     state = tx.one("SELECT * FROM counter_state WHERE counter_id = ?", (counter_id,)) or {
+        "counter_id": counter_id,
         "state": "open",
         "current_ticket_id": None,
         "officer": None,
@@ -163,7 +164,7 @@ def counter_json(tx: Transaction, site: SiteIndex, counter_id: str, now: float) 
         "current": current,
         "officer": state["officer"],
         "floor": counter.floor,
-        "actions": counters.allowed_actions(tx, site, counter_id, now),
+        "actions": counters.allowed_actions(tx, site, state, current["status"] if current else None, now),
     }
 
 
