@@ -43,7 +43,10 @@
     if (document.body.dataset.view !== "work" || $("transfer-dialog").open) return;
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const target = event.target;
-    if (target.closest("input, textarea, select, [contenteditable], details")) return;
+    // Chrome fires a dialog's "close" (where focus leaves it) a moment after close(): a key
+    // typed in that moment still targets the closed dialog's search field, and is a shortcut.
+    const closedDialog = target.closest("dialog:not([open])");
+    if (!closedDialog && target.closest("input, textarea, select, [contenteditable], details")) return;
     // Enter and Space on a focused button the officer tabbed to keep their usual meaning.
     const focusedButton = target.closest("button:not([data-action])");
     if (focusedButton && (event.key === "Enter" || event.key === " ")) return;
