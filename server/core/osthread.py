@@ -8,7 +8,9 @@ go on meanwhile; a greenlet blocked in SQLite blocks every other request. Under
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 def original(module: str, name: str) -> Any:
@@ -24,3 +26,20 @@ def start_os_thread(target: Callable[[], None]) -> None:
 
 def os_sleep(seconds: float) -> None:
     original("time", "sleep")(seconds)
+
+
+def off_loop(work: Callable[..., T], *args: Any) -> T:
+    """Run `work(*args)` in one of gevent's real OS threads and wait for it, greenlet-style.
+
+    The calling greenlet waits; every other request, kiosk and display goes on meanwhile.
+    Without a running gevent hub in this thread (the CLI, a plain test client) it simply
+    runs here. `work` must not touch a SQLite connection of the loop's thread: it opens its
+    own (sqlite3 connections belong to the thread that made them).
+    """
+    from gevent import monkey
+
+    if not monkey.is_module_patched("threading"):
+        return work(*args)
+    import gevent
+
+    return gevent.get_hub().threadpool.apply(work, args)
