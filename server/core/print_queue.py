@@ -115,6 +115,15 @@ def reprint(tx: Transaction, site: SiteIndex, now: float, ticket_id: str, printe
     return job_id
 
 
+def drop_pending(tx: Transaction, now: float, ticket_id: str, reason: str) -> int:
+    """Fail the ticket's jobs still waiting for a printer (a cancelled ticket); how many.
+
+    A job already claimed is being sent right now and is left to end as it ends."""
+    cursor = tx.execute("UPDATE print_jobs SET status = 'failed', error = ?, updated_at = ?"
+                        " WHERE ticket_id = ? AND status = 'pending' AND claimed_by IS NULL", (reason, now, ticket_id))
+    return int(cursor.rowcount)
+
+
 # --- the print service's side ---------------------------------------------------------------
 
 
