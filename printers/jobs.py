@@ -7,13 +7,19 @@ prints that printer's jobs oldest first, so a printer that hangs delays nobody
 else's tickets, and between jobs the same thread checks the printer's health, so
 a status check never competes with a ticket for the printer's one connection.
 
-A job is marked printed in the database right after the printer took it and is
-never sent again. A job whose printer is offline or out of paper stays pending
-and is retried with backoff for `retry_minutes`; after that (or on an error that
-retrying cannot fix) it is failed with a message saying what to do.
+A job is marked printed in the database once the printer has shown it took it (its
+status answer after the ticket, see `printers/transports/network.py`) and is never
+sent again; anything short of that proof keeps the job pending. A job whose printer is
+offline, out of paper or not reading stays pending and is retried with backoff for
+`retry_minutes`; after that (or on an error that retrying cannot fix) it is failed with
+a message saying what to do.
 
 The `print_jobs` table belongs to `server.core.print_queue`: this service reads due
 jobs and reports each attempt through a `PrintQueue`, and writes no SQL itself.
+
+Several processes on one database: a worker drives its printer only while this process
+holds the printer's lease (`printers/lease.py`), claims each job before sending it, and
+a process that does not hold a printer's lease shows the status its holder recorded.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from typing import Any
 
 from printers import connections
 from printers.connections import PrintError, Timeouts
+from printers.lease import Leases
 from printers.render import render_ticket
 from printers.ticket import TicketPrint
 from server.core.config import Printer
@@ -50,7 +57,8 @@ class PrintSettings:
     "queued"; `retry_minutes`: how long a job is retried before it fails; `health_seconds`:
     between health checks of an idle printer; `backoff_seconds`: the first and the longest
     pause between attempts on a printer that is down; `poll_seconds`: how often a worker looks
-    for jobs it was not woken for (queued by another process).
+    for jobs it was not woken for (queued by another process); `lease_seconds`: how long a
+    printer's lease lasts unrenewed, so how long a printer waits when its process dies.
     """
 
     data_dir: Path
@@ -60,6 +68,7 @@ class PrintSettings:
     timeouts: Timeouts = field(default_factory=Timeouts)
     backoff_seconds: tuple[float, float] = (1.0, 15.0)
     poll_seconds: float = 2.0
+    lease_seconds: float = 5.0
 
 
 @dataclass
@@ -99,6 +108,7 @@ class PrintService:
         self._states = {pid: _PrinterState(cfg) for pid, cfg in printers.items()}
         self._sent: set[int] = set()  # printed but not yet recorded (only if the DB failed)
         self._running = False
+        self.leases = Leases(queue, settings.lease_seconds, self._leases_renewed)
 
     # -- the request side -------------------------------------------------------
 
@@ -123,6 +133,8 @@ class PrintService:
         if state is not None:
             state.wake.set()
         deadline = time.monotonic() + self.settings.wait_seconds
+        # Driven by another process: nothing here is notified, so look every 50 ms.
+        elsewhere = state is not None and not self.leases.holds(state.cfg.id)
         while True:
             with self._changed:
                 version = self._version  # read before the job, so no notification slips between
@@ -132,10 +144,16 @@ class PrintService:
             left = deadline - time.monotonic()
             if left <= 0 or (state is not None and state.retry_at > time.monotonic() + left):
                 break  # its printer is known to be down: no point in waiting
+            if elsewhere and state is not None and state.status in ("offline", "paper_out"):
+                break
             with self._changed:
                 if self._version == version:
-                    self._changed.wait(left)
-        return job_state(job)
+                    self._changed.wait(min(left, 0.05) if elsewhere else left)
+        answer = job_state(job)
+        if answer["status"] == "queued" and answer["error"] is None and state is not None:
+            answer["error"] = (f"Printer {connections.describe(state.cfg)} has not confirmed this ticket yet; "
+                               "it prints by itself as soon as the printer takes it")
+        return answer
 
     def status(self, printer_id: str) -> dict[str, Any]:
         """{"status", "detail", "checked_at"} of one printer (KeyError if unknown)."""
@@ -157,6 +175,7 @@ class PrintService:
             self._running = True
             states = [s for s in self._states.values() if s.thread is None or not s.thread.is_alive()]
         self._fail_orphans()
+        self.leases.start(list(self._states), self._held_statuses)
         for state in states:
             state.stop, state.wake = threading.Event(), threading.Event()  # after an earlier stop()
             self._start_worker(state)
@@ -173,6 +192,7 @@ class PrintService:
         for state in states:
             if state.thread is not None:
                 state.thread.join(max(0.0, deadline - time.monotonic()))
+        self.leases.stop()
 
     def update_printers(self, printers: dict[str, Printer]) -> None:
         """Apply a new configuration: start, stop or re-check the printers that changed."""
@@ -193,6 +213,8 @@ class PrintService:
             state.stop.set()
             state.wake.set()
         self._fail_orphans()
+        if self._running:
+            self.leases.renew(list(printers))
         for state in started:
             self._start_worker(state)
 
@@ -221,7 +243,11 @@ class PrintService:
             state.wake.wait(max(0.0, until - now))
 
     def _step(self, state: _PrinterState) -> bool:
-        """Check health if due, then print the oldest due job; True while jobs wait."""
+        """Check health if due, then print the oldest due job; True while jobs wait.
+
+        Only while this process holds the printer's lease: otherwise another drives it."""
+        if not self.leases.holds(state.cfg.id):
+            return False
         if time.monotonic() >= state.health_at:
             result = connections.check_status(state.cfg, timeouts=self.settings.timeouts, abort=state.stop)
             state.health_at = time.monotonic() + self.settings.health_seconds
@@ -236,12 +262,19 @@ class PrintService:
         self._expire(state)
         with self._lock:
             sent = set(self._sent)
-        job = self.queue.next_job(state.cfg.id, skip=sent)
-        if job is None or state.stop.is_set():
+        if state.stop.is_set():
             return False
-        if time.monotonic() >= state.retry_at:
+        if time.monotonic() < state.retry_at:
+            return self.queue.next_job(state.cfg.id, skip=sent) is not None
+        job = self.queue.claim(state.cfg.id, self.leases.holder, skip=sent)
+        if job is None:
+            return False
+        try:
             self._attempt(state, job)
-            state.wake.set()  # look again at once: the next job, if any, is due now
+        except BaseException:
+            self.queue.unclaim(job["id"], self.leases.holder)  # a bug must not leave the job claimed forever
+            raise
+        state.wake.set()  # look again at once: the next job, if any, is due now
         return True
 
     def _attempt(self, state: _PrinterState, job: dict[str, Any]) -> None:
@@ -276,11 +309,13 @@ class PrintService:
 
     def _retry_later(self, state: _PrinterState, job: dict[str, Any], exc: PrintError) -> None:
         if state.stop.is_set():
-            return  # interrupted by stop(): not the printer's fault, the job just stays pending
+            # Interrupted by stop(): not the printer's fault, the job just stays pending.
+            self.queue.unclaim(job["id"], self.leases.holder)
+            return
         base, ceiling = self.settings.backoff_seconds
         state.backoff = min(ceiling, max(base, state.backoff * 2))
         state.retry_at = time.monotonic() + state.backoff
-        self.queue.retry_later(job["id"], exc.message)
+        self.queue.retry_later(job["id"], exc.message, job.get("claimed_by"))
         self._set_status(state, exc.kind, exc.message)
         self._notify()
 
@@ -310,6 +345,26 @@ class PrintService:
             ids = list(self._states)
         if self.queue.fail_orphans(ids):
             self._notify()
+
+    # -- the leases ------------------------------------------------------------------
+
+    def _held_statuses(self) -> dict[str, dict[str, Any]]:
+        """What this process knows of the printers it drives, for the other processes."""
+        return {pid: status for pid, status in self.statuses().items() if self.leases.holds(pid)}
+
+    def _leases_renewed(self, gained: set[str], rows: dict[str, dict[str, Any]]) -> None:
+        """A printer just gained is checked and worked at once; one driven by another process
+        shows the status its holder recorded."""
+        with self._lock:
+            states = dict(self._states)
+        for pid, state in states.items():
+            if pid in gained:
+                state.health_at = 0.0
+                state.wake.set()
+            elif not self.leases.holds(pid) and pid in rows:
+                row = rows[pid]
+                with self._lock:
+                    state.status, state.detail, state.checked_at = row["status"], row["detail"], row["checked_at"]
 
     # -- small helpers ---------------------------------------------------------------
 

@@ -138,8 +138,11 @@ def _start_printing(hall: Hall, check_seconds: float) -> None:
     from server.core.print_queue import PrintQueue
     from server.web.printing import build_ticket_print
 
-    settings = PrintSettings(hall.data_dir, wait_seconds=hall.site.config.server.print_wait_ms / 1000,
-                             health_seconds=check_seconds)
+    server = hall.site.config.server
+    # Several processes (a message queue joins them): a ticket queued through another process
+    # wakes nobody here, so the holder of its printer's lease looks for jobs five times a second.
+    settings = PrintSettings(hall.data_dir, wait_seconds=server.print_wait_ms / 1000, health_seconds=check_seconds,
+                             poll_seconds=0.2 if server.message_queue else 2.0)
     printing = PrintService(PrintQueue(hall.store, hall.clock.now), hall.site.printers,
                             lambda ticket_id, lang: build_ticket_print(hall, ticket_id, lang), settings)
     hall.printing = printing

@@ -61,8 +61,21 @@ def test_refused_connection_is_offline_in_words(tmp_path: Path) -> None:
     assert status == "offline" and "refused" in (detail or "")
 
 
-def test_printer_that_stops_reading_fails_within_the_write_timeout(tmp_path: Path) -> None:
+def test_printer_that_reads_nothing_gets_no_ticket_and_says_why(tmp_path: Path) -> None:
     with FakePrinter(mode="accept_but_never_read") as printer:
+        started = time.monotonic()
+        with pytest.raises(PrintError) as caught:
+            send(network(printer.port), b"\x00" * 4_000_000, tmp_path, timeouts=FAST)
+        assert time.monotonic() - started < FAST.connect + 2 * FAST.status + 1.0
+        # Not "printed", not even sent: the ticket cannot come out late and then again.
+        assert caught.value.kind == "offline" and "reads nothing" in caught.value.message
+        assert "The ticket was not sent" in caught.value.message
+        status, detail = check_status(network(printer.port), timeouts=FAST)
+        assert status == "offline" and "reads nothing" in (detail or "")
+
+
+def test_printer_that_stops_reading_halfway_fails_within_the_write_timeout(tmp_path: Path) -> None:
+    with FakePrinter(mode="stall_halfway", close_after=4096) as printer:
         started = time.monotonic()
         with pytest.raises(PrintError) as caught:
             send(network(printer.port), b"\x00" * 4_000_000, tmp_path, timeouts=FAST)

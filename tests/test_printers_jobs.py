@@ -210,10 +210,11 @@ def test_printer_that_accepts_but_never_reads_never_hangs_the_caller(
         result, elapsed = timed_wait(service, job_id)
         # The first health check waits 0.6 s for a status answer, the send 0.6 s for a FIN.
         assert result["status"] == "queued" and elapsed < WAIT + 0.3
-        # It looks like a printer that does not answer status requests: the ticket goes
-        # into its buffer and counts as taken. What matters: an answer, and no hang.
-        assert eventually(lambda: queue.state(ticket_id)["status"] in ("printed", "failed"))
-        assert service.status("printer-lobi")["status"] == "unknown"
+        # It answers no status request and does not close when we do: it reads nothing,
+        # so the ticket is not sent and waits, and the printer is offline in words.
+        assert eventually(lambda: service.status("printer-lobi")["status"] == "offline")
+        assert "reads nothing" in (service.status("printer-lobi")["detail"] or "")
+        assert queue.state(ticket_id)["status"] == "queued"
         started = time.monotonic()
         service.stop()
         assert time.monotonic() - started < 1.0

@@ -140,6 +140,16 @@ def test_one_print_state_for_the_ticket_shape_the_service_and_the_api(small_app:
     assert everyone() == [{"status": "queued", "printer_id": "p1", "error": None}] * 4
 
 
+def test_cancelling_a_ticket_drops_its_waiting_print_job(small_app: Any, service: PrintService) -> None:
+    row, job_id = issue(small_app, service, "kiosk-1")  # the printer is down: the job waits
+    with small_app.hall.store.write() as tx:
+        tickets.cancel(tx, small_app.site, small_app.clock.now(), row["id"])
+    state = small_app.client().get(f"/api/v1/tickets/{row['id']}").json["print"]
+    assert state == {"status": "failed", "printer_id": "p1", "error": f"Ticket {row['number']} was cancelled; "
+                                                                        "not printed."}
+    assert service.queue.next_job("p1") is None  # nothing left to print when the printer is back
+
+
 def test_a_job_for_a_printer_the_service_does_not_run_fails_in_words(small_app: Any) -> None:
     row, _ = issue(small_app, service_over(small_app, {}), "kiosk-1")  # p1 left its configuration
     with small_app.hall.store.read() as tx:

@@ -1,18 +1,25 @@
 """A network printer: raw TCP (port 9100) with short, bounded waits at every step.
 
 We talk to the socket ourselves rather than through `escpos.printer.Network`:
-that one waits 60 s by default and its status calls raise a bare TimeoutError.
-Every wait here is bounded and checks an `abort` event every 0.1 s, so
-stopping the server never waits on a printer.
+that one waits 60 s by default and its status calls (`query_status`, `is_online`,
+`paper_status`) read without a timeout and answer "paper adequate" when the printer
+says nothing. We use python-escpos's names for the requests and bits where it has them.
+Every wait here is bounded and checks an `abort` event every 0.1 s, so stopping the
+server never waits on a printer.
 
-How we know the printer took a ticket. Sending bytes into a socket only hands
-them to our own kernel, so a printer that accepted the connection but is stuck
-would look like success. We therefore ask the printer's paper sensor
-(DLE EOT 4) before and after the ticket: the answer after it comes only once
-the printer has read everything we sent. A printer that never answers status
-requests (some cheap interfaces do not) gets the ticket, then our FIN, and we
-wait briefly for its FIN back (it read to the end) or a reset (it did not);
-silence counts as taken.
+How we know the printer took a ticket. `send()` succeeding only means our own kernel
+holds the bytes: a printer that accepted the connection and then stopped reading looks
+exactly like one that printed. The proof must come from the printer:
+
+- Before the ticket we ask its real-time status (DLE EOT 1, 2 and 4: online, why
+  offline, paper sensor). No answer, or an answer saying offline, cover open or paper
+  out, and the ticket is not sent at all, so it cannot come out late and then again.
+- After the ticket we ask again. A printer answers a real-time request when it reads
+  it, and it reads in order, so this answer proves it read every byte of the ticket.
+  Only an answer that says online with paper counts as printed.
+- A printer that never answers status requests (some cheap interfaces) is proven to
+  read by its FIN: we half-close, it reads to the end and closes its side. Silence is
+  never proof: it is what a printer that stopped reading does too.
 """
 
 from __future__ import annotations
@@ -25,12 +32,24 @@ import threading
 import time
 from dataclasses import dataclass
 
+from escpos.constants import RT_MASK_ONLINE, RT_STATUS, RT_STATUS_ONLINE, RT_STATUS_PAPER
+
 from printers.transports import base
 from printers.transports.base import Delivery, PrintError, Sending, Timeouts, Transport
 
-PAPER_STATUS = b"\x10\x04\x04"  # DLE EOT 4: transmit the paper roll sensor status
-PAPER_END = 0x60  # bits 5 and 6: paper end detected
-PAPER_NEAR_END = 0x0C  # bits 2 and 3: paper near its end
+OFFLINE_CAUSE = RT_STATUS + b"\x02"  # DLE EOT 2 (escpos has no name for it)
+STATUS_REQUESTS = RT_STATUS_ONLINE + OFFLINE_CAUSE + RT_STATUS_PAPER  # Epson: up to 4 at once
+COVER_OPEN = 0x04  # DLE EOT 2, bit 2
+PAPER_END_STOP = 0x20  # DLE EOT 2, bit 5: printing stopped because the paper ended
+ERROR = 0x40  # DLE EOT 2, bit 6: a jam, the cutter, the head too hot
+PAPER_END = 0x60  # DLE EOT 4, bits 5 and 6
+PAPER_NEAR_END = 0x0C  # DLE EOT 4, bits 2 and 3
+
+NOT_READING = ("accepts the connection but reads nothing (it answers no status request and does not "
+               "close when we do): it may be jammed, busy or its network card hung; switch it off and on. "
+               "The ticket was not sent; waiting tickets print by themselves once it reads again")
+NOT_CONFIRMED = ("took the ticket's bytes but did not confirm them within {seconds:g} s, so it stopped reading: "
+                 "check it (jammed, busy, cover); the ticket stays queued and prints by itself once it reads again")
 
 
 class LinkError(Exception):
@@ -43,18 +62,52 @@ class LinkError(Exception):
 
 
 @dataclass(frozen=True)
-class PaperReport:
-    """What the printer said about its paper; `answered` False for a silent printer."""
+class Report:
+    """What the printer said about itself; `answered` False for a printer that answers no status."""
 
     answered: bool
+    offline: bool = False
+    cover_open: bool = False
     paper_out: bool = False
     paper_low: bool = False
+    error: bool = False
+
+    @classmethod
+    def parse(cls, online: int, cause: int, paper: int) -> Report:
+        return cls(True, offline=bool(online & RT_MASK_ONLINE), cover_open=bool(cause & COVER_OPEN),
+                   paper_out=bool(paper & PAPER_END) or bool(cause & PAPER_END_STOP),
+                   paper_low=bool(paper & PAPER_NEAR_END), error=bool(cause & ERROR))
+
+    def words(self) -> tuple[str, str | None]:
+        """("online" | "offline" | "paper_out" | "unknown", detail in words or None)."""
+        if not self.answered:
+            return "unknown", base.SILENT
+        if self.paper_out:
+            return "paper_out", base.PAPER_OUT
+        if self.cover_open:
+            return "offline", "cover open: close it; waiting tickets print by themselves"
+        if self.error:
+            return "offline", ("error reported (paper jam, cutter or print head): open it, clear the paper "
+                               "and close it, or switch it off and on")
+        if self.offline:
+            return "offline", "offline (its feed button held, or recovering from an error)"
+        return "online", base.PAPER_LOW if self.paper_low else None
+
+    @property
+    def ready(self) -> bool:
+        return self.answered and self.words()[0] == "online"
 
 
 def _is_status_byte(value: int) -> bool:
     # A DLE EOT answer is 0xx1xx10; Automatic Status Back packets (which a printer
     # may send on its own) start 0xx1xx00, so they are not mistaken for one.
     return value & 0x93 == 0x12
+
+
+def status_requests_in(data: bytes) -> int:
+    """How many DLE EOT requests `data` holds (a logo's pixels can spell one, and a printer
+    answers it): that many answers come before the answers to ours."""
+    return sum(data.count(RT_STATUS + bytes([n])) for n in (1, 2, 3, 4))
 
 
 class Link:
@@ -123,15 +176,22 @@ class Link:
                 raise LinkError("offline", "closed the connection while receiving the ticket: "
                                 "check the printer, then the ticket prints again by itself") from None
 
-    def paper(self, seconds: float) -> PaperReport:
-        """Ask DLE EOT 4 and wait up to `seconds` for the answer."""
-        self.send(PAPER_STATUS, seconds)
+    def ask(self, seconds: float, *, answers_before: int = 0) -> Report:
+        """Send DLE EOT 1, 2 and 4 and wait up to `seconds` for the three answers.
+
+        `answers_before`: answers to requests already sent (inside a ticket) that come
+        first; ours are the last three. A printer that answers those only partly still
+        answers ours last, so at the deadline the last three received are taken.
+        """
+        self.send(STATUS_REQUESTS, seconds)
         assert self.sock is not None
+        wanted = answers_before + 3
+        answers: list[int] = []
         deadline = time.monotonic() + seconds
-        while True:
+        while len(answers) < wanted:
             left = deadline - time.monotonic()
             if left <= 0 or not self._wait(selectors.EVENT_READ, left):
-                return PaperReport(answered=False)
+                break
             try:
                 chunk = self.sock.recv(64)
             except BlockingIOError:
@@ -141,13 +201,14 @@ class Link:
             if not chunk:
                 raise LinkError("offline", "closed the connection without answering: "
                                 "check the printer, then the ticket prints again by itself")
-            answers = [value for value in chunk if _is_status_byte(value)]
-            if answers:
-                value = answers[-1]
-                return PaperReport(True, paper_out=bool(value & PAPER_END), paper_low=bool(value & PAPER_NEAR_END))
+            answers.extend(value for value in chunk if _is_status_byte(value))
+        if len(answers) < 3:
+            return Report(answered=False)
+        return Report.parse(*answers[-3:])
 
-    def finish(self, seconds: float) -> None:
-        """Half-close and wait for the printer's FIN (read it all) or a reset (it did not)."""
+    def reads_to_end(self, seconds: float) -> bool:
+        """Half-close and wait for the printer's FIN: True once it read everything we sent
+        (and closed), False if it stays quiet; a reset means it did not take it all."""
         assert self.sock is not None
         try:
             self.sock.shutdown(socket.SHUT_WR)
@@ -157,10 +218,10 @@ class Link:
         while True:
             left = deadline - time.monotonic()
             if left <= 0 or not self._wait(selectors.EVENT_READ, left):
-                return  # still open and quiet: a silent printer that took the data
+                return False
             try:
                 if not self.sock.recv(64):
-                    return  # FIN: it read everything we sent
+                    return True
             except BlockingIOError:
                 continue
             except OSError:
@@ -178,42 +239,81 @@ class Link:
         self.selector.close()
 
 
-def print_bytes(host: str, port: int, data: bytes, *, connect: float, write: float, status: float,
-                abort: threading.Event | None = None, silent: bool = False) -> PaperReport:
-    """Deliver `data`; returns what the printer said of its paper afterwards.
+def _refuse_if_down(report: Report, *, after: bool) -> None:
+    """Raise when the printer is not ready; `after`: it said so right after the ticket."""
+    if report.ready:
+        return
+    kind, detail = report.words()
+    if after:
+        reason = f"stopped during the ticket ({detail}); the ticket prints again once the printer is ready"
+    else:
+        reason = f"is not ready ({detail}); the ticket was not sent and prints by itself once it is ready"
+    raise LinkError("paper_out" if kind == "paper_out" else "offline", reason)
 
-    `silent`: the printer is known not to answer status requests, so we do not wait
-    for it to answer one before the ticket.
-    """
+
+def _send_silent(host: str, port: int, data: bytes, *, connect: float, write: float, status: float,
+                 abort: threading.Event | None) -> None:
+    """A printer that answers no status: prove it reads (a FIN to ours) before and after."""
+    probe = Link(host, port, abort)
+    try:
+        probe.connect(connect)
+        if not probe.reads_to_end(status):
+            raise LinkError("offline", NOT_READING)
+    finally:
+        probe.close()
     link = Link(host, port, abort)
     ok = False
     try:
         link.connect(connect)
-        before = PaperReport(answered=False) if silent else link.paper(status)
-        if before.paper_out:
-            raise LinkError("paper_out", "is out of paper: load a new roll; waiting tickets print by themselves")
         link.send(data, write)
-        if before.answered:
-            after = link.paper(write)
-            if not after.answered:
-                raise LinkError("offline", f"did not confirm the ticket within {write:g} s: "
-                                "it may be jammed or busy; check it")
-        else:
-            after = before
-            link.finish(status)
+        if not link.reads_to_end(write):
+            raise LinkError("offline", NOT_CONFIRMED.format(seconds=write))
         ok = True
-        return after
     finally:
         link.close(reset=not ok)
 
 
-def query_paper(host: str, port: int, *, connect: float, status: float,
-                abort: threading.Event | None = None) -> PaperReport:
-    """Connect and ask the paper sensor; raises LinkError when it cannot be reached."""
+def print_bytes(host: str, port: int, data: bytes, *, connect: float, write: float, status: float,
+                abort: threading.Event | None = None, silent: bool = False) -> Report:
+    """Deliver `data` and have the printer confirm it; returns what it said after the ticket.
+
+    `silent`: the printer is known not to answer status requests, so we do not wait for
+    it to answer one; its FIN is the proof instead. Raises LinkError when not proven.
+    """
+    if not silent:
+        link = Link(host, port, abort)
+        ok = False
+        try:
+            link.connect(connect)
+            before = link.ask(status)
+            if before.answered:
+                _refuse_if_down(before, after=False)
+                link.send(data, write)
+                after = link.ask(write, answers_before=status_requests_in(data))
+                if not after.answered:
+                    raise LinkError("offline", NOT_CONFIRMED.format(seconds=write))
+                _refuse_if_down(after, after=True)
+                ok = True
+                return after
+            # No answer: a printer that never answers status, or one that stopped reading.
+            if not link.reads_to_end(status):
+                raise LinkError("offline", NOT_READING)
+            ok = True  # only our status request went out: nothing that could print
+        finally:
+            link.close(reset=not ok)
+    _send_silent(host, port, data, connect=connect, write=write, status=status, abort=abort)
+    return Report(answered=False)
+
+
+def query(host: str, port: int, *, connect: float, status: float, abort: threading.Event | None = None) -> Report:
+    """Connect and ask how the printer is; raises LinkError when it cannot be reached or reads nothing."""
     link = Link(host, port, abort)
     try:
         link.connect(connect)
-        return link.paper(status)
+        report = link.ask(status)
+        if not report.answered and not link.reads_to_end(status):
+            raise LinkError("offline", NOT_READING)
+        return report
     finally:
         link.close()
 
@@ -232,25 +332,15 @@ class NetworkTransport(Transport):
                                  status=waits.status, abort=sending.abort, silent=sending.silent)
         except LinkError as exc:
             raise PrintError(exc.kind, f"Printer {self.describe()} {exc.reason}") from None
-        if not report.answered:
-            return Delivery("unknown", base.SILENT)
-        return Delivery(*_paper_words(report))
+        return Delivery(*report.words())
 
     def status(self, timeouts: Timeouts, abort: threading.Event | None) -> tuple[str, str | None]:
-        """A printer that accepts a connection but does not answer DLE EOT is "unknown":
-        it is reachable, but we cannot tell whether it has paper."""
+        """A printer that reads but does not answer DLE EOT is "unknown": it is reachable,
+        but we cannot tell whether it has paper. One that reads nothing is "offline"."""
         assert self.cfg.host is not None
         try:
-            report = query_paper(self.cfg.host, self.cfg.port, connect=timeouts.connect, status=timeouts.status,
-                                 abort=abort)
+            report = query(self.cfg.host, self.cfg.port, connect=timeouts.connect, status=timeouts.status,
+                           abort=abort)
         except LinkError as exc:
             return ("paper_out" if exc.kind == "paper_out" else "offline"), exc.reason
-        if not report.answered:
-            return "unknown", base.SILENT
-        return _paper_words(report)
-
-
-def _paper_words(report: PaperReport) -> tuple[str, str | None]:
-    if report.paper_out:
-        return "paper_out", base.PAPER_OUT
-    return "online", base.PAPER_LOW if report.paper_low else None
+        return report.words()

@@ -159,10 +159,28 @@ def m003_drop_line_index(db: sqlite_utils.Database) -> None:
     db.conn.execute("DROP INDEX IF EXISTS tickets_line")
 
 
+def m006_printer_lease(db: sqlite_utils.Database) -> None:
+    """Several server processes on one database: each printer is driven by one of them at a
+    time, the holder of its lease (renewed every second or two, taken over once it expires),
+    and a print job is claimed by that holder before it is sent, so none is sent twice. The
+    holder also keeps the printer's status here, for the other processes' screens."""
+    db.conn.execute("""CREATE TABLE printer_leases (
+        printer_id TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,            -- host:pid:random of the server process
+        expires_at REAL NOT NULL,        -- wall-clock seconds; renewed well before
+        taken_at REAL NOT NULL,
+        status TEXT NOT NULL DEFAULT 'unknown',
+        detail TEXT,
+        checked_at REAL
+    )""")
+    db.conn.execute("ALTER TABLE print_jobs ADD COLUMN claimed_by TEXT")
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_core", m001_core),
     ("002_waiting_index", m002_waiting_index),
     ("003_drop_line_index", m003_drop_line_index),
+    ("006_printer_lease", m006_printer_lease),
 ]
 
 

@@ -6,10 +6,18 @@ runs the workers and talks to the printers; it reads due jobs and reports what h
 through a `PrintQueue`, and never writes SQL of its own.
 
 A job is "pending" until it is printed or failed; the API calls pending "queued".
+
+Several server processes on one database (the scale-out mode): each printer is driven by
+the one process that holds its lease (`printer_leases`: holder, expiry). The holder renews
+it every second or two; once it stops (the process died), another process takes it over
+after the expiry. A job is claimed (`claimed_by`) in the same transaction that checks the
+lease, so a job is sent by one process only; on a takeover the dead holder's claims are
+released and those jobs are sent again by the new holder.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -107,6 +115,15 @@ def reprint(tx: Transaction, site: SiteIndex, now: float, ticket_id: str, printe
     return job_id
 
 
+def drop_pending(tx: Transaction, now: float, ticket_id: str, reason: str) -> int:
+    """Fail the ticket's jobs still waiting for a printer (a cancelled ticket); how many.
+
+    A job already claimed is being sent right now and is left to end as it ends."""
+    cursor = tx.execute("UPDATE print_jobs SET status = 'failed', error = ?, updated_at = ?"
+                        " WHERE ticket_id = ? AND status = 'pending' AND claimed_by IS NULL", (reason, now, ticket_id))
+    return int(cursor.rowcount)
+
+
 # --- the print service's side ---------------------------------------------------------------
 
 
@@ -117,9 +134,12 @@ class PrintQueue:
     that the ticket changed (its print state is part of it).
     """
 
-    def __init__(self, store: Store, clock: Callable[[], float]) -> None:
+    def __init__(self, store: Store, clock: Callable[[], float], wall: Callable[[], float] = time.time) -> None:
+        """`clock`: the site's time (fixed in tests); `wall`: real seconds for the leases'
+        expiry, the same in every process."""
         self.store = store
         self.now = clock
+        self.wall = wall
 
     def state(self, ticket_id: str) -> dict[str, Any]:
         """The ticket's print state, as `print_state` reads it."""
@@ -131,31 +151,113 @@ class PrintQueue:
             return tx.one("SELECT * FROM print_jobs WHERE id = ?", (job_id,))
 
     def next_job(self, printer_id: str, skip: Collection[int] = ()) -> dict[str, Any] | None:
-        """The printer's oldest pending job, leaving out `skip` (printed, not yet recorded)."""
+        """The printer's oldest pending job nobody claimed, leaving out `skip` (printed, not yet recorded)."""
         marks = ",".join("?" * len(skip)) or "-1"  # never NULL: x NOT IN (NULL) is never true
         with self.store.read() as tx:
             return tx.one(f"SELECT * FROM print_jobs WHERE printer_id = ? AND status = 'pending'"
-                          f" AND id NOT IN ({marks}) ORDER BY id LIMIT 1", [printer_id, *sorted(skip)])
+                          f" AND claimed_by IS NULL AND id NOT IN ({marks}) ORDER BY id LIMIT 1",
+                          [printer_id, *sorted(skip)])
 
-    def retry_later(self, job_id: int, error: str) -> None:
-        """An attempt failed in a way worth retrying: count it and keep why; the job stays pending."""
+    def claim(self, printer_id: str, holder: str, skip: Collection[int] = ()) -> dict[str, Any] | None:
+        """The printer's next job, claimed by `holder` if it holds the printer's lease; else None.
+
+        The lease check and the claim are one transaction: a holder whose lease ran out (and
+        was taken over) can claim nothing more, and two processes never claim one job.
+        """
+        if self.next_job(printer_id, skip) is None:
+            return None  # the usual case, answered by a read: no write lock taken
         with self.store.write() as tx:
-            tx.execute("UPDATE print_jobs SET attempts = attempts + 1, error = ?, updated_at = ? WHERE id = ?",
-                       (error, self.now(), job_id))
+            if not tx.one("SELECT 1 AS held FROM printer_leases WHERE printer_id = ? AND holder = ?"
+                          " AND expires_at > ?", (printer_id, holder, self.wall())):
+                return None
+            marks = ",".join("?" * len(skip)) or "-1"
+            job = tx.one(f"SELECT * FROM print_jobs WHERE printer_id = ? AND status = 'pending'"
+                         f" AND claimed_by IS NULL AND id NOT IN ({marks}) ORDER BY id LIMIT 1",
+                         [printer_id, *sorted(skip)])
+            if job is not None:
+                tx.execute("UPDATE print_jobs SET claimed_by = ? WHERE id = ?", (holder, job["id"]))
+                job["claimed_by"] = holder
+            return job
+
+    def retry_later(self, job_id: int, error: str, holder: str | None = None) -> None:
+        """An attempt failed in a way worth retrying: count it and keep why; the job stays
+        pending and unclaimed (`holder`: only if that holder still has the claim)."""
+        with self.store.write() as tx:
+            tx.execute("UPDATE print_jobs SET attempts = attempts + 1, error = ?, updated_at = ?, claimed_by = NULL"
+                       " WHERE id = ? AND (? IS NULL OR claimed_by = ?)",
+                       (error, self.now(), job_id, holder, holder))
+
+    def unclaim(self, job_id: int, holder: str) -> None:
+        """Give a claimed job back untouched (its sending was interrupted, not failed)."""
+        with self.store.write() as tx:
+            tx.execute("UPDATE print_jobs SET claimed_by = NULL WHERE id = ? AND claimed_by = ?", (job_id, holder))
 
     def finish(self, job: dict[str, Any], status: str, error: str | None) -> None:
-        """Record the end of an attempt: "printed", or "failed" with the reason (a pending job only)."""
+        """Record the end of an attempt: "printed", or "failed" with the reason (a pending job only,
+        and if the job was claimed, only by its claimant)."""
         assert status in ("printed", "failed"), status
+        holder = job.get("claimed_by")
         with self.store.write() as tx:
-            tx.execute("UPDATE print_jobs SET status = ?, error = ?, attempts = attempts + 1, updated_at = ?"
-                       " WHERE id = ? AND status = 'pending'", (status, error, self.now(), job["id"]))
-            tx.raise_event(PrintJobEnded(ticket_id=job["ticket_id"]))
+            done = tx.execute(
+                "UPDATE print_jobs SET status = ?, error = ?, attempts = attempts + 1, updated_at = ?"
+                " WHERE id = ? AND status = 'pending' AND (? IS NULL OR claimed_by = ?)",
+                (status, error, self.now(), job["id"], holder, holder))
+            if done.rowcount:
+                tx.raise_event(PrintJobEnded(ticket_id=job["ticket_id"]))
+
+    # -- the leases of the printers (several processes, one database) ---------------------
+
+    def hold(self, holder: str, seconds: float, statuses: dict[str, dict[str, Any]],
+             printer_ids: Collection[str]) -> set[str]:
+        """Take or renew `holder`'s lease on each printer for `seconds`; the ones it now holds.
+
+        A printer whose lease another holder let expire is taken over, and the jobs that
+        holder had claimed (and may have been sending when it died) are released to be
+        sent again. `statuses`: what the holder knows of the printers it held, kept in the
+        row for the other processes.
+        """
+        now = self.wall()
+        held: set[str] = set()
+        with self.store.write() as tx:
+            for printer_id in sorted(printer_ids):
+                lease = tx.one("SELECT holder, expires_at FROM printer_leases WHERE printer_id = ?", (printer_id,))
+                if lease is not None and lease["holder"] != holder and lease["expires_at"] > now:
+                    continue  # another process drives this printer
+                known = statuses.get(printer_id, {})
+                if lease is None:
+                    tx.execute("INSERT INTO printer_leases (printer_id, holder, expires_at, taken_at)"
+                               " VALUES (?, ?, ?, ?)", (printer_id, holder, now + seconds, now))
+                elif lease["holder"] == holder:
+                    tx.execute("UPDATE printer_leases SET expires_at = ?, status = ?, detail = ?, checked_at = ?"
+                               " WHERE printer_id = ?",
+                               (now + seconds, known.get("status", "unknown"), known.get("detail"),
+                                known.get("checked_at"), printer_id))
+                else:
+                    tx.execute("UPDATE printer_leases SET holder = ?, expires_at = ?, taken_at = ?"
+                               " WHERE printer_id = ?", (holder, now + seconds, now, printer_id))
+                    tx.execute("UPDATE print_jobs SET claimed_by = NULL WHERE printer_id = ? AND status = 'pending'"
+                               " AND claimed_by IS NOT NULL", (printer_id,))
+                held.add(printer_id)
+        return held
+
+    def release(self, holder: str) -> None:
+        """A holder stopping: its leases end now (another process takes over at once) and its
+        claims are released."""
+        with self.store.write() as tx:
+            tx.execute("DELETE FROM printer_leases WHERE holder = ?", (holder,))
+            tx.execute("UPDATE print_jobs SET claimed_by = NULL WHERE claimed_by = ? AND status = 'pending'", (holder,))
+
+    def leases(self) -> dict[str, dict[str, Any]]:
+        """Every printer's lease: {"holder", "expires_at", "status", "detail", "checked_at"} by printer id."""
+        with self.store.read() as tx:
+            rows = tx.all("SELECT printer_id, holder, expires_at, status, detail, checked_at FROM printer_leases")
+        return {row.pop("printer_id"): row for row in rows}
 
     def expire(self, printer_id: str, printer_name: str, window_seconds: float) -> list[dict[str, Any]]:
         """Fail the printer's jobs that waited longer than the retry window; those jobs."""
         cutoff = self.now() - window_seconds
         query = ("SELECT id, ticket_id, error FROM print_jobs WHERE printer_id = ? AND status = 'pending'"
-                 " AND created_at < ?")
+                 " AND claimed_by IS NULL AND created_at < ?")
         with self.store.read() as tx:  # read first: most of the time nothing expired
             if not tx.all(query, (printer_id, cutoff)):
                 return []

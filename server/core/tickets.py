@@ -221,6 +221,11 @@ def cancel(tx: Transaction, site: SiteIndex, now: float, ticket_id: str, actor: 
         raise conflict("not_cancellable", f"Ticket {ticket['number']} is {ticket['status']} and can no longer be "
                        "cancelled; only a waiting ticket can.")
     tx.execute("UPDATE tickets SET status = 'cancelled', finished_at = ? WHERE id = ?", (now, ticket_id))
+    # Its paper, if it still waits for a printer, is no longer wanted. (Imported here:
+    # print_queue reads tickets through this module.)
+    from server.core import print_queue
+
+    print_queue.drop_pending(tx, now, ticket_id, f"Ticket {ticket['number']} was cancelled; not printed.")
     tx.raise_event(TicketCancelled(ticket_id=ticket_id, at=now, actor=actor, service_id=ticket["service_id"]))
     return get_row(tx, ticket_id)
 
