@@ -8,6 +8,7 @@ from flask import request
 
 from server.core import idempotency, print_queue, tickets
 from server.core.errors import RuleError
+from server.core.store import TICKET_RESERVE_BYTES
 from server.web import views
 from server.web.api import schemas
 from server.web.api.access import current_user
@@ -46,7 +47,7 @@ def create_ticket(body: schemas.TicketCreate) -> dict[str, Any]:
     key = idempotency.parse_key(request.headers.get(idempotency.HEADER))
     digest = idempotency.fingerprint(body.model_dump())
     printing = hall.printing
-    with hall.store.write() as tx:
+    with hall.store.write(reserve=TICKET_RESERVE_BYTES) as tx:
         now = hall.now()  # read holding the write lock: tickets are issued in the order of their times
         earlier = key and idempotency.earlier_ticket(tx, hall.site.service_day(now), key, digest)
         if earlier:  # the answer to the first request was lost: the same ticket, printed once
