@@ -1,5 +1,7 @@
 """(a) Ticket issues per second over HTTP at 1, 8 and 32 clients, next to a bare JSON
-endpoint on the same server and the bare SQLite ceiling for the same transaction.
+endpoint on the same server and the bare SQLite ceiling for the same transaction, the
+latter both with the server's durable commits (synchronous=FULL: the log is synced
+before each answer) and with synchronous=NORMAL, to show what durability costs.
 
     .venv/bin/python -m bench.bench_issue [--seconds 5] [--engine auto|wrk|gevent]
 """
@@ -35,11 +37,12 @@ def issue_bodies(data: dict[str, Any], count: int = 2000, seed: int = 1) -> list
     return bodies
 
 
-def sqlite_ceiling(data: dict[str, Any], seconds: float) -> dict[str, float]:
+def sqlite_ceiling(data: dict[str, Any], seconds: float, synchronous: str = "FULL") -> dict[str, float]:
     """`issue_ticket` inside `Store.write()` in a loop: no HTTP, no Flask, no events sent.
 
     The same transaction as the route's (the ticket, its history row and the answer's
-    place in line and estimated wait), so the ratio compares like with like."""
+    place in line and estimated wait), so the ratio compares like with like. `synchronous`
+    NORMAL replaces the server's FULL, to measure what syncing every commit costs."""
     from server.core.config_load import parse_config
     from server.core.print_queue import NOT_REQUESTED
     from server.core.site import SiteIndex
@@ -52,6 +55,7 @@ def sqlite_ceiling(data: dict[str, Any], seconds: float) -> dict[str, float]:
     bodies = [json.loads(b) for b in issue_bodies(data)]
     with tempfile.TemporaryDirectory() as folder:
         store = Store(Path(folder) / "ceiling.db")
+        store.db.conn.execute(f"PRAGMA synchronous={synchronous}")
         store.checkpoint_in_background()  # as `antrean serve` does
         latencies = []
         deadline = time.perf_counter() + seconds
@@ -103,6 +107,7 @@ def run(seconds: float = 5.0, engine: str = "auto") -> dict[str, Any]:
     data = without_quotas(bundled_data())
     bodies = issue_bodies(data)
     ceiling = sqlite_ceiling(data, seconds)
+    ceiling_normal = sqlite_ceiling(data, seconds, "NORMAL")
     in_process = flask_in_process(data, seconds)
     rows: list[tuple[str, LoadResult]] = []
     for clients in LEVELS:
@@ -121,6 +126,7 @@ def run(seconds: float = 5.0, engine: str = "auto") -> dict[str, Any]:
         print(f"   {label:<44} {result.clients:>7} {result.per_second:>8.0f} {result.p50_ms:>8.2f} "
               f"{result.p99_ms:>8.2f} {result.errors:>7} {result.cpu_ms:>18.2f}")
     for label, figures in (("issue_ticket in Store.write(), in-process", ceiling),
+                           ("  the same with synchronous=NORMAL", ceiling_normal),
                            ("same route via Flask test client (no HTTP)", in_process)):
         print(f"   {label:<44} {1:>7} {figures['per_second']:>8.0f} {figures['p50_ms']:>8.2f} "
               f"{figures['p99_ms']:>8.2f} {0:>7} {figures['cpu_ms']:>18.2f}")
@@ -134,9 +140,15 @@ def run(seconds: float = 5.0, engine: str = "auto") -> dict[str, Any]:
         "errors": sum(result.errors for _, result in rows),
         "rows": [(what, r.clients, r.per_second, r.p50_ms, r.p99_ms) for what, r in rows],
         "sqlite_per_second": ceiling["per_second"],
+        "sqlite_normal_per_second": ceiling_normal["per_second"],
+        "durable_p99_ms": ceiling["p99_ms"],
+        "normal_p99_ms": ceiling_normal["p99_ms"],
         "flask_per_second": in_process["per_second"],
     }
     figures["stalled"] = bare8.p50_ms >= 30
+    print(f"   durable commits (FULL, the server's) vs NORMAL: p50 {ceiling['p50_ms']:.2f} vs "
+          f"{ceiling_normal['p50_ms']:.2f} ms, p99 {ceiling['p99_ms']:.2f} vs {ceiling_normal['p99_ms']:.2f} ms, "
+          f"{ceiling['per_second']:.0f} vs {ceiling_normal['per_second']:.0f} issues/s in-process")
     print(f"   ratios at 8 clients: issue / bare endpoint = {figures['issue_vs_bare']:.0%}; "
           f"HTTP issue / SQLite ceiling = {figures['http_vs_sqlite']:.0%}")
     if figures["stalled"]:

@@ -35,13 +35,11 @@
     state.busy = true;
     button.disabled = true;
     body.classList.add("busy");
+    $("taking-text").textContent = tr("taking");
     $("taking").hidden = false;
     try {
-      const ticket = await Antrean.api("/api/v1/tickets", {
-        method: "POST",
-        body: { service_id: service.id, priority: state.priority, kiosk_id: K.KIOSK_ID, lang: state.lang },
-        timeoutMs: 20000,
-      });
+      const ticket = await requestTicket(
+        { service_id: service.id, priority: state.priority, kiosk_id: K.KIOSK_ID, lang: state.lang });
       showTicket(ticket);
     } catch (err) {
       await failedTicket(err, service);
@@ -53,10 +51,36 @@
     }
   };
 
+  // A request whose answer never came (no connection, a dropped one, 20 s of silence) may
+  // still have issued the ticket: it is sent again with the same Idempotency-Key, and the
+  // server answers the ticket it issued the first time instead of a second one.
+  const RETRY_DELAYS_MS = [1000, 2000, 4000];
+
+  function newKey() {
+    // crypto.randomUUID needs a secure context; a kiosk on http://192.168.x.x is not one.
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  }
+
+  async function requestTicket(request) {
+    const headers = { "Idempotency-Key": newKey() }; // one key per touch, the same on its retries
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await Antrean.api("/api/v1/tickets", { method: "POST", body: request, timeoutMs: 20000, headers });
+      } catch (err) {
+        if (err.status !== 0 || attempt >= RETRY_DELAYS_MS.length) throw err;
+        $("taking-text").textContent = tr("retrying", { n: attempt + 1, of: RETRY_DELAYS_MS.length });
+        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));
+      }
+    }
+  }
+
   async function failedTicket(err, service) {
     if (err.code === "service_closed" || err.code === "quota_reached") {
       await K.loadCatalog(); // the server's fresh word on why, and on the whole hall
       K.explainClosed(state.services.get(service.id) || service);
+    } else if (err.code === "disk_full") {
+      notice(tr("error_disk_full"));
     } else {
       notice(err.status === 0 ? tr("error_network") : tr("error_generic"));
     }

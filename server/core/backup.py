@@ -5,16 +5,22 @@ the newest tickets (they may still be in `antrean.db-wal`) or is torn halfway
 through a change. SQLite's online backup copies one consistent moment instead,
 and the hall keeps working meanwhile. The copy is written under a temporary name,
 checked, and only then renamed, so a file with the final name is always whole.
+
+A copy that fails (a full disk halfway) removes its partial file; one that is killed
+cannot, so each backup first removes the partial files that no running backup holds
+(each holds a lock on its own while it copies; the system drops it when the process dies).
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import IO
 
 from server.core.store import owner_only
 
@@ -46,15 +52,38 @@ def _target_file(target: Path, source: Path, now: datetime) -> Path:
     return target
 
 
+PARTIAL_PATTERN = ".*.partial*"  # a copy under way, and the journal SQLite keeps beside it
+
+
+def remove_leftovers(folder: Path) -> list[Path]:
+    """Delete the partial files of backups that were killed; returns them. A partial file
+    whose backup still runs is locked by it and stays."""
+    removed = []
+    for path in folder.glob(PARTIAL_PATTERN) if folder.is_dir() else []:
+        owner = path.with_name(path.name.split(".partial")[0] + ".partial")
+        try:
+            with open(owner if owner.exists() else path, "rb") as held:
+                fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # taken only if no backup holds it
+                path.unlink(missing_ok=True)
+                removed.append(path)
+        except OSError:  # BlockingIOError: a backup under way; or already gone
+            continue
+    return removed
+
+
 def backup_database(source: Path, target: Path, now: datetime | None = None) -> Backup:
     """Copy `source` (possibly in use) to `target` (a new file or a folder)."""
     now = now or datetime.now()
     if not source.is_file():
         raise BackupError(f"there is no database at {source} (has the server run with this configuration?).")
     target = _target_file(target, source, now)
+    remove_leftovers(target.parent)
     partial = target.with_name(f".{target.name}.partial")
+    held: IO[bytes] | None = None
     try:
         owner_only(partial)  # a copy of the visitors' history, as private as the database
+        held = open(partial, "rb")  # noqa: SIM115 (held, and its lock, until the finally below)
+        fcntl.flock(held, fcntl.LOCK_EX)  # "this copy is under way": see remove_leftovers
         with closing(sqlite3.connect(source, timeout=15)) as src, closing(sqlite3.connect(partial)) as dst:
             src.backup(dst)
             check = dst.execute("PRAGMA quick_check").fetchone()[0]
@@ -68,6 +97,9 @@ def backup_database(source: Path, target: Path, now: datetime | None = None) -> 
         raise BackupError(f"{target} could not be written: {exc.strerror or exc}.") from None
     finally:
         partial.unlink(missing_ok=True)
+        partial.with_name(partial.name + "-journal").unlink(missing_ok=True)
+        if held is not None:
+            held.close()
     return Backup(target, int(tickets), target.stat().st_size)
 
 

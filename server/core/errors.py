@@ -54,8 +54,10 @@ STATUS: dict[str, int] = {
     "invalid_config": 422,
     # the request itself
     "invalid_request": 422,
+    "idempotency_key_reused": 422,
     "rate_limited": 429,
     "unavailable": 503,
+    "disk_full": 503,
 }
 
 

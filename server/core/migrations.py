@@ -159,6 +159,21 @@ def m003_drop_line_index(db: sqlite_utils.Database) -> None:
     db.conn.execute("DROP INDEX IF EXISTS tickets_line")
 
 
+def m005_idempotency_keys(db: sqlite_utils.Database) -> None:
+    """The Idempotency-Key of each ticket request, written in the ticket's own transaction:
+    a kiosk's retry finds the first request's ticket instead of taking a second number."""
+    db.conn.execute(
+        """CREATE TABLE idempotency_keys (
+            service_day TEXT NOT NULL,
+            key TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,  -- sha256 of the request body: the same key with another body is refused
+            ticket_id TEXT NOT NULL REFERENCES tickets(id),
+            created_at REAL NOT NULL,
+            PRIMARY KEY (service_day, key)
+        ) WITHOUT ROWID"""
+    )
+
+
 def m006_printer_lease(db: sqlite_utils.Database) -> None:
     """Several server processes on one database: each printer is driven by one of them at a
     time, the holder of its lease (renewed every second or two, taken over once it expires),
@@ -180,6 +195,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_core", m001_core),
     ("002_waiting_index", m002_waiting_index),
     ("003_drop_line_index", m003_drop_line_index),
+    ("005_idempotency_keys", m005_idempotency_keys),
     ("006_printer_lease", m006_printer_lease),
 ]
 

@@ -6,6 +6,9 @@ several writers those fail with "database is locked" when they upgrade to a
 write lock. `BEGIN IMMEDIATE` takes the write lock first and waits for it
 (`busy_timeout`), so concurrent kiosks queue up instead of failing.
 
+Every commit is durable before `write()` returns (`synchronous=FULL`, below), and a
+commit that finds the disk full is rolled back whole and answered as `disk_full`.
+
 Rules raise typed events (`server/core/events.py`) on the transaction: each is logged
 at once, inside the transaction (`server/core/audit.py`), and handed to the listeners
 only after COMMIT, so no screen ever hears of a change that was rolled back.
@@ -14,6 +17,7 @@ only after COMMIT, so no screen ever hears of a change that was rolled back.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -26,8 +30,17 @@ import sqlite_utils
 
 from server.core import audit
 from server.core.checkpoint import FALLBACK_PAGES, Checkpointer
+from server.core.errors import RuleError
 from server.core.events import AuditEvent, Event, TicketEvent
 from server.core.migrations import migrate
+
+# Below this much free space in the data folder the health check says the disk is full: the
+# write-ahead log alone may need ~8 MB (checkpoint.FALLBACK_PAGES) before it starts over.
+LOW_FREE_BYTES = 16 * 1024 * 1024
+# A new ticket is refused below this much: with the disk that close to full, SQLite's writes
+# fail or succeed by chance (whether the log has room left), and the last of the space is
+# better kept for the counters to call and finish the visitors already waiting.
+TICKET_RESERVE_BYTES = 4 * 1024 * 1024
 
 
 def database_name(demo: bool = False) -> str:
@@ -77,6 +90,11 @@ def owner_only(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
+def _disk_full() -> RuleError:
+    return RuleError("disk_full", "The server's disk is full: nothing was saved. Staff must free space in the "
+                     "data folder; it works again by itself once there is.")
+
+
 class Store:
     """The database of one site: opened once, migrated on open."""
 
@@ -88,13 +106,20 @@ class Store:
         owner_only(self.path)  # visitors' history: the server's account alone reads it (its -wal and -shm follow)
         conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=15)
         conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
+        # FULL: in WAL mode every COMMIT syncs the log to the disk before it returns, so a
+        # ticket whose number was answered (and printed) survives a power cut; with NORMAL the
+        # last commits before a cut could vanish and their numbers be given out again. It is
+        # the whole connection, not ticket issue alone: a call or a finish is on a display as
+        # soon as it commits, too. Cost measured in bench/bench_issue.py. Checkpoints (the
+        # thread in checkpoint.py) sync the database file whatever this says.
+        conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=15000")
         self.db = sqlite_utils.Database(conn)
         self._lock = threading.RLock()
         self._listeners: list[Listener] = []
         self._checkpointer: Checkpointer | None = None
+        self._full_at_free: int | None = None  # free bytes when a write last failed for want of space
         with self._lock:
             migrate(self.db)
 
@@ -110,18 +135,29 @@ class Store:
         self._listeners.append(listener)
 
     @contextmanager
-    def write(self) -> Iterator[Transaction]:
-        """One write transaction; events reach listeners after it commits."""
+    def write(self, reserve: int = 0) -> Iterator[Transaction]:
+        """One write transaction; events reach listeners after it commits. With `reserve`,
+        refused as `disk_full` before it starts when less than that many bytes are free."""
+        if reserve and self._free_bytes() < reserve:
+            raise _disk_full()
         with self._lock:
             conn = self.db.conn
             conn.execute("BEGIN IMMEDIATE")
             tx = Transaction(self.db)
+            changes = conn.total_changes
             try:
                 yield tx
-            except BaseException:
-                conn.execute("ROLLBACK")
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                # A COMMIT that failed (a full disk) may have rolled back already, or not.
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error) and exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_FULL:
+                    self._full_at_free = self._free_bytes()
+                    raise _disk_full() from None
                 raise
-            conn.execute("COMMIT")
+            if conn.total_changes > changes:  # something was really written: there was room
+                self._full_at_free = None
         if tx.events:
             self._tell(tx.events)
 
@@ -142,6 +178,21 @@ class Store:
         """A consistent read (no events)."""
         with self._lock:
             yield Transaction(self.db)
+
+    def _free_bytes(self) -> int:
+        return shutil.disk_usage(self.path.parent).free
+
+    def disk_problem(self) -> str | None:
+        """Why the data folder cannot take writes, in words, or None: less than LOW_FREE_BYTES
+        free, or a write failed for want of space and no space has been freed since."""
+        free = self._free_bytes()
+        if free < LOW_FREE_BYTES:
+            return (f"The disk of the data folder {self.path.parent} is full ({free // 1024} KB free); "
+                    "tickets cannot be saved once it runs out.")
+        failed_at = self._full_at_free
+        if failed_at is not None and free < failed_at + LOW_FREE_BYTES:
+            return f"The last write to the database in {self.path.parent} failed: the disk is full."
+        return None
 
     def close(self) -> None:
         if self._checkpointer is not None:

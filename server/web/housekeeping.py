@@ -8,7 +8,7 @@ import logging
 from typing import Any
 
 from server.core import tickets
-from server.core.backup import BackupError, daily_backup_path, make_daily_backup
+from server.core.backup import BackupError, daily_backup_path, make_daily_backup, remove_leftovers
 from server.core.events import ServiceHoursTurned
 from server.core.osthread import start_os_thread
 from server.web.hall import Hall
@@ -77,6 +77,8 @@ class Housekeeper:
 
 def start_housekeeping(socketio: Any, hall: Hall) -> None:
     keeper = Housekeeper(hall)
+    for leftover in remove_leftovers(hall.backup_folder):  # of a backup killed before this start
+        log.warning("removed %s, left by a backup that did not finish", leftover)
 
     def loop() -> None:
         while True:

@@ -13,15 +13,18 @@ from server.web.hall import current_hall
 
 
 @api.route("/health", "GET", summary="Whether the server and its database work.", tag="catalog",
-           response=schemas.Health, errors=((503, "unavailable"),))
+           response=schemas.Health, errors=((503, "unavailable"), (503, "disk_full")))
 def health() -> dict[str, Any]:
-    """Answer ok when a query on the database succeeds."""
+    """Answer ok when a query on the database succeeds and its disk has room for writes."""
     hall = current_hall()
     try:
         with hall.store.read() as tx:
             tx.scalar("SELECT count(*) FROM _migrations")
     except Exception as exc:  # the database file is gone or broken: say so, not 500
         raise RuleError("unavailable", f"The database does not answer: {exc}") from None
+    problem = hall.store.disk_problem()
+    if problem is not None:
+        raise RuleError("disk_full", problem)
     return {"status": "ok", "version": VERSION}
 
 

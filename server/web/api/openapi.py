@@ -34,6 +34,9 @@ def _operation(op: Operation, models: set[type[BaseModel]]) -> dict[str, Any]:
     ] + [
         {"name": name, "in": "query", "required": required, "description": text, "schema": {"type": "string"}}
         for name, text, required in op.query
+    ] + [
+        {"name": name, "in": "header", "required": required, "description": text, "schema": {"type": "string"}}
+        for name, text, required in op.headers
     ]
     ok: dict[str, Any] = {"description": op.summary}
     if op.response is not None:

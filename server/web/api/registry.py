@@ -32,6 +32,7 @@ class Operation:
     auth: str | None  # None (public) or an action of server/core/permissions.py ACTIONS
     query: tuple[tuple[str, str, bool], ...] = ()  # (name, description, required)
     produces: tuple[str, ...] = ("application/json",)
+    headers: tuple[tuple[str, str, bool], ...] = ()  # request headers: (name, description, required)
 
 
 @dataclass
@@ -56,6 +57,7 @@ class Api:
         auth: str | None = None,
         query: tuple[tuple[str, str, bool], ...] = (),
         produces: tuple[str, ...] = ("application/json",),
+        headers: tuple[tuple[str, str, bool], ...] = (),
     ) -> Callable[[View], View]:
         if body is not None:
             errors = ((422, "invalid_request"), *errors)
@@ -64,7 +66,7 @@ class Api:
                 raise ValueError(f"{method} {rule}: auth={auth!r} is not an action of server/core/permissions.py")
             errors = ((401, "unauthenticated"), (403, "forbidden"), *errors)
         operation = Operation(
-            method, rule, summary, tag, body, body_required, status, response, errors, auth, query, produces
+            method, rule, summary, tag, body, body_required, status, response, errors, auth, query, produces, headers
         )
         self.operations.append(operation)
 

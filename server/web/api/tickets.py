@@ -6,8 +6,9 @@ from typing import Any
 
 from flask import request
 
-from server.core import print_queue, tickets
+from server.core import idempotency, print_queue, tickets
 from server.core.errors import RuleError
+from server.core.store import TICKET_RESERVE_BYTES
 from server.web import views
 from server.web.api import schemas
 from server.web.api.access import current_user
@@ -19,8 +20,13 @@ ISSUE_ERRORS = (
     (404, "unknown_kiosk"),
     (409, "service_closed"),
     (409, "quota_reached"),
+    (422, "idempotency_key_reused"),
     (429, "rate_limited"),
+    (503, "disk_full"),
 )
+IDEMPOTENCY = ((idempotency.HEADER, "1-128 visible ASCII characters, new for each ticket the visitor asks for and "
+                "the same on a retry of that request: a repeat answers the first request's ticket and prints "
+                "nothing more.", False),)
 
 
 def _ticket(hall: Hall, ticket_id: str) -> dict[str, Any]:
@@ -29,20 +35,30 @@ def _ticket(hall: Hall, ticket_id: str) -> dict[str, Any]:
 
 
 @api.route("/tickets", "POST", summary="Take a ticket (and print it at a kiosk).", tag="tickets",
-           body=schemas.TicketCreate, status=201, response=schemas.Ticket, errors=ISSUE_ERRORS)
+           body=schemas.TicketCreate, status=201, response=schemas.Ticket, errors=ISSUE_ERRORS,
+           headers=IDEMPOTENCY)
 def create_ticket(body: schemas.TicketCreate) -> dict[str, Any]:
-    """Issue the next number of a service; print it when the kiosk has a printer."""
+    """Issue the next number of a service; print it when the kiosk has a printer.
+    A repeat of an earlier request (same Idempotency-Key, same body, same service day)
+    answers that request's ticket as it is now, also with 201."""
     hall = current_hall()
     if not hall.allow_request(request.remote_addr or "?"):
         raise RuleError("rate_limited", "Too many tickets from this device; wait a minute and try again.")
+    key = idempotency.parse_key(request.headers.get(idempotency.HEADER))
+    digest = idempotency.fingerprint(body.model_dump())
     printing = hall.printing
-    with hall.store.write() as tx:
+    with hall.store.write(reserve=TICKET_RESERVE_BYTES) as tx:
         now = hall.now()  # read holding the write lock: tickets are issued in the order of their times
+        earlier = key and idempotency.earlier_ticket(tx, hall.site.service_day(now), key, digest)
+        if earlier:  # the answer to the first request was lost: the same ticket, printed once
+            return views.ticket_json(tx, hall.site, tickets.get_row(tx, earlier))
         row = tickets.issue_ticket(
             tx, hall.site, now, body.service_id,
             priority=body.priority, kiosk_id=body.kiosk_id, lang=body.lang,
             device=body.kiosk_id or request.remote_addr,
         )
+        if key:
+            idempotency.remember(tx, row["service_day"], key, digest, row["id"], now)
         job_id = print_queue.print_issued(tx, hall.site, now, row, printing)
         # The answer is read in the same transaction: its place in line is the one it was given.
         answer = views.ticket_json(tx, hall.site, row, print_state=print_queue.NOT_REQUESTED)

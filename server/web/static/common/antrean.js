@@ -16,8 +16,8 @@
   }
 
   // Call the JSON API. Errors come back as ApiError with the contract's code.
-  async function api(path, { method = "GET", body = undefined, timeoutMs = 10000 } = {}) {
-    const headers = { Accept: "application/json" };
+  async function api(path, { method = "GET", body = undefined, timeoutMs = 10000, headers: extra = {} } = {}) {
+    const headers = { Accept: "application/json", ...extra };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (method !== "GET" && csrfToken) headers["X-CSRF-Token"] = csrfToken;
     const controller = new AbortController();
