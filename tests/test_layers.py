@@ -61,9 +61,9 @@ def offending(folder: str, forbidden: tuple[str, ...], allowed: tuple[str, ...] 
 
 # Two library helpers the core may use although their packages also serve the web: werkzeug's
 # password hashing (scrypt, with the stored format every account already has) and gevent's
-# originals of `threading`/`time` and its hub's pool of OS threads, so that slow work gets a
+# originals of `threading`/`time` and its pools of OS threads, so that slow work gets a
 # real OS thread under `antrean serve`.
-CORE_MAY_USE = ("werkzeug.security", "gevent.monkey", "gevent.hub")
+CORE_MAY_USE = ("werkzeug.security", "gevent.monkey", "gevent.hub", "gevent.threadpool")
 
 
 def test_the_core_imports_no_web_framework_no_web_layer_no_screen_no_driver() -> None:

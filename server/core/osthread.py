@@ -28,18 +28,41 @@ def os_sleep(seconds: float) -> None:
     original("time", "sleep")(seconds)
 
 
-def off_loop(work: Callable[..., T], *args: Any) -> T:
-    """Run `work(*args)` in one of gevent's real OS threads and wait for it, greenlet-style.
+def _thread_id() -> int:
+    return int(original("_thread", "get_ident")())
 
-    The calling greenlet waits; every other request, kiosk and display goes on meanwhile.
-    Without a running gevent hub in this thread (the CLI, a plain test client) it simply
-    runs here. `work` must not touch a SQLite connection of the loop's thread: it opens its
-    own (sqlite3 connections belong to the thread that made them).
-    """
+
+# gevent's loop runs in the thread that imported the server (the main thread); worker threads
+# of its pools have no loop of their own, and work they start runs where they are.
+_LOOP_THREAD = _thread_id()
+
+
+def own_pool(size: int) -> Any:
+    """A pool of OS threads of its own, for work that must not wait behind other slow work
+    in gevent's shared pool (a commit behind a year's report); None without gevent's loop."""
+    if not _on_the_loop():
+        return None
+    from gevent.threadpool import ThreadPool
+
+    return ThreadPool(size)
+
+
+def _on_the_loop() -> bool:
     from gevent import monkey
 
-    if not monkey.is_module_patched("threading"):
+    return monkey.is_module_patched("threading") and _thread_id() == _LOOP_THREAD
+
+
+def off_loop(work: Callable[..., T], *args: Any, pool: Any = None) -> T:
+    """Run `work(*args)` in a real OS thread (of `pool`, or gevent's shared pool) and wait
+    for it, greenlet-style: every other request, kiosk and display goes on meanwhile.
+
+    Outside gevent's loop (the CLI, a plain test client, a worker thread) it simply runs
+    here. `work` must not use a SQLite connection another thread may use at the same time:
+    it opens its own, or the caller holds the lock that guards the shared one.
+    """
+    if not _on_the_loop():
         return work(*args)
     from gevent.hub import get_hub
 
-    return get_hub().threadpool.apply(work, args)
+    return (pool or get_hub().threadpool).apply(work, args)

@@ -33,6 +33,7 @@ from server.core.checkpoint import FALLBACK_PAGES, Checkpointer
 from server.core.errors import RuleError
 from server.core.events import AuditEvent, Event, TicketEvent
 from server.core.migrations import migrate
+from server.core.osthread import off_loop, own_pool
 
 # Below this much free space in the data folder the health check says the disk is full: the
 # write-ahead log alone may need ~8 MB (checkpoint.FALLBACK_PAGES) before it starts over.
@@ -117,6 +118,7 @@ class Store:
         conn.execute("PRAGMA busy_timeout=15000")
         self.db = sqlite_utils.Database(conn)
         self._lock = threading.RLock()
+        self._commit_pool = own_pool(1)  # commits never queue behind slow work in the shared pool
         self._listeners: list[Listener] = []
         self._checkpointer: Checkpointer | None = None
         self._full_at_free: int | None = None  # free bytes when a write last failed for want of space
@@ -147,7 +149,10 @@ class Store:
             changes = conn.total_changes
             try:
                 yield tx
-                conn.execute("COMMIT")
+                # The commit syncs the log to the disk (FULL): 1-25 ms in which the loop would
+                # stand still. It runs in an OS thread; the lock keeps every other use of this
+                # connection waiting meanwhile, while requests that need no database go on.
+                off_loop(conn.execute, "COMMIT", pool=self._commit_pool)
             except BaseException as exc:
                 # A COMMIT that failed (a full disk) may have rolled back already, or not.
                 if conn.in_transaction:
@@ -197,5 +202,7 @@ class Store:
     def close(self) -> None:
         if self._checkpointer is not None:
             self._checkpointer.stop()
+        if self._commit_pool is not None:
+            self._commit_pool.kill()
         with self._lock:
             self.db.conn.close()
