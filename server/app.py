@@ -91,6 +91,7 @@ def create_app(
         demo=demo,
     )
     app.extensions["antrean"] = hall
+    app.before_request(hall.keep_up)  # take what the site's other processes changed (one stat)
     socketio = SocketIO(
         app,
         async_mode=async_mode,
