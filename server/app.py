@@ -91,14 +91,20 @@ def create_app(
         demo=demo,
     )
     app.extensions["antrean"] = hall
+    app.before_request(hall.keep_up)  # take what the site's other processes changed (one stat)
+    queue: dict[str, Any] = {}
+    if config.server.message_queue:  # several processes: our Redis queue (server/web/message_queue.py)
+        from server.web.message_queue import RedisQueue
+
+        queue["client_manager"] = RedisQueue(config.server.message_queue)
     socketio = SocketIO(
         app,
         async_mode=async_mode,
         cors_allowed_origins=None,
-        message_queue=config.server.message_queue,
         ping_interval=10,
         ping_timeout=10,
         json=app.json,
+        **queue,
     )
     app.extensions["antrean_socketio"] = socketio
     app.register_blueprint(load_routes().blueprint)

@@ -1,4 +1,4 @@
-"""The `antrean` command: serve, check-config, user add, printer test, migrate, backup."""
+"""The `antrean` command: serve, check-config, user add, printer test, migrate, backup, clock set."""
 
 from __future__ import annotations
 
@@ -68,22 +68,23 @@ def check_config(obj: Context) -> None:
     )
 
 
+def _moment(name: str, value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{name}={value!r}: expected an ISO time such as 2026-12-01T09:00+07:00") from None
+    if moment.tzinfo is None:
+        raise click.BadParameter(f"{name}={value!r}: give the offset too, e.g. +07:00")
+    return moment
+
+
 def _start_clock() -> Any:
-    """`ANTREAN_START_AT=2026-12-01T09:00` runs the hall as if started then (tests, training)."""
+    """`ANTREAN_START_AT=2026-12-01T09:00+07:00` runs the hall as if started then (tests, training);
+    every server of the site started so shares one such clock. Without it: the system clock."""
     from server.core.clock import Clock, ShiftedClock
 
     value = os.environ.get("ANTREAN_START_AT")
-    if not value:
-        return Clock()
-    try:
-        start = datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"ANTREAN_START_AT={value!r}: expected an ISO time such as 2026-12-01T09:00+07:00"
-        ) from None
-    if start.tzinfo is None:
-        raise click.BadParameter(f"ANTREAN_START_AT={value!r}: give the offset too, e.g. +07:00")
-    return ShiftedClock(start)
+    return ShiftedClock(_moment("ANTREAN_START_AT", value)) if value else Clock()
 
 
 @cli.command()
@@ -96,6 +97,7 @@ def serve(obj: Context, host: str, port: int, demo: bool) -> None:
     import logging
 
     from server.app import create_app
+    from server.web.hall import keep_up_forever
     from server.web.housekeeping import start_housekeeping
     from server.web.serving import NoDelayHandler
 
@@ -117,6 +119,7 @@ def serve(obj: Context, host: str, port: int, demo: bool) -> None:
     hall = app.extensions["antrean"]
     hall.store.checkpoint_in_background()
     start_housekeeping(socketio, hall)
+    socketio.start_background_task(keep_up_forever, hall, socketio.sleep)
     if demo:
         from server.web.demo import start_demo
 
@@ -218,6 +221,33 @@ def backup(obj: Context, target: Path | None) -> None:
         click.echo(f"No backup made: {exc}", err=True)
         sys.exit(2)
     click.echo(f"Backed up {made.tickets} tickets ({made.size_bytes / 1e6:.1f} MB) to {made.path}")
+
+
+@cli.group()
+def clock() -> None:
+    """The set clock of a training or test run (servers started with ANTREAN_START_AT)."""
+
+
+@clock.command("set")
+@click.argument("moment")
+@click.pass_obj
+def clock_set(obj: Context, moment: str) -> None:
+    """Move the set clock of every running server of the site to MOMENT (e.g. 2026-12-01T14:00+07:00)."""
+    import time
+
+    from server.core import site_state
+    from server.core.store import Store
+
+    config = obj.config()
+    at = _moment("MOMENT", moment)
+    store = Store(obj.db_path(config))
+    with store.write() as tx:
+        moved = site_state.move_clock(tx, at.timestamp() - time.time(), time.time())
+    if not moved:
+        click.echo("No server of this site runs on a set clock (ANTREAN_START_AT); a server without it follows "
+                   "the system clock, which this command never changes.", err=True)
+        sys.exit(2)
+    click.echo(f"The site's clock now reads {at.isoformat()}; every server of the site follows within a second.")
 
 
 def main() -> None:

@@ -38,11 +38,14 @@ class ShiftedClock(Clock):
     """Real time moved to start at a given moment; it keeps ticking from there.
 
     Used by `ANTREAN_START_AT` so a browser test or a training session can run the
-    hall "on a Tuesday at 09:00" while timers and waits still advance normally.
+    hall "on a Tuesday at 09:00" while timers and waits still advance normally. All the
+    processes of one site share one `offset` (kept in the database, server/core/site_state.py):
+    the hall sets it when it joins the site's set clock and whenever it follows a move.
+    A server started without `ANTREAN_START_AT` has a plain Clock: the system's time.
     """
 
     def __init__(self, start: datetime) -> None:
-        self._offset = start.timestamp() - time.time()
+        self.offset = start.timestamp() - time.time()
 
     def now(self) -> float:
-        return time.time() + self._offset
+        return time.time() + self.offset

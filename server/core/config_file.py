@@ -9,6 +9,9 @@ Comments are kept where the change allows: a save rewrites only the top-level se
 (`site`, `agencies`, `counters`, ...) whose data changed, and keeps every other section as
 written, with its comments; a changed section keeps the comment lines just above its key.
 The copy of every previous version is kept as well, so nothing written by hand is lost.
+
+Every process of a site watches the file (`stamp`, a stat, before each request) and takes a
+new version (`load`): see server/web/hall.py for when, and docs/security.md, "Several processes".
 """
 
 from __future__ import annotations
@@ -29,10 +32,14 @@ import yaml
 
 from server.core.config import SiteConfig
 from server.core.config_changes import ConfigRefused, validate
-from server.core.config_load import media_problems
+from server.core.config_load import ConfigError, config_from_text, media_problems
 from server.core.errors import conflict
 
 HISTORY_KEPT = 200
+
+
+# What a stat says of the file: a new inode (an atomic save), size, or change time means new content.
+Stamp = tuple[int, int, int, int]
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,21 @@ class Saved:
     version: str
     backup: Path | None
     data: dict[str, Any]
+    stamp: Stamp | None = None  # the saved file's, read right after writing it
+
+
+@dataclass(frozen=True)
+class OnDisk:
+    """The file as one read found it: validated, its version, and its stamp from before the read
+    (a write during the read then shows as a newer stamp, and is read again)."""
+
+    config: SiteConfig
+    version: str
+    stamp: Stamp
+
+    @property
+    def modified_at(self) -> float:
+        return self.stamp[2] / 1e9
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -48,6 +70,30 @@ class Saved:
 
 def version_of(text: bytes) -> str:
     return hashlib.sha256(text).hexdigest()[:16]
+
+
+def stamp_of(path: Path) -> Stamp | None:
+    """The file's stamp (None if it cannot be seen): one stat, cheap enough for every request."""
+    try:
+        return _stamp(os.stat(path))
+    except OSError:
+        return None
+
+
+def _stamp(stat: os.stat_result) -> Stamp:
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
+def load(path: Path) -> OnDisk:
+    """Read, validate as at start (a ConfigError says what is wrong), with version and stamp."""
+    try:
+        with open(path, "rb") as handle:
+            stamp = _stamp(os.fstat(handle.fileno()))
+            raw = handle.read()
+        text = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"cannot be read: {exc}"], str(path)) from None
+    return OnDisk(config_from_text(text, path), version_of(raw), stamp)
 
 
 def read(path: Path) -> tuple[dict[str, Any], str]:
@@ -200,6 +246,19 @@ class ConfigFile:
         """The file's data and its version (a hash of its bytes)."""
         return read(self.path)
 
+    def stamp(self) -> Stamp | None:
+        return stamp_of(self.path)
+
+    def version(self) -> str | None:
+        """The version of the file as it is now, without validating it (None if it cannot be read)."""
+        try:
+            return version_of(self.path.read_bytes())
+        except OSError:
+            return None
+
+    def load(self) -> OnDisk:
+        return load(self.path)
+
     def save(
         self,
         change: Callable[[dict[str, Any]], dict[str, Any]],
@@ -225,4 +284,4 @@ class ConfigFile:
             new_text = dump_keeping_comments(text, data, new_data, header)
             backup = keep_previous(self.path, self.history, stamp)
             write_atomically(self.path, new_text)
-            return Saved(config, version_of(new_text.encode("utf-8")), backup, new_data)
+            return Saved(config, version_of(new_text.encode("utf-8")), backup, new_data, self.stamp())

@@ -105,6 +105,11 @@ def load_config(path: str | Path) -> SiteConfig:
         raise ConfigError([f"file not found ({path.resolve()})"], str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError([f"cannot be read: {exc}"], str(path)) from None
+    return config_from_text(text, path)
+
+
+def config_from_text(text: str, path: Path) -> SiteConfig:
+    """Validate the text of the config file at `path`, as at start; every failure is a ConfigError."""
     try:
         # libyaml's loader when present: 22 ms instead of 236 ms for the bundled site, at every start.
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))

@@ -191,12 +191,19 @@ def m006_printer_lease(db: sqlite_utils.Database) -> None:
     db.conn.execute("ALTER TABLE print_jobs ADD COLUMN claimed_by TEXT")
 
 
+def m008_site_state(db: sqlite_utils.Database) -> None:
+    """What the processes of one site share besides the queue (server/core/site_state.py):
+    the version of config.yaml the site runs, the set clock of a training or test run."""
+    db.conn.execute("CREATE TABLE site_state (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at REAL NOT NULL)")
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_core", m001_core),
     ("002_waiting_index", m002_waiting_index),
     ("003_drop_line_index", m003_drop_line_index),
     ("005_idempotency_keys", m005_idempotency_keys),
     ("006_printer_lease", m006_printer_lease),
+    ("008_site_state", m008_site_state),
 ]
 
 

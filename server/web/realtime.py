@@ -268,6 +268,7 @@ def init_realtime(socketio: SocketIO, hall: Hall) -> Publisher:
                                       "kiosk_id, survey_counter_id, admin")
             return
         (key, value), = data.items()
+        hall.keep_up()  # a display or counter another process just added is known here too
         site = hall.site
         if key == "admin":  # dashboards: overview.changed pings and printer.updated
             if _admitted(hall, "see_overview"):

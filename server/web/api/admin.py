@@ -85,7 +85,7 @@ def _go_live(hall: Hall, saved: Saved, *, now: float, actor: str, part: str, cha
     """Swap the saved configuration into the running hall and say so (`ConfigChanged`): the
     audit row is written, and every screen hears (Socket.IO `config.updated` to every
     client, and every service's counts)."""
-    hall.replace_config(saved.config)
+    hall.replace_config(saved.config, saved)  # and record its version, for the site's other processes
     with hall.store.write() as tx:
         tx.raise_event(ConfigChanged(at=now, actor=actor, address=request.remote_addr, part=part, change=change,
                                      version=saved.version, backup=saved.backup.name if saved.backup else None))

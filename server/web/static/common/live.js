@@ -21,6 +21,8 @@
     socket.on("disconnect", () => onStatus && onStatus(false));
     socket.on("connect_error", () => onStatus && onStatus(false));
     for (const [event, handler] of Object.entries(handlers)) socket.on(event, handler);
+    // The server may have lost news on the way (its message queue was down): catch up as after a reconnect.
+    socket.on("resync", catchUp);
     socket.resync = () => socket.connected && catchUp();
     return socket;
   }
