@@ -5,6 +5,7 @@
   const { el, clear, tr } = AdminUI;
   const $ = Antrean.$;
   const ACTIONS = ["login", "login_failed", "logout", "config_changed", "user_created", "user_changed", "password_reset",
+    "login_throttled", "account_locked", "account_unlocked",
     "service_closed", "service_reopened", "counter_closed", "counter_reopened", "called", "recalled", "started", "done",
     "no_show", "transferred", "reprint"];
   let last = null;

@@ -1,5 +1,6 @@
 // Accounts: list (a supervisor sees their agency's, read-only); an admin creates officers,
-// supervisors and admins, assigns counters, resets passwords and disables accounts.
+// supervisors and admins, assigns counters, resets passwords, disables accounts and lifts the
+// lockout after too many wrong passwords.
 (function () {
   "use strict";
   const { el, clear, tr, user } = AdminUI;
@@ -26,7 +27,9 @@
         el("td", { text: item.agency_id || "" }),
         el("td", { className: "small", text: counterNames(item.counters) }),
         el("td", {}, el("span", { className: `tag ${item.disabled ? "tag-disabled" : "tag-ok"}`,
-          text: tr(item.disabled ? "disabled" : "active") })));
+          text: tr(item.disabled ? "disabled" : "active") }),
+        item.locked_until ? el("span", { className: "tag tag-bad user-locked",
+          text: tr("locked", { time: AdminUI.timeOf(item.locked_until) }) }) : null));
       tbody.append(row);
     }
   }
@@ -72,6 +75,7 @@
     $("password-form").elements.password.value = "";
     $("toggle-disabled").hidden = !item || item.username === user.username;
     if (item) $("toggle-disabled").textContent = tr(item.disabled ? "enable" : "disable");
+    $("unlock-user").hidden = !item || !item.locked_until;
     fillCounters(item ? item.counters : []);
     renderList();
   }
@@ -117,6 +121,18 @@
     }
   }
 
+  async function unlock() {
+    const name = state.editing;
+    try {
+      await Antrean.api(`/api/v1/admin/users/${encodeURIComponent(name)}/unlock`, { method: "POST" });
+      AdminUI.notify(tr("unlocked_notice", { name }));
+      await load();
+      open(state.users.find((u) => u.username === name));
+    } catch (err) {
+      showError($("user-error"), err);
+    }
+  }
+
   async function resetPassword(event) {
     event.preventDefault();
     const field = $("password-form").elements.password;
@@ -148,6 +164,7 @@
   $("new-user").addEventListener("click", () => open(null));
   $("cancel-user").addEventListener("click", () => { $("user-panel").hidden = true; state.editing = null; renderList(); });
   $("toggle-disabled").addEventListener("click", toggleDisabled);
+  $("unlock-user").addEventListener("click", unlock);
   $("user-search").addEventListener("input", renderList);
   form.elements.agency_id.addEventListener("change", () => fillCounters(selectedCounters()));
   form.addEventListener("submit", save);

@@ -36,16 +36,23 @@
     button.disabled = true;
     button.textContent = tr("login_busy");
     try {
-      const answer = await Antrean.api("/api/v1/session", { method: "POST", body: { username, password } });
+      // token: false — the page lives on its session cookie; no bearer token is made.
+      const answer = await Antrean.api("/api/v1/session", { method: "POST", body: { username, password, token: false } });
       C.showMessage($("login-message"), "");
       await enter(answer, { reload: false });
     } catch (err) {
-      C.showMessage($("login-message"), C.errorText(err));
+      C.showMessage($("login-message"), C.errorText(err, { wait: C.waitWords(err.retryAfter) }));
       $("password").select();
     } finally {
       button.disabled = false;
       button.textContent = tr("login_button");
     }
+  };
+
+  // How long to wait before trying to log in again, in words (from the answer's Retry-After).
+  C.waitWords = function waitWords(seconds) {
+    const s = Math.max(1, seconds || 60);
+    return s < 90 ? tr("wait_seconds", { n: s }) : tr("wait_minutes_n", { n: Math.ceil(s / 60) });
   };
 
   C.logout = async function logout() {

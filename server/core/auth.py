@@ -1,4 +1,13 @@
-"""Accounts: users in the database, scrypt-hashed passwords, bearer tokens, roles."""
+"""Accounts: users in the database, scrypt-hashed passwords, bearer tokens, roles, sessions.
+
+Hashing or checking a password costs tens of milliseconds of CPU: it always runs off the
+gevent loop (`osthread.off_loop`), outside any transaction, so neither the hall nor the
+database waits for it. Logging in goes through `log_in`, which the login throttle guards.
+
+Ending an account's sessions (logout, a new password, disabled) deletes its bearer tokens
+and raises its `session_epoch`: a cookie session carries the epoch it was made in and is
+refused once the account's has moved on, so every cookie session ends at once.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +21,13 @@ from typing import Any
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from server.core import login_throttle
+from server.core.config import LoginSettings
 from server.core.errors import RuleError
+from server.core.events import LoggedIn, SessionsEnded
+from server.core.osthread import off_loop
 from server.core.site import SiteIndex
-from server.core.store import Transaction
+from server.core.store import Store, Transaction
 
 ROLES = ("officer", "supervisor", "admin")
 TOKEN_DAYS = 7
@@ -30,6 +43,7 @@ class User:
     counters: tuple[str, ...] = ()
     display_name: str | None = None
     disabled: bool = False
+    session_epoch: int = 0  # what a cookie session of this account must carry (not shown)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -60,7 +74,27 @@ def _user(row: dict[str, Any]) -> User:
         counters=tuple(json.loads(row["counters"] or "[]")),
         display_name=row["display_name"],
         disabled=bool(row["disabled"]),
+        session_epoch=int(row["session_epoch"]),
     )
+
+
+def hash_password(password: str) -> str:
+    """A salted scrypt hash of `password`, made in an OS thread while the loop goes on."""
+    return off_loop(generate_password_hash, password)
+
+
+def password_matches(stored_hash: str | None, password: str) -> bool:
+    """Whether `password` is the one of `stored_hash`, checked off the loop. With no hash (no
+    such account) the same work is spent on a dummy, so a wrong name is not told apart."""
+    if stored_hash is None:
+        off_loop(check_password_hash, _dummy_hash(), password)
+        return False
+    return off_loop(check_password_hash, stored_hash, password)
+
+
+def check_new_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise RuleError("invalid_request", f"password: use at least {MIN_PASSWORD} characters.", "password")
 
 
 def validate_new_user(site: SiteIndex, new: NewUser) -> None:
@@ -68,8 +102,7 @@ def validate_new_user(site: SiteIndex, new: NewUser) -> None:
     if not re.fullmatch(USERNAME_PATTERN, new.username):
         message = "username: use 2-40 lower-case letters, digits, '.', '_' or '-'."
         raise RuleError("invalid_request", message, "username")
-    if len(new.password) < MIN_PASSWORD:
-        raise RuleError("invalid_request", f"password: use at least {MIN_PASSWORD} characters.", "password")
+    check_new_password(new.password)
     if new.role not in ROLES:
         raise RuleError("invalid_request", f"role: expected one of {', '.join(ROLES)}.", "role")
     for counter_id in new.counters:
@@ -83,7 +116,11 @@ def validate_new_user(site: SiteIndex, new: NewUser) -> None:
         raise RuleError("invalid_request", "counters: an officer needs at least one counter.", "counters")
 
 
-def create_user(tx: Transaction, site: SiteIndex, new: NewUser, now: float) -> User:
+def create_user(tx: Transaction, site: SiteIndex, new: NewUser, now: float, *,
+                password_hash: str | None = None) -> User:
+    """A new account. A server handler validates and hashes first (`validate_new_user`,
+    `hash_password`), outside its transaction, and passes `password_hash`; the command line
+    and tests may let it hash here."""
     validate_new_user(site, new)
     if tx.scalar("SELECT 1 FROM users WHERE username = ?", (new.username,)):
         raise RuleError("user_exists", f"A user named {new.username!r} already exists.", "username")
@@ -92,7 +129,7 @@ def create_user(tx: Transaction, site: SiteIndex, new: NewUser, now: float) -> U
         "VALUES (?,?,?,?,?,?,?)",
         (
             new.username,
-            generate_password_hash(new.password),
+            password_hash or hash_password(new.password),
             new.role,
             new.agency_id,
             json.dumps(new.counters),
@@ -116,16 +153,27 @@ def _existing(tx: Transaction, username: str) -> User:
     return user
 
 
-def authenticate(tx: Transaction, username: str, password: str) -> User | None:
-    """The user if the password is right and the account is enabled."""
-    row = tx.one("SELECT * FROM users WHERE username = ?", (username,))
-    if row is None:
-        # Spend the same time as a real check, so a wrong name is not told apart.
-        check_password_hash(_dummy_hash(), password)
-        return None
-    if not check_password_hash(row["password_hash"], password) or row["disabled"]:
-        return None
-    return _user(row)
+def log_in(store: Store, settings: LoginSettings, username: str, password: str, address: str | None,
+           now: float, *, want_token: bool) -> tuple[User, str | None]:
+    """The user (and a new bearer token if `want_token`) if the password is right and the
+    account enabled; else `invalid_credentials`, or `Throttled` before the password is read.
+
+    Three steps, so that nothing waits on the hash: the throttle writes the attempt down and
+    the stored hash is read (one short transaction); the password is checked off the loop
+    with no transaction open; the outcome is written (another)."""
+    with store.write() as tx:
+        attempt = login_throttle.begin(tx, settings, username, address, now)
+        stored = tx.scalar("SELECT password_hash FROM users WHERE username = ?", (username,))
+    right = password_matches(stored, password)
+    with store.write() as tx:
+        user = get_user(tx, username) if right else None
+        if user is None or user.disabled:
+            login_throttle.failed(tx, settings, attempt, now)
+        else:
+            login_throttle.succeeded(tx, attempt)
+            tx.raise_event(LoggedIn(at=now, actor=username, address=address))
+            return user, issue_token(tx, username, now) if want_token else None
+    raise RuleError("invalid_credentials", "Wrong username or password.")
 
 
 def _token_hash(token: str) -> str:
@@ -156,7 +204,7 @@ def revoke_token(tx: Transaction, token: str) -> None:
 
 @functools.cache
 def _dummy_hash() -> str:
-    return generate_password_hash(secrets.token_hex(8))
+    return hash_password(secrets.token_hex(8))
 
 
 # --- managing accounts (admin pages) -----------------------------------------------------------
@@ -181,16 +229,23 @@ def update_user(tx: Transaction, site: SiteIndex, username: str, changes: dict[s
     return _existing(tx, username)
 
 
-def set_password(tx: Transaction, username: str, password: str) -> None:
-    """A new password; every bearer token of the account stops working."""
-    if len(password) < MIN_PASSWORD:
-        raise RuleError("invalid_request", f"password: use at least {MIN_PASSWORD} characters.", "password")
-    tx.execute("UPDATE users SET password_hash = ? WHERE username = ?", (generate_password_hash(password), username))
+def end_sessions(tx: Transaction, username: str) -> None:
+    """Every cookie session and bearer token of the account ends, at once."""
+    tx.execute("UPDATE users SET session_epoch = session_epoch + 1 WHERE username = ?", (username,))
     tx.execute("DELETE FROM api_tokens WHERE username = ?", (username,))
+    tx.raise_event(SessionsEnded(username=username))
+
+
+def set_password(tx: Transaction, username: str, password_hash: str) -> None:
+    """A new password (hashed with `hash_password` before the transaction); every session
+    and token of the account ends."""
+    tx.execute("UPDATE users SET password_hash = ? WHERE username = ?", (password_hash, username))
+    end_sessions(tx, username)
 
 
 def set_disabled(tx: Transaction, username: str, disabled: bool) -> None:
-    """A disabled account cannot log in, and its tokens and sessions stop working at once."""
+    """A disabled account cannot log in, and its tokens and sessions stop working at once
+    (and stay ended when it is enabled again)."""
     tx.execute("UPDATE users SET disabled = ? WHERE username = ?", (int(disabled), username))
     if disabled:
-        tx.execute("DELETE FROM api_tokens WHERE username = ?", (username,))
+        end_sessions(tx, username)

@@ -275,6 +275,18 @@ class ServerSettings(Strict):
     backup_dir: str = "backups"
 
 
+class LoginSettings(Strict):
+    """Login throttling (server/core/login_throttle.py): a growing delay per client address,
+    then a lockout per account. The defaults keep one address from locking an account alone."""
+
+    window_minutes: int = Field(default=15, ge=1, le=1440)
+    free_failures: int = Field(default=5, ge=1, le=1000)
+    first_delay_seconds: int = Field(default=1, ge=1, le=3600)
+    max_delay_seconds: int = Field(default=300, ge=1, le=86400)
+    lockout_failures: int = Field(default=20, ge=1, le=100000)
+    lockout_minutes: int = Field(default=15, ge=1, le=1440)
+
+
 def _unique(items: list[Any], attribute: str, where: str) -> list[str]:
     seen: dict[str, int] = {}
     problems = []
@@ -298,6 +310,7 @@ class SiteConfig(Strict):
     kiosks: list[Kiosk] = Field(default_factory=list)
     displays: list[Display] = Field(default_factory=list)
     server: ServerSettings = Field(default_factory=ServerSettings)
+    login: LoginSettings = Field(default_factory=LoginSettings)
 
     def reference_problems(self) -> list[str]:
         problems = _unique(self.agencies, "id", "agencies")

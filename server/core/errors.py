@@ -15,6 +15,8 @@ STATUS: dict[str, int] = {
     # who is asking
     "unauthenticated": 401,
     "invalid_credentials": 401,
+    "login_throttled": 429,  # too many wrong passwords from this address: wait (Retry-After)
+    "account_locked": 429,  # too many wrong passwords for this account: wait, or an admin unlocks
     "forbidden": 403,
     "csrf_failed": 403,
     # an id that does not exist

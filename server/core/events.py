@@ -268,8 +268,68 @@ class LoginFailed(AuditEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class LoggedOut(AuditEvent):
+    """`actor` logged out: every cookie session and bearer token of the account ended."""
+
     def action(self) -> str:
         return "logout"
+
+
+@dataclass(frozen=True, kw_only=True)
+class LoginThrottled(AuditEvent):
+    """A wrong password left `address` waiting `retry_after` seconds before its next try
+    (`actor` is the name typed; `failures` how many that address has had lately)."""
+
+    retry_after: int
+    failures: int
+
+    def action(self) -> str:
+        return "login_throttled"
+
+    def target(self) -> str | None:
+        return self.address
+
+    def detail(self) -> dict[str, Any] | None:
+        return {"retry_after": self.retry_after, "failures": self.failures}
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccountLocked(AuditEvent):
+    """Too many wrong passwords for `username` (from any address): no login until `until`
+    or until an admin lifts it. `actor` is None: nobody chose it."""
+
+    username: str
+    until: float
+    failures: int
+
+    def action(self) -> str:
+        return "account_locked"
+
+    def target(self) -> str | None:
+        return self.username
+
+    def detail(self) -> dict[str, Any] | None:
+        return {"until": self.until, "failures": self.failures}
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccountUnlocked(AuditEvent):
+    """An admin (`actor`) lifted the lockout of `username` and forgot its failed logins."""
+
+    username: str
+
+    def action(self) -> str:
+        return "account_unlocked"
+
+    def target(self) -> str | None:
+        return self.username
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionsEnded(Event):
+    """Every session and token of `username` ended (logout, new password, disabled): its
+    live connections leave the staff rooms they joined. News for screens only."""
+
+    username: str
 
 
 # --- news for screens only --------------------------------------------------------------------------

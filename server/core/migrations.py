@@ -197,10 +197,38 @@ def m008_site_state(db: sqlite_utils.Database) -> None:
     db.conn.execute("CREATE TABLE site_state (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at REAL NOT NULL)")
 
 
+def m004_login_throttle(db: sqlite_utils.Database) -> None:
+    """Failed logins (who was tried, from where, when) and account lockouts, in the database so
+    that they survive a restart and every server process on the database sees the same ones
+    (server/core/login_throttle.py). With them, each account's session epoch: the number its
+    cookie sessions must carry, raised when the account logs out, gets a new password or is
+    disabled, so every cookie session of it ends at once (server/core/auth.py)."""
+    statements = [
+        """CREATE TABLE login_failures (
+            id INTEGER PRIMARY KEY,
+            at REAL NOT NULL,
+            username TEXT NOT NULL,  -- as typed: a name that does not exist is throttled like one that does
+            address TEXT NOT NULL
+        )""",
+        "CREATE INDEX login_failures_username ON login_failures (username, at)",
+        "CREATE INDEX login_failures_address ON login_failures (address, at)",
+        """CREATE TABLE login_lockouts (
+            username TEXT PRIMARY KEY,
+            locked_at REAL NOT NULL,
+            until REAL NOT NULL,
+            address TEXT  -- where the failure that locked it came from
+        )""",
+        "ALTER TABLE users ADD COLUMN session_epoch INTEGER NOT NULL DEFAULT 0",
+    ]
+    for statement in statements:
+        db.conn.execute(statement)
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_core", m001_core),
     ("002_waiting_index", m002_waiting_index),
     ("003_drop_line_index", m003_drop_line_index),
+    ("004_login_throttle", m004_login_throttle),
     ("005_idempotency_keys", m005_idempotency_keys),
     ("006_printer_lease", m006_printer_lease),
     ("008_site_state", m008_site_state),

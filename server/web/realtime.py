@@ -1,7 +1,8 @@
 """Socket.IO: rooms per audience, a snapshot on subscribe, events after commit.
 
 Rooms: `display:ID`, `counter:ID`, `ticket:ID`, `service:ID`, `kiosk:ID`, `survey:ID`
-(the survey tablet of counter ID), `admin`. The store hands each committed transaction's
+(the survey tablet of counter ID), `admin`, and `user:NAME` (every staff connection of an account,
+dropped when its sessions end). The store hands each committed transaction's
 events (what happened, see server/core/events.py) to `Publisher.publish`. `SCREENS` maps
 each event type to the messages it changes; the publisher builds the contract's payloads
 and emits them to the rooms that need them.
@@ -118,6 +119,10 @@ SCREENS: dict[type[ev.Event], Callable[[Any, SiteIndex], list[Refresh]]] = {
     ev.LoggedIn: _nothing,
     ev.LoginFailed: _nothing,
     ev.LoggedOut: _nothing,
+    ev.LoginThrottled: _nothing,
+    ev.AccountLocked: _nothing,
+    ev.AccountUnlocked: _nothing,
+    ev.SessionsEnded: lambda e, site: [Refresh("sessions", e.username)],
 }
 
 
@@ -174,6 +179,7 @@ class Publisher:
             "printer": self._printer,
             "config": self._config,
             "survey": self._survey,
+            "sessions": self._sessions,
         }
         with self.hall.store.read() as tx:
             for refresh in refreshes:
@@ -232,6 +238,16 @@ class Publisher:
         self._emit("survey.answered", lambda: {"ticket_id": refresh.key}, rooms)
 
 
+    def _sessions(self, tx: Transaction, refresh: Refresh) -> None:
+        """An account's sessions ended (logout, new password, disabled): this process's
+        connections that joined staff rooms as it are dropped; a reconnect's subscribe is
+        then refused. (Another process's connections stop at their next subscribe.)"""
+        server = self.socketio.server
+        sids = [sid for sid, _ in server.manager.get_participants("/", f"user:{refresh.key}")]
+        for sid in sids:
+            server.disconnect(sid, namespace="/", ignore_queue=True)
+
+
 def _error(code: str, message: str) -> None:
     emit("error", RuleError(code, message).to_json()["error"])
 
@@ -242,10 +258,11 @@ def _admitted(hall: Hall, action: str, target: permissions.Target | None = None)
     disabled account or a revoked token stops at the next (re)subscribe."""
     try:
         token = request.environ.get(TOKEN) or bearer_token()
-        permissions.require(identify(hall, token), action, target)
+        user = permissions.require(identify(hall, token), action, target)
     except RuleError as exc:
         emit("error", exc.to_json()["error"])
         return False
+    join_room(f"user:{user.username}")  # to be dropped when the account's sessions end
     return True
 
 

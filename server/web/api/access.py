@@ -17,6 +17,7 @@ from server.web.hall import Hall, current_hall
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 CSRF_HEADER = "X-CSRF-Token"
+EPOCH = "epoch"  # the session cookie's copy of its account's session epoch (server/core/auth.py)
 
 
 def bearer_token() -> str | None:
@@ -40,8 +41,11 @@ def identify(hall: Hall, token: str | None) -> User | None:
                 raise RuleError("unauthenticated", "The bearer token is unknown or has expired.")
             return user
         if "username" in session:
+            # A cookie made before the account's sessions were ended (logout anywhere, a new
+            # password, disabled) carries an older epoch: it is nobody.
             found = auth.get_user(tx, session["username"])
-            return found if found and not found.disabled else None
+            alive = found is not None and not found.disabled and session.get(EPOCH) == found.session_epoch
+            return found if alive else None
     return None
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import request
 
-from server.core import auth, backup, closures, config_changes, overview, permissions
+from server.core import auth, backup, closures, config_changes, login_throttle, overview, permissions
 from server.core.auth import User
 from server.core.config import PRINTER_TYPES
 from server.core.config_file import Saved
@@ -127,13 +127,15 @@ def delete_config_item(section: str, item_id: str) -> dict[str, Any]:
 @api.route("/admin/users", "GET", summary="Accounts (a supervisor sees their agency's).", tag="admin",
            response=admin_schemas.Users, auth="see_user")
 def list_users() -> dict[str, Any]:
-    """Every account with role, agency, counters and whether it is disabled."""
+    """Every account with role, agency, counters, whether it is disabled, and until when it is
+    locked after too many wrong passwords."""
     viewer = require("see_user")
     hall = current_hall()
+    now = hall.now()
     with hall.store.read() as tx:
-        users = auth.list_users(tx)
-    return {"users": [u.to_json() for u in users if permissions.may(viewer, "see_user",
-                                                                      permissions.account(hall.site, u))]}
+        users = [(u, login_throttle.locked_until(tx, u.username, now)) for u in auth.list_users(tx)]
+    return {"users": [{**u.to_json(), "locked_until": hall.site.iso(until) if until else None}
+                      for u, until in users if permissions.may(viewer, "see_user", permissions.account(hall.site, u))]}
 
 
 @api.route("/admin/users", "POST", summary="Create an account.", tag="admin", body=admin_schemas.UserCreate, status=201,
@@ -143,8 +145,10 @@ def create_user(body: admin_schemas.UserCreate) -> dict[str, Any]:
     actor = require("manage_users")
     hall = current_hall()
     new = auth.NewUser(body.username, body.password, body.role, body.agency_id, body.counters, body.display_name)
+    auth.validate_new_user(hall.site, new)
+    password_hash = auth.hash_password(body.password)  # off the loop, before the transaction
     with hall.store.write() as tx:
-        user = auth.create_user(tx, hall.site, new, hall.now())
+        user = auth.create_user(tx, hall.site, new, hall.now(), password_hash=password_hash)
         tx.raise_event(UserCreated(at=hall.now(), actor=actor.username, address=request.remote_addr,
                                    username=user.username, role=user.role, agency_id=user.agency_id,
                                    counters=user.counters))
@@ -186,14 +190,32 @@ def update_user(username: str, body: admin_schemas.UserUpdate) -> dict[str, Any]
            body=admin_schemas.PasswordReset, response=schemas.UserOut, auth="manage_users",
            errors=((404, "unknown_user"),))
 def reset_password(username: str, body: admin_schemas.PasswordReset) -> dict[str, Any]:
-    """The account's bearer tokens stop working; its owner logs in with the new password."""
+    """Every session and bearer token of the account ends at once; its owner logs in with the
+    new password."""
+    actor = require("manage_users")
+    hall = current_hall()
+    with hall.store.read() as tx:
+        _user_or_404(tx, username)
+    auth.check_new_password(body.password)
+    password_hash = auth.hash_password(body.password)  # off the loop, before the transaction
+    with hall.store.write() as tx:
+        user = _user_or_404(tx, username)
+        auth.set_password(tx, username, password_hash)
+        tx.raise_event(PasswordReset(at=hall.now(), actor=actor.username, address=request.remote_addr,
+                                     username=username))
+    return user.to_json()
+
+
+@api.route("/admin/users/<username>/unlock", "POST", summary="Lift the lockout after too many wrong passwords.",
+           tag="admin", response=schemas.UserOut, auth="manage_users", errors=((404, "unknown_user"),))
+def unlock_user(username: str) -> dict[str, Any]:
+    """The account may log in at once, and its failed logins are forgotten (audited as
+    `account_unlocked` when it was locked; unlocking an account that is not locked is fine)."""
     actor = require("manage_users")
     hall = current_hall()
     with hall.store.write() as tx:
         user = _user_or_404(tx, username)
-        auth.set_password(tx, username, body.password)
-        tx.raise_event(PasswordReset(at=hall.now(), actor=actor.username, address=request.remote_addr,
-                                     username=username))
+        login_throttle.unlock(tx, username, actor.username, request.remote_addr, hall.now())
     return user.to_json()
 
 

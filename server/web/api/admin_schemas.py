@@ -120,8 +120,15 @@ class PasswordReset(Body):
     password: str = Field(min_length=1, max_length=256)
 
 
+class UserRow(UserOut):
+    display_name: str | None
+    disabled: bool
+    locked_until: str | None = Field(description="When the lockout after too many wrong passwords ends "
+                                                  "(ISO 8601); null when the account is not locked.")
+
+
 class Users(Out):
-    users: list[UserOut]
+    users: list[UserRow]
 
 
 class ClosureCreate(Body):

@@ -44,6 +44,8 @@ class Reprint(Body):
 class Login(Body):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
+    token: bool = Field(default=True, description="false: no bearer token is made (a browser page, which lives on "
+                                                  "the session cookie alone); the answer's token is then null.")
 
 
 class CallTicket(Body):
@@ -340,7 +342,8 @@ class UserOut(Out):
 
 class SessionOut(Out):
     user: UserOut
-    token: str | None = None
+    token: str | None = Field(default=None, description="A bearer token for API clients (7 days, ended by logout "
+                                                         "and a new password); null for a page's login.")
     csrf_token: str | None = None
     counter_ids: list[str] = Field(description="The counters this user may open, in configuration order "
                                                "(an officer's own, a supervisor's agency's, every one for an admin).")

@@ -9,28 +9,25 @@ from flask import request, session
 
 from server.core import auth, permissions
 from server.core.errors import RuleError
-from server.core.events import LoggedIn, LoggedOut, LoginFailed
+from server.core.events import LoggedOut
 from server.web.api import schemas
-from server.web.api.access import bearer_token, current_user
+from server.web.api.access import EPOCH, current_user
 from server.web.api.base import api
 from server.web.hall import current_hall
 
 
 @api.route("/session", "POST", summary="Log in.", tag="session", body=schemas.Login,
-           response=schemas.SessionOut, errors=((401, "invalid_credentials"),))
+           response=schemas.SessionOut,
+           errors=((401, "invalid_credentials"), (429, "login_throttled"), (429, "account_locked")))
 def login(body: schemas.Login) -> dict[str, Any]:
-    """Check the password; answer a bearer token and set the session cookie."""
+    """Check the password (throttled by address, locked by account); set the session cookie
+    and, unless the client asks for none (`"token": false`, the pages), answer a bearer token."""
     hall = current_hall()
-    with hall.store.read() as tx:
-        user = auth.authenticate(tx, body.username, body.password)
-    with hall.store.write() as tx:
-        tx.raise_event((LoggedIn if user else LoginFailed)(at=hall.now(), actor=body.username,
-                                                          address=request.remote_addr))
-        token = auth.issue_token(tx, user.username, hall.now()) if user else None
-    if user is None:
-        raise RuleError("invalid_credentials", "Wrong username or password.")
+    user, token = auth.log_in(hall.store, hall.site.config.login, body.username, body.password,
+                              request.remote_addr, hall.now(), want_token=body.token)
     session.clear()
     session["username"] = user.username
+    session[EPOCH] = user.session_epoch
     session["csrf"] = secrets.token_urlsafe(24)
     session.permanent = True
     return {"user": user.to_json(), "token": token, "csrf_token": session["csrf"],
@@ -48,17 +45,16 @@ def whoami() -> dict[str, Any]:
             "counter_ids": permissions.counters_for(user, current_hall().site)}
 
 
-@api.route("/session", "DELETE", summary="Log out.", tag="session", response=schemas.Ok)
+@api.route("/session", "DELETE", summary="Log out: end every session and token of the account.", tag="session",
+           response=schemas.Ok)
 def logout() -> dict[str, Any]:
-    """End the cookie session and revoke the bearer token, if one was sent."""
+    """End every cookie session and every bearer token of the caller's account, on every
+    device, and clear this browser's cookie."""
     hall = current_hall()
     user = current_user()
-    token = bearer_token()
-    with hall.store.write() as tx:
-        if token is not None:
-            auth.revoke_token(tx, token)
-        if user is not None:
+    if user is not None:
+        with hall.store.write() as tx:
+            auth.end_sessions(tx, user.username)
             tx.raise_event(LoggedOut(at=hall.now(), actor=user.username, address=request.remote_addr))
     session.clear()
     return {"ok": True}
-

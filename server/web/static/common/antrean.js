@@ -7,11 +7,12 @@
   let csrfToken = null;
 
   class ApiError extends Error {
-    constructor(status, code, message, field) {
+    constructor(status, code, message, field, retryAfter) {
       super(message);
       this.status = status;
       this.code = code;
       this.field = field || null;
+      this.retryAfter = retryAfter || null; // seconds, from a 429's Retry-After header
     }
   }
 
@@ -44,7 +45,9 @@
     }
     if (!response.ok) {
       const error = (data && data.error) || {};
-      throw new ApiError(response.status, error.code || "http_error", error.message || response.statusText, error.field);
+      const retryAfter = parseInt(response.headers.get("Retry-After") || "", 10) || null;
+      throw new ApiError(response.status, error.code || "http_error", error.message || response.statusText, error.field,
+        retryAfter);
     }
     if (data && data.csrf_token) csrfToken = data.csrf_token;
     return data;
