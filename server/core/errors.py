@@ -17,6 +17,7 @@ STATUS: dict[str, int] = {
     "invalid_credentials": 401,
     "forbidden": 403,
     "csrf_failed": 403,
+    "survey_forbidden": 403,
     # an id that does not exist
     "unknown_agency": 404,
     "unknown_service": 404,
