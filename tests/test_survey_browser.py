@@ -93,6 +93,7 @@ def enrol_tablet(tablet: Any, username: str) -> None:
     """A staff member enrols the tablet once on its enrol form; it then keeps no staff session."""
     tablet.locator("#enrol-form").wait_for(timeout=TIMEOUT)
     expect(tablet.locator("#idle")).to_be_hidden()
+    screenshot(tablet, "survey-tablet-enrol")
     tablet.fill("#enrol-username", username)
     tablet.fill("#enrol-password", PASSWORD)
     tablet.click("#enrol-button")
