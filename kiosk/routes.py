@@ -12,8 +12,10 @@ from typing import Any
 
 import qrcode
 import qrcode.image.svg
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, render_template, request
 
+from server.core import survey
+from server.web import views
 from server.web.hall import current_hall
 
 blueprint = Blueprint(
@@ -42,14 +44,21 @@ def kiosk_page(kiosk_id: str) -> Any:
 
 @blueprint.get("/kiosk/qr/<ticket_id>.svg")
 def ticket_qr(ticket_id: str) -> Any:
-    """The QR code of a ticket's status page, drawn on the server (no script needed)."""
-    if not _ticket_exists(ticket_id):
+    """The QR code of a ticket's status page, drawn on the server (no script needed).
+
+    With the ticket's survey secret as `?k=` (the issuing kiosk has it) the code carries it,
+    as the printed one does; without it, the bare page address, which grants nothing."""
+    hall = current_hall()
+    with hall.store.read() as tx:
+        row = tx.one("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
+    if row is None:
         return _not_found("ticket", ticket_id)
-    url = f"{current_hall().site.config.site.public_url}/t/{ticket_id}"
+    keyed = survey.holds_secret(row, request.args.get("k"))
+    url = views.qr_url(hall.site, row) if keyed else f"{hall.site.config.site.public_url}/t/{ticket_id}"
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
     buffer = io.BytesIO()
     image.save(buffer)
-    return Response(buffer.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
+    return Response(buffer.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "private, max-age=86400"})
 
 
 @blueprint.get("/t/<ticket_id>")

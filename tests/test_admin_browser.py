@@ -3,7 +3,7 @@
 - editing a service in the setup page changes the kiosk live and config.yaml on disk;
   an invalid edit is refused with the key named;
 - a supervisor sees only their agency; an officer cannot open the admin pages;
-- the survey on the visitor's phone page and on the counter tablet;
+- (the survey on the phone page and the counter tablet: tests/test_survey_browser.py);
 - CSV and XLSX downloads open and hold the report's figures;
 - screenshots of the dashboard, the report with its charts, the IKM and the survey.
 """
@@ -126,7 +126,8 @@ def seed_surveys(store: Store, site: SiteIndex, ticket_ids: list[str], when: dat
     with store.write() as tx:
         for ticket_id in ticket_ids:
             answers = {f"u{i}": rng.choices([2, 3, 4], weights=[1, 5, 4])[0] for i in range(1, 10)}
-            survey.answer(tx, site, when.timestamp(), ticket_id, answers, rng.choice(comments))
+            key = tickets.get_row(tx, ticket_id)["survey_secret"]  # the visitor's QR code
+            survey.answer(tx, site, when.timestamp(), ticket_id, answers, rng.choice(comments), key)
 
 
 @pytest.fixture
@@ -274,75 +275,6 @@ def test_a_supervisor_sees_only_their_agency(live_server: Any, page: Any) -> Non
     page.locator("#read-only").wait_for(timeout=TIMEOUT)
     assert page.locator("#add-item").is_hidden()
     assert page.locator('.nav a[href="/admin/audit"]').count() == 0
-
-
-# --- the survey ----------------------------------------------------------------------------------------
-
-
-def answer_survey(page: Any, scores: list[int], comment: str | None = None) -> None:
-    for index, score in enumerate(scores, start=1):
-        page.locator(f'.survey-step[data-element="u{index}"] .survey-face[data-score="{score}"]').click()
-    if comment:
-        page.fill(".survey-comment", comment)
-    page.click(".survey-send")
-    page.locator(".survey-thanks").wait_for(timeout=TIMEOUT)
-
-
-def test_survey_on_the_phone_page(live_server: Any, browser: Any) -> None:
-    live_server.add_user("kepala", "admin")
-    admin = live_server.login("kepala")
-    ticket = api(live_server, "POST", "/api/v1/tickets", json={"service_id": "akta-kelahiran"})
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="id-ID", is_mobile=True).new_page()
-    phone.goto(f"{live_server.url}/t/{ticket['id']}")
-    assert phone.locator("#survey .survey").count() == 0  # nothing to answer while waiting
-    api(live_server, "POST", "/api/v1/counters/loket-7/call-next", admin)
-    api(live_server, "POST", "/api/v1/counters/loket-7/start", admin)
-    api(live_server, "POST", "/api/v1/counters/loket-7/finish", admin)
-    phone.locator("#survey .survey-step[data-element='u1']").wait_for(timeout=TIMEOUT)
-    assert ticket["number"] in phone.inner_text("#survey")
-    screenshot(phone, "survey-phone")
-    answer_survey(phone, [4, 4, 3, 4, 3, 4, 4, 3, 4], "Petugasnya ramah.")
-    assert "Terima kasih" in phone.inner_text("#survey")
-    screenshot(phone, "survey-phone-thanks")
-    status = api(live_server, "GET", f"/api/v1/tickets/{ticket['id']}/survey")
-    assert status["answered"] is True
-    ikm = api(live_server, "GET", "/api/v1/reports/ikm", admin)
-    assert ikm["respondents"] == 1 and ikm["elements"]["u3"] == 3.0
-    phone.context.close()
-
-
-def test_survey_on_the_counter_tablet_in_english(live_server: Any, browser: Any) -> None:
-    live_server.add_user("kepala", "admin")
-    admin = live_server.login("kepala")
-    tablet = browser.new_context(viewport={"width": 1280, "height": 800}, locale="id-ID", has_touch=True).new_page()
-    tablet.goto(f"{live_server.url}/survey/loket-5?thanks=1")
-    assert "Loket 5" in tablet.inner_text(".tablet-head")
-    tablet.locator("#idle").wait_for(timeout=TIMEOUT)
-    screenshot(tablet, "survey-tablet-waiting")
-    served = finish_ticket(live_server, admin, "kartu-keluarga", "loket-5")
-    step = tablet.locator("#tablet-survey .survey-step[data-element='u1']")
-    step.wait_for(timeout=TIMEOUT)
-    assert served["number"] in tablet.inner_text("#tablet-survey")
-    expect(tablet.locator("#idle")).to_be_hidden()
-    tablet.click("#lang-switch")
-    assert "Requirements" in step.inner_text()
-    tablet.locator('.survey-face[data-score="3"]').first.click()
-    screenshot(tablet, "survey-tablet")
-    answer_survey_from(tablet, 2, [4, 4, 2, 3, 4, 4, 4, 3])
-    assert "Thank you" in tablet.inner_text("#tablet-survey")
-    tablet.locator("#idle").wait_for(timeout=TIMEOUT)  # back to waiting for the next visitor
-    expect(tablet.locator("#tablet-survey")).to_be_hidden()
-    again = requests.post(f"{live_server.url}/api/v1/tickets/{served['id']}/survey", timeout=5,
-                          json={"answers": {f"u{i}": 1 for i in range(1, 10)}})
-    assert again.status_code == 409 and again.json()["error"]["code"] == "already_answered"
-    tablet.context.close()
-
-
-def answer_survey_from(page: Any, first: int, scores: list[int]) -> None:
-    for index, score in enumerate(scores, start=first):
-        page.locator(f'.survey-step[data-element="u{index}"] .survey-face[data-score="{score}"]').click()
-    page.click(".survey-send")
-    page.locator(".survey-thanks").wait_for(timeout=TIMEOUT)
 
 
 # --- the busy morning: dashboard, report with charts, downloads, IKM ---------------------------------

@@ -53,12 +53,15 @@ def test_a_popular_service_takes_one_touch_and_the_paper_matches_the_screen(
     expect(page.locator("#print-message")).to_contain_text("Tiket sedang dicetak")
     expect(page.locator("#print-photo")).to_be_hidden()
     qr = page.locator("#ticket-qr")
-    expect(qr).to_have_attribute("src", f"/kiosk/qr/{ticket['id']}.svg")
+    # The on-screen code, like the printed one, carries the ticket's survey secret (?k=), which the
+    # public ticket (`ticket`, read back by id) does not have.
+    expect(qr).to_have_attribute("src", re.compile(rf"^/kiosk/qr/{ticket['id']}\.svg\?k=[A-Za-z0-9_-]{{22}}$"))
     assert page.evaluate("document.getElementById('ticket-qr').naturalWidth") > 0
 
     paper = printed_text(printer)
     assert ticket["number"] in paper and "Perekaman KTP-el" in paper
-    assert printer.decoded().qr_payloads == [ticket["status_url"]]
+    key = qr.get_attribute("src").split("?k=")[1]
+    assert printer.decoded().qr_payloads == [f"{ticket['status_url']}?k={key}"]
 
 
 def test_a_service_of_an_agency_takes_two_touches(kiosk: Kiosk) -> None:

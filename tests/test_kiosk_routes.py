@@ -57,11 +57,19 @@ def test_the_phone_page_of_a_ticket_has_the_survey_container(hall_app: HallApp) 
 
 def test_the_qr_image_is_drawn_on_the_server_from_the_status_url(hall_app: HallApp) -> None:
     ticket = take(hall_app)
-    answer = hall_app.client().get(f"/kiosk/qr/{ticket['id']}.svg")
+    # The kiosk asks with the ticket's survey secret (its qr_url's k): the code carries qr_url.
+    key = ticket["qr_url"].split("?k=")[1]
+    answer = hall_app.client().get(f"/kiosk/qr/{ticket['id']}.svg?k={key}")
     assert answer.status_code == 200
     assert answer.mimetype == "image/svg+xml"
     expected = io.BytesIO()
-    qrcode.make(ticket["status_url"], image_factory=qrcode.image.svg.SvgPathImage, box_size=10,
+    qrcode.make(ticket["qr_url"], image_factory=qrcode.image.svg.SvgPathImage, box_size=10,
                 border=2).save(expected)
     assert answer.data == expected.getvalue()
+    # Anyone else (no k, or a guessed one) gets the code of the bare status_url, which grants nothing.
+    bare = io.BytesIO()
+    qrcode.make(ticket["status_url"], image_factory=qrcode.image.svg.SvgPathImage, box_size=10,
+                border=2).save(bare)
+    for query in ("", "?k=guess"):
+        assert hall_app.client().get(f"/kiosk/qr/{ticket['id']}.svg{query}").data == bare.getvalue()
     assert hall_app.client().get("/kiosk/qr/000000000000.svg").status_code == 404

@@ -263,8 +263,11 @@ def test_the_survey_tablet_room_is_public_and_hears_only_finished_tickets(hall: 
     done = tablet.wait_for("ticket.updated")
     assert (done["id"], done["status"], done["counter_id"]) == (ticket["id"], "done", "loket-1")
     answers = {f"u{i}": 4 for i in range(1, 10)}
-    assert post(hall, f"/api/v1/tickets/{ticket['id']}/survey", json={"answers": answers}).status_code == 201
+    key = ticket["qr_url"].split("?k=")[1]  # the visitor's QR code
+    answer = post(hall, f"/api/v1/tickets/{ticket['id']}/survey", json={"answers": answers, "key": key})
+    assert answer.status_code == 201
     assert tablet.wait_for("survey.answered") == {"ticket_id": ticket["id"]}
     assert {name for name, _ in tablet.received} == {"ticket.updated", "survey.answered"}
     assert all(data["status"] == "done" for data in tablet.of("ticket.updated"))  # never the one being called
+    assert key not in repr(tablet.received)  # the public room names the ticket but never carries its secret
     tablet.close()

@@ -33,7 +33,9 @@
       : tr("wait_soon");
     const counters = (lang === "en" && ticket.counter_names_en) || ticket.counter_names || [];
     $("ticket-counters").textContent = counters.join(", ") || "—";
-    $("ticket-qr").src = `/kiosk/qr/${encodeURIComponent(ticket.id)}.svg`;
+    // The issuing answer's qr_url carries the survey secret (?k=): the QR shown here carries it too.
+    const key = ticket.qr_url ? new URL(ticket.qr_url, window.location.href).searchParams.get("k") : null;
+    $("ticket-qr").src = `/kiosk/qr/${encodeURIComponent(ticket.id)}.svg${key ? `?k=${encodeURIComponent(key)}` : ""}`;
     return fillPrintStatus(ticket.print || { status: "not_requested" }, tr);
   }
 

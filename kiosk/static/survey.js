@@ -2,6 +2,8 @@
 // an optional comment, one answer per ticket. Used by the counter tablet (/survey/ID) and
 // by the visitor's phone page: there it fills <section id="survey" data-ticket-id="...">
 // once the ticket is done (the page announces the ticket with the `antrean:ticket` event).
+// An answer carries the ticket's survey secret (`key`): on the phone it is the `k` of the
+// page's address (the ticket's QR code), on the tablet the server gives it to the enrolled tablet.
 // Exposes `AntreanSurvey.render(container, options)`. Needs /static/common/antrean.js.
 (function () {
   "use strict";
@@ -24,6 +26,7 @@
       failed: "Survei belum terkirim: {message}. Coba kirim lagi.",
       retry: "Coba lagi",
       answer_label: "{element}: {answer}",
+      scan_qr: "Survei kepuasan bisa diisi dengan memindai kode QR pada tiket Anda.",
     },
     en: {
       title: "Public Satisfaction Survey",
@@ -42,6 +45,7 @@
       failed: "The survey was not sent: {message}. Please try again.",
       retry: "Try again",
       answer_label: "{element}: {answer}",
+      scan_qr: "You can answer the satisfaction survey by scanning the QR code on your ticket.",
     },
   };
 
@@ -114,7 +118,7 @@
     document.head.append(node("link", { rel: "stylesheet", href: "/kiosk/static/survey.css", "data-survey-css": true }));
   }
 
-  // options: {ticketId, number, serviceName, serviceNameEn, lang, onDone(result)}; result: "sent" | "already".
+  // options: {ticketId, key, number, serviceName, serviceNameEn, lang, onDone(result)}; result: "sent" | "already".
   function render(container, options) {
     ensureStyles();
     const state = { step: 0, answers: {}, comment: "", lang: options.lang === "en" ? "en" : "id", phase: "questions",
@@ -191,7 +195,7 @@
       draw();
       try {
         await Antrean.api(`/api/v1/tickets/${encodeURIComponent(options.ticketId)}/survey`, {
-          method: "POST", body: { answers: state.answers, comment: state.comment.trim() || null } });
+          method: "POST", body: { answers: state.answers, comment: state.comment.trim() || null, key: options.key || null } });
         state.phase = "sent";
       } catch (err) {
         if (err.code === "already_answered") state.phase = "already";
@@ -222,6 +226,8 @@
     const section = document.getElementById("survey");
     if (!section || !section.dataset.ticketId) return;
     const ticketId = section.dataset.ticketId;
+    // The ticket's QR code opens /t/ID?k=SECRET; the bare address (a link shared, a number typed) cannot answer.
+    const key = new URLSearchParams(window.location.search).get("k");
     let survey = null;
     let checking = false;
 
@@ -233,12 +239,17 @@
         return;
       }
       if (checking || ticket.status !== "done") return;
+      if (!key) {
+        const words = lang === "en" ? "en" : "id";
+        section.replaceChildren(node("p", { class: "survey-note survey-scan", lang: words, text: t(words, "scan_qr") }));
+        return;
+      }
       checking = true;
       try {
         const status = await Antrean.api(`/api/v1/tickets/${encodeURIComponent(ticketId)}/survey`);
         if (!status.can_answer && !status.answered) return;
         section.hidden = false;
-        survey = render(section, { ticketId, number: ticket.number, serviceName: ticket.service_name,
+        survey = render(section, { ticketId, key, number: ticket.number, serviceName: ticket.service_name,
           serviceNameEn: ticket.service_name_en, lang: lang || section.dataset.lang || document.documentElement.lang });
         if (status.answered) survey.answeredElsewhere();
       } catch (err) {

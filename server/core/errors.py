@@ -19,6 +19,7 @@ STATUS: dict[str, int] = {
     "account_locked": 429,  # too many wrong passwords for this account: wait, or an admin unlocks
     "forbidden": 403,
     "csrf_failed": 403,
+    "survey_forbidden": 403,
     # an id that does not exist
     "unknown_agency": 404,
     "unknown_service": 404,

@@ -332,6 +332,20 @@ class SessionsEnded(Event):
     username: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class SurveyTabletsChanged(AuditEvent):
+    """`actor` enrolled a survey tablet at a counter, or revoked every tablet of it."""
+
+    counter_id: str
+    enrolled: bool
+
+    def action(self) -> str:
+        return "survey_tablet_enrolled" if self.enrolled else "survey_tablets_revoked"
+
+    def target(self) -> str | None:
+        return self.counter_id
+
+
 # --- news for screens only --------------------------------------------------------------------------
 
 

@@ -224,6 +224,21 @@ def m004_login_throttle(db: sqlite_utils.Database) -> None:
         db.conn.execute(statement)
 
 
+def m007_survey_secret(db: sqlite_utils.Database) -> None:
+    """Each ticket's survey secret (its QR code carries it; without it nobody answers its survey)
+    and the survey tablets a staff member enrolled at a counter (their device token, hashed).
+    Tickets issued before this get no secret: their survey cannot be answered."""
+    db.conn.execute("ALTER TABLE tickets ADD COLUMN survey_secret TEXT")
+    db.conn.execute(
+        """CREATE TABLE survey_tablets (
+            token_hash TEXT PRIMARY KEY,
+            counter_id TEXT NOT NULL,
+            enrolled_by TEXT,
+            enrolled_at REAL NOT NULL
+        )"""
+    )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_core", m001_core),
     ("002_waiting_index", m002_waiting_index),
@@ -231,6 +246,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("004_login_throttle", m004_login_throttle),
     ("005_idempotency_keys", m005_idempotency_keys),
     ("006_printer_lease", m006_printer_lease),
+    ("007_survey_secret", m007_survey_secret),
     ("008_site_state", m008_site_state),
 ]
 

@@ -4,6 +4,11 @@ A visitor answers the nine elements on a four-point scale, once per finished
 ticket, with an optional comment; nothing personal is asked or kept beyond the
 ticket's service, counter and officer.
 
+Only the visitor who holds the ticket answers: every ticket gets a random survey secret
+at issue, which only its QR code (the phone page's address) and the survey tablet
+enrolled at its counter learn. Ticket ids are public (the hall's screens and rooms show
+them); an answer without the ticket's secret is refused (`survey_forbidden`).
+
 IKM (Indeks Kepuasan Masyarakat): the mean answer of each element (its NRR),
 then 25 × the mean of the nine element means (equal weights of 1/9), rounded to
 two decimals. Grades, on that rounded value: A 88.31-100 Sangat Baik,
@@ -12,12 +17,15 @@ B 76.61-88.30 Baik, C 65.00-76.60 Kurang Baik, D 25.00-64.99 Tidak Baik.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
 from server.core.errors import RuleError, conflict
-from server.core.events import SurveyAnswered
+from server.core.events import SurveyAnswered, SurveyTabletsChanged
 from server.core.reports import Filters
 from server.core.site import SiteIndex
 from server.core.store import Transaction
@@ -74,11 +82,28 @@ def answered(tx: Transaction, ticket_id: str) -> dict[str, Any] | None:
     return tx.one("SELECT * FROM surveys WHERE ticket_id = ?", (ticket_id,))
 
 
+def holds_secret(ticket: dict[str, Any], key: Any) -> bool:
+    """Whether `key` is the ticket's survey secret (compared in constant time).
+
+    A ticket issued before tickets had secrets has none: nobody holds it."""
+    secret = ticket.get("survey_secret")
+    return bool(secret) and isinstance(key, str) and hmac.compare_digest(key.encode(), str(secret).encode())
+
+
+def check_secret(ticket: dict[str, Any], key: Any) -> None:
+    """The 403 of an answer that does not carry the ticket's survey secret."""
+    if not holds_secret(ticket, key):
+        raise RuleError("survey_forbidden", "key: this survey can be answered only from the QR code printed on "
+                        "the ticket or from the survey tablet of its counter.", "key")
+
+
 def answer(
-    tx: Transaction, site: SiteIndex, now: float, ticket_id: str, answers: Any, comment: str | None
+    tx: Transaction, site: SiteIndex, now: float, ticket_id: str, answers: Any, comment: str | None,
+    key: str | None,
 ) -> dict[str, Any]:
-    """Record the answer of a finished ticket's visitor: once per ticket."""
+    """Record the answer of a finished ticket's visitor, who shows its secret `key`: once per ticket."""
     ticket = get_row(tx, ticket_id)
+    check_secret(ticket, key)
     values = check_answers(answers)
     if comment is not None and not isinstance(comment, str):
         raise RuleError("invalid_request", "comment: expected text or null.", "comment")
@@ -110,11 +135,13 @@ def status(tx: Transaction, site: SiteIndex, ticket_id: str) -> dict[str, Any]:
     }
 
 
-def latest_finished(tx: Transaction, site: SiteIndex, counter_id: str, now: float,
+def latest_finished(tx: Transaction, site: SiteIndex, counter_id: str, now: float, *, with_key: bool = False,
                     within_seconds: int = 900) -> dict[str, Any] | None:
-    """The ticket just finished at a counter (in the last 15 minutes) whose visitor has not answered."""
+    """The ticket just finished at a counter (in the last 15 minutes) whose visitor has not answered.
+
+    `with_key` (only for the counter's enrolled tablet) adds the ticket's survey secret as `key`."""
     row = tx.one(
-        "SELECT t.id, t.number, t.service_id, t.finished_at FROM tickets t "
+        "SELECT t.id, t.number, t.service_id, t.finished_at, t.survey_secret FROM tickets t "
         "LEFT JOIN surveys s ON s.ticket_id = t.id "
         "WHERE t.counter_id = ? AND t.status = 'done' AND t.finished_at >= ? AND s.ticket_id IS NULL "
         "ORDER BY t.finished_at DESC LIMIT 1",
@@ -123,7 +150,7 @@ def latest_finished(tx: Transaction, site: SiteIndex, counter_id: str, now: floa
     if row is None:
         return None
     service = site.services.get(row["service_id"])
-    return {
+    shown = {
         "id": row["id"],
         "number": row["number"],
         "service_id": row["service_id"],
@@ -131,6 +158,43 @@ def latest_finished(tx: Transaction, site: SiteIndex, counter_id: str, now: floa
         "service_name_en": (service.name_en or service.name) if service else row["service_id"],
         "finished_at": site.iso(row["finished_at"]),
     }
+    return {**shown, "key": row["survey_secret"]} if with_key else shown
+
+
+# --- the survey tablets -------------------------------------------------------------------------
+# A tablet beside a counter is a screen the visitors touch, so it holds no staff session: a
+# staff member who may use the counter enrols it once, and it keeps a device token (kept here
+# hashed) that lets it read the secret of the ticket just finished at that counter only.
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def enrol_tablet(tx: Transaction, counter_id: str, actor: str, now: float, address: str | None = None) -> str:
+    """A new device token for a survey tablet of this counter (the caller checked who may)."""
+    token = secrets.token_urlsafe(32)
+    tx.execute("INSERT INTO survey_tablets (token_hash, counter_id, enrolled_by, enrolled_at) VALUES (?, ?, ?, ?)",
+               (_token_hash(token), counter_id, actor, now))
+    tx.raise_event(SurveyTabletsChanged(at=now, actor=actor, address=address, counter_id=counter_id, enrolled=True))
+    return token
+
+
+def tablet_counter(tx: Transaction, token: str | None) -> str | None:
+    """The counter whose tablet holds this device token, if it is one."""
+    if not token:
+        return None
+    counter_id: str | None = tx.scalar("SELECT counter_id FROM survey_tablets WHERE token_hash = ?",
+                                       (_token_hash(token),))
+    return counter_id
+
+
+def revoke_tablets(tx: Transaction, counter_id: str, actor: str, now: float, address: str | None = None) -> int:
+    """Every tablet enrolled at this counter stops getting secrets (a lost or replaced tablet)."""
+    gone = tx.execute("DELETE FROM survey_tablets WHERE counter_id = ?", (counter_id,)).rowcount
+    tx.raise_event(SurveyTabletsChanged(at=now, actor=actor, address=address, counter_id=counter_id,
+                                        enrolled=False))
+    return int(gone)
 
 
 # --- the index ----------------------------------------------------------------------------------

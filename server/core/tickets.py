@@ -95,6 +95,7 @@ def issue_ticket(
         "queue_lane": LANE_PRIORITY if priority else LANE_NORMAL,
         "queue_at": now,
         "issued_at": now,
+        "survey_secret": secrets.token_urlsafe(16),  # only the ticket's QR code and its counter's tablet get it
     }
     columns = ", ".join(row)
     tx.execute(f"INSERT INTO tickets ({columns}) VALUES ({', '.join('?' * len(row))})", tuple(row.values()))

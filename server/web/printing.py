@@ -17,7 +17,8 @@ def build_ticket_print(hall: Hall, ticket_id: str, lang: str) -> TicketPrint:
     """Fresh figures at print time: a ticket printed late shows the line as it is then."""
     site = hall.site
     with hall.store.read() as tx:
-        ticket = views.ticket_json(tx, site, tickets.get_row(tx, ticket_id))
+        row = tickets.get_row(tx, ticket_id)
+        ticket = views.ticket_json(tx, site, row)
     if ticket["status"] in FINISHED:
         # A printer back after an outage must not print tickets of visits already over.
         raise SkipPrint(f"Ticket {ticket['number']} is {ticket['status']}; not printed.")
@@ -34,7 +35,7 @@ def build_ticket_print(hall: Hall, ticket_id: str, lang: str) -> TicketPrint:
         estimated_wait_seconds=ticket["estimated_wait_seconds"],
         priority=ticket["priority"],
         counter_names=ticket["counter_names_en"] if english else ticket["counter_names"],
-        status_url=ticket["status_url"],
+        status_url=views.qr_url(site, row),  # the QR code carries the survey secret
         footer=text.footer_en if english else text.footer,
         lang=lang,
     )

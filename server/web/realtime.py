@@ -2,10 +2,12 @@
 
 Rooms: `display:ID`, `counter:ID`, `ticket:ID`, `service:ID`, `kiosk:ID`, `survey:ID`
 (the survey tablet of counter ID), `admin`, and `user:NAME` (every staff connection of an account,
-dropped when its sessions end). The store hands each committed transaction's
-events (what happened, see server/core/events.py) to `Publisher.publish`. `SCREENS` maps
-each event type to the messages it changes; the publisher builds the contract's payloads
-and emits them to the rooms that need them.
+dropped when its sessions end). The public rooms carry ticket ids, never a ticket's survey
+secret: a tablet reads that from its authorised route once it hears the news.
+The store hands each committed transaction's events (what happened, see
+server/core/events.py) to `Publisher.publish`. `SCREENS` maps each event type to the
+messages it changes; the publisher builds the contract's payloads and emits them to the
+rooms that need them.
 
 `counter:ID` and `admin` carry officers' names and the current ticket: the permission
 door decides who joins them, from the connection's session cookie, its Authorization
@@ -113,6 +115,7 @@ SCREENS: dict[type[ev.Event], Callable[[Any, SiteIndex], list[Refresh]]] = {
     ev.PrinterStatusChanged: lambda e, site: [
         Refresh("printer", e.printer_id, {"status": e.status, "detail": e.detail})],
     ev.SurveyAnswered: lambda e, site: [Refresh("survey", e.ticket_id, {"counter_id": e.counter_id})],
+    ev.SurveyTabletsChanged: _nothing,
     ev.UserCreated: _nothing,
     ev.UserChanged: _nothing,
     ev.PasswordReset: _nothing,

@@ -19,10 +19,20 @@ RECENT_CALLS = 10
 CALLING_SECONDS = 120  # a call stays "being called" this long unless the visitor arrives first
 
 
+def qr_url(site: SiteIndex, row: dict[str, Any]) -> str:
+    """The address of the ticket's QR code: its `status_url` with the survey secret (`?k=`).
+
+    Only the ticket's visitor gets it (the issuing kiosk's answer, the printed and on-screen
+    QR code); every shape that others can read carries the bare `status_url` of `ticket_json`."""
+    bare = f"{site.config.site.public_url}/t/{row['id']}"
+    return f"{bare}?k={row['survey_secret']}" if row.get("survey_secret") else bare
+
+
 def ticket_json(
     tx: Transaction, site: SiteIndex, row: dict[str, Any], print_state: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """The contract's Ticket; `print_state` when the caller already knows it (a ticket just issued)."""
+    """The contract's Ticket, a public shape (never the survey secret); `print_state` when the
+    caller already knows it (a ticket just issued)."""
     # A ticket outlives configuration changes: a service or agency removed since keeps its id as name.
     service = site.services.get(row["service_id"])
     agency = site.agencies.get(row["agency_id"])

@@ -72,6 +72,9 @@ class SurveyAnswers(Body):
 class SurveyCreate(Body):
     answers: SurveyAnswers
     comment: str | None = Field(default=None, max_length=2000)
+    # The ticket's survey secret: the `k` of the QR code's address, or the enrolled tablet's.
+    # Optional here so that a missing one is the clear 403 survey_forbidden, not a 422.
+    key: str | None = Field(default=None, max_length=64)
 
 
 class Closure(Body):
@@ -116,6 +119,8 @@ class Ticket(Out):
     ahead: int
     estimated_wait_seconds: int | None
     status_url: str
+    qr_url: str | None = Field(default=None, description="Only in the answer of POST /tickets: the address "
+                               "the ticket's QR code carries, status_url with the survey secret (?k=).")
     print: PrintInfo
     started_at: str | None = None
     lang: str | None = None
@@ -376,10 +381,23 @@ class SurveyTicket(Out):
     service_name: str
     service_name_en: str
     finished_at: str | None
+    key: str | None = Field(default=None, description="The ticket's survey secret: only for the counter's "
+                            "enrolled tablet, absent otherwise.")
 
 
 class SurveyTablet(Out):
     counter_id: str
     counter_name: str
     counter_name_en: str
+    enrolled: bool
     ticket: SurveyTicket | None
+
+
+class TabletEnrolled(Out):
+    counter_id: str
+    enrolled: bool
+
+
+class TabletsRevoked(Out):
+    counter_id: str
+    revoked: int

@@ -62,6 +62,7 @@ def create_ticket(body: schemas.TicketCreate) -> dict[str, Any]:
         job_id = print_queue.print_issued(tx, hall.site, now, row, printing)
         # The answer is read in the same transaction: its place in line is the one it was given.
         answer = views.ticket_json(tx, hall.site, row, print_state=print_queue.NOT_REQUESTED)
+        answer["qr_url"] = views.qr_url(hall.site, row)  # the visitor's own answer only: it has the survey secret
     if printing is not None and job_id is not None:
         answer["print"] = printing.wait(job_id)
     return answer
