@@ -14,9 +14,16 @@ from server.core.errors import RuleError
 from server.web.api.openapi import openapi_document
 
 
+def secret(app: Any, ticket_id: str) -> str:
+    """The ticket's secret, which its QR code carries (the `k` of its address)."""
+    with app.hall.store.read() as tx:
+        return str(tx.one("SELECT survey_secret FROM tickets WHERE id = ?", (ticket_id,))["survey_secret"])
+
+
 def cancel(app: Any, ticket_id: str, actor: str | None = None) -> dict[str, Any]:
+    key = None if actor else secret(app, ticket_id)
     with app.hall.store.write() as tx:
-        return tickets.cancel(tx, app.site, app.clock.now(), ticket_id, actor=actor)
+        return tickets.cancel(tx, app.site, app.clock.now(), ticket_id, actor=actor, key=key)
 
 
 def history(app: Any, ticket_id: str) -> list[dict[str, Any]]:
@@ -68,22 +75,35 @@ def test_cancelling_twice_changes_nothing_the_second_time(small_app: Any) -> Non
 # --- the route -----------------------------------------------------------------------------------------
 
 
-def test_anyone_with_the_ticket_id_may_cancel_it_and_a_retry_is_no_error(small_app: Any) -> None:
+def test_the_visitor_cancels_with_the_qr_codes_secret_and_a_retry_is_no_error(small_app: Any) -> None:
     client = small_app.client()
     visitor = client.post("/api/v1/tickets", json={"service_id": "kk"}).json
-    answer = client.post(f"/api/v1/tickets/{visitor['id']}/cancel")
+    key = visitor["qr_url"].split("?k=")[1]
+    answer = client.post(f"/api/v1/tickets/{visitor['id']}/cancel", json={"key": key})
     assert answer.status_code == 200, answer.json
     assert (answer.json["id"], answer.json["status"]) == (visitor["id"], "cancelled")
     document = openapi_document("http://127.0.0.1:5000")
     ref = document["paths"]["/api/v1/tickets/{ticket_id}/cancel"]["post"]["responses"]["200"]["content"][
         "application/json"]["schema"]["$ref"]
     jsonschema.validate(answer.json, {"$ref": ref, "components": document["components"]})
-    again = client.post(f"/api/v1/tickets/{visitor['id']}/cancel")
+    again = client.post(f"/api/v1/tickets/{visitor['id']}/cancel", json={"key": key})
     assert (again.status_code, again.json["status"]) == (200, "cancelled")
     assert client.get(f"/api/v1/tickets/{visitor['id']}").json["status"] == "cancelled"
     rows = history(small_app, visitor["id"])
     assert [e["kind"] for e in rows] == ["issued", "cancelled"]
     assert rows[1]["actor"] is None and rows[1]["device"] == "127.0.0.1"  # the phone's address
+
+
+def test_a_ticket_id_read_off_a_display_cannot_cancel_anyones_ticket(small_app: Any) -> None:
+    client = small_app.client()
+    visitor = client.post("/api/v1/tickets", json={"service_id": "kk"}).json
+    for body in (None, {}, {"key": None}, {"key": ""}, {"key": "guessed-secret-0000"},
+                 {"key": issue(small_app, "kk")["id"]}):
+        answer = client.post(f"/api/v1/tickets/{visitor['id']}/cancel", json=body)
+        assert (answer.status_code, answer.json["error"]["code"]) == (403, "cancel_forbidden"), body
+        assert answer.json["error"]["field"] == "key"
+    assert client.get(f"/api/v1/tickets/{visitor['id']}").json["status"] == "waiting"
+    assert [e["kind"] for e in history(small_app, visitor["id"])] == ["issued"]
 
 
 def test_a_logged_in_officer_is_recorded_as_the_one_who_cancelled(small_app: Any) -> None:
@@ -99,7 +119,7 @@ def test_cancel_refuses_a_called_ticket_and_an_unknown_one(small_app: Any) -> No
     visitor = issue(small_app, "ktp")
     act(small_app, "call_next", "loket-1", actor="budi")
     client = small_app.client()
-    called = client.post(f"/api/v1/tickets/{visitor['id']}/cancel")
+    called = client.post(f"/api/v1/tickets/{visitor['id']}/cancel", json={"key": secret(small_app, visitor["id"])})
     assert called.status_code == 409
     assert called.json["error"]["code"] == "not_cancellable"
     unknown = client.post("/api/v1/tickets/000000000000/cancel")
@@ -116,14 +136,15 @@ def test_cancel_is_rate_limited_like_taking_a_ticket(small_config: Any, tmp_path
     app = make_hall_app(parse_config(data), tmp_path, clock)
     client = app.client()
     visitor = client.post("/api/v1/tickets", json={"service_id": "kk"}).json
-    codes = [client.post(f"/api/v1/tickets/{visitor['id']}/cancel").status_code for _ in range(3)]
+    key = visitor["qr_url"].split("?k=")[1]
+    codes = [client.post(f"/api/v1/tickets/{visitor['id']}/cancel", json={"key": key}).status_code for _ in range(3)]
     assert codes == [200, 200, 429]
     app.hall.store.close()
 
 
 def test_the_cancel_route_is_declared_with_its_errors(small_app: Any) -> None:
     operation = openapi_document("http://127.0.0.1:5000")["paths"]["/api/v1/tickets/{ticket_id}/cancel"]["post"]
-    assert {"200", "404", "409", "429"} <= set(operation["responses"])
-    assert "security" not in operation  # public: the ticket id is the secret
+    assert {"200", "403", "404", "409", "429"} <= set(operation["responses"])
+    assert "security" not in operation  # public: the ticket's secret (its QR code) is the credential
     text = json.dumps(operation)
-    assert "not_cancellable" in text and "ticket_not_found" in text
+    assert "not_cancellable" in text and "ticket_not_found" in text and "cancel_forbidden" in text

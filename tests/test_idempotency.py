@@ -40,6 +40,7 @@ def test_a_repeat_answers_the_first_ticket_and_issues_nothing(small_app: HallApp
     again = _post(small_app, {"lang": "id", "kiosk_id": "kiosk-2", "service_id": "ktp"}, "kiosk-2:7f3a")
     assert first.status_code == 201 and again.status_code == 201, again.json
     assert again.json["id"] == first.json["id"] and again.json["number"] == first.json["number"] == "A001"
+    assert again.json["qr_url"] == first.json["qr_url"]  # the kiosk's retry still shows the QR code with its secret
     other = _post(small_app, {"service_id": "ktp"}, "another-key")
     assert other.json["number"] == "A002"
     assert _issued(small_app) == 2

@@ -53,7 +53,7 @@ def take(site: LiveServer, lang: str = "id") -> dict[str, Any]:
 
 def test_the_phone_page_follows_the_ticket_until_its_counter_calls_it(site: LiveServer, phone: Page) -> None:
     first, mine = take(site), take(site)
-    phone.goto(mine["status_url"])
+    phone.goto(mine["qr_url"])  # what the QR code on the ticket opens
     expect(phone.locator("#number")).to_have_text(mine["number"], timeout=TIMEOUT)
     expect(phone.locator("#service")).to_have_text("Pengambilan Paspor dan Informasi Keimigrasian")
     expect(phone.locator("#status")).to_have_text("Menunggu giliran")
@@ -115,7 +115,7 @@ def test_the_call_sound_is_served_by_the_hall_server(site: LiveServer) -> None:
 
 def test_a_waiting_visitor_can_cancel_their_number_after_saying_yes(site: LiveServer, phone: Page) -> None:
     mine = take(site)
-    phone.goto(mine["status_url"])
+    phone.goto(mine["qr_url"])  # what the QR code on the ticket opens
     expect(phone.locator("#status")).to_have_text("Menunggu giliran", timeout=TIMEOUT)
     expect(phone.locator("#cancel-button")).to_have_text("Batalkan nomor saya")
     expect(phone.locator("#cancel-confirm")).to_be_hidden()
@@ -148,7 +148,7 @@ def test_a_waiting_visitor_can_cancel_their_number_after_saying_yes(site: LiveSe
 
 def test_a_called_number_offers_no_cancel_in_either_language(site: LiveServer, phone: Page) -> None:
     mine = take(site, lang="en")
-    phone.goto(mine["status_url"])
+    phone.goto(mine["qr_url"])  # what the QR code on the ticket opens
     expect(phone.locator("#cancel-button")).to_have_text("Cancel my number", timeout=TIMEOUT)
     phone.locator("#cancel-button").click()
     expect(phone.locator("#cancel-yes")).to_have_text("Yes, cancel it")
@@ -162,5 +162,19 @@ def test_a_called_number_offers_no_cancel_in_either_language(site: LiveServer, p
     assert answer.status_code == 200, answer.text
     expect(phone.locator("#status")).to_have_text("Called", timeout=TIMEOUT)
     expect(phone.locator("#cancel")).to_be_hidden()
-    refused = requests.post(f"{site.url}/api/v1/tickets/{mine['id']}/cancel", timeout=10)
+    key = mine["qr_url"].split("?k=")[1]
+    refused = requests.post(f"{site.url}/api/v1/tickets/{mine['id']}/cancel", json={"key": key}, timeout=10)
     assert (refused.status_code, refused.json()["error"]["code"]) == (409, "not_cancellable")
+
+
+def test_the_bare_address_of_a_ticket_follows_it_but_offers_no_cancel(site: LiveServer, phone: Page) -> None:
+    # A ticket id is public (the display's recent calls, the rooms): without the QR code's
+    # secret the page follows the ticket and no one else can give up the visitor's place.
+    mine = take(site)
+    phone.goto(mine["status_url"])
+    expect(phone.locator("#number")).to_have_text(mine["number"], timeout=TIMEOUT)
+    expect(phone.locator("#status")).to_have_text("Menunggu giliran")
+    expect(phone.locator("#cancel")).to_be_hidden()
+    refused = requests.post(f"{site.url}/api/v1/tickets/{mine['id']}/cancel", timeout=10)
+    assert (refused.status_code, refused.json()["error"]["code"]) == (403, "cancel_forbidden")
+    assert api(site, f"/tickets/{mine['id']}")["status"] == "waiting"

@@ -130,7 +130,7 @@ def test_a_cancelled_ticket_reaches_its_phone_its_line_and_the_kiosks(hall: Any)
     phone.wait_for("ticket.updated")
     for listener in (service, kiosk):
         listener.wait_for("queue.updated", lambda q: q["service_id"] == SERVICE and q["waiting"] == 2)
-    answer = post(hall, f"/api/v1/tickets/{leaving['id']}/cancel")
+    answer = post(hall, f"/api/v1/tickets/{leaving['id']}/cancel", json={"key": leaving["qr_url"].split("?k=")[1]})
     assert (answer.status_code, answer.json()["status"]) == (200, "cancelled")
     phone.wait_for("ticket.updated", lambda t: t["status"] == "cancelled")
     service.wait_for("ticket.updated", lambda t: t["id"] == leaving["id"] and t["status"] == "cancelled")

@@ -6,6 +6,9 @@
   "use strict";
 
   const TICKET_ID = document.body.dataset.ticketId;
+  // The ticket's secret, in the address its QR code carries: without it (a link typed from a
+  // number on a display) the page follows the ticket but cannot cancel it.
+  const KEY = new URLSearchParams(window.location.search).get("k");
   const state = { ticket: null, lang: null, alertedAt: 0, sound: null, refetchTimer: null, cancelError: null };
   const $ = Antrean.$;
   const FINISHED = Antrean.boot.vocabulary.finished;
@@ -62,6 +65,7 @@
   // The cancel button while the ticket waits; its question stays open until answered.
   function renderCancel(waiting) {
     if (!waiting && state.cancelError === "cancel_failed") state.cancelError = null; // moved on: no longer true
+    if (!KEY) waiting = false;
     $("cancel").hidden = !waiting && !state.cancelError;
     if (!waiting) {
       $("cancel-button").hidden = true;
@@ -84,7 +88,7 @@
   async function cancelTicket() {
     $("cancel-yes").disabled = true;
     try {
-      const ticket = await Antrean.api(`/api/v1/tickets/${encodeURIComponent(TICKET_ID)}/cancel`, { method: "POST" });
+      const ticket = await Antrean.api(`/api/v1/tickets/${encodeURIComponent(TICKET_ID)}/cancel`, { method: "POST", body: { key: KEY } });
       state.cancelError = null;
       $("cancel-confirm").hidden = true;
       onTicketEvent(ticket);

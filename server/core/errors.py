@@ -20,6 +20,7 @@ STATUS: dict[str, int] = {
     "forbidden": 403,
     "csrf_failed": 403,
     "survey_forbidden": 403,
+    "cancel_forbidden": 403,
     # an id that does not exist
     "unknown_agency": 404,
     "unknown_service": 404,

@@ -18,7 +18,6 @@ B 76.61-88.30 Baik, C 65.00-76.60 Kurang Baik, D 25.00-64.99 Tidak Baik.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 from collections import defaultdict
 from collections.abc import Callable
@@ -29,7 +28,7 @@ from server.core.events import SurveyAnswered, SurveyTabletsChanged
 from server.core.reports import Filters
 from server.core.site import SiteIndex
 from server.core.store import Transaction
-from server.core.tickets import get_row
+from server.core.tickets import get_row, holds_secret
 
 ELEMENTS = ("u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9")
 # The nine elements in the regulation's order: (Bahasa Indonesia, English).
@@ -80,14 +79,6 @@ def check_answers(answers: Any) -> dict[str, int]:
 
 def answered(tx: Transaction, ticket_id: str) -> dict[str, Any] | None:
     return tx.one("SELECT * FROM surveys WHERE ticket_id = ?", (ticket_id,))
-
-
-def holds_secret(ticket: dict[str, Any], key: Any) -> bool:
-    """Whether `key` is the ticket's survey secret (compared in constant time).
-
-    A ticket issued before tickets had secrets has none: nobody holds it."""
-    secret = ticket.get("survey_secret")
-    return bool(secret) and isinstance(key, str) and hmac.compare_digest(key.encode(), str(secret).encode())
 
 
 def check_secret(ticket: dict[str, Any], key: Any) -> None:

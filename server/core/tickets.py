@@ -6,6 +6,7 @@ Plain functions over an open transaction (`tx`), the site index and a moment
 
 from __future__ import annotations
 
+import hmac
 import secrets
 from typing import Any
 
@@ -208,14 +209,30 @@ def expire_stale(tx: Transaction, site: SiteIndex, now: float) -> int:
     return len(stale)
 
 
-def cancel(tx: Transaction, site: SiteIndex, now: float, ticket_id: str, actor: str | None = None) -> dict[str, Any]:
+def holds_secret(ticket: dict[str, Any], key: Any) -> bool:
+    """Whether `key` is the ticket's secret, which only its QR code (and the survey tablet of
+    its counter) carries, compared in constant time. A ticket id is public (displays, rooms);
+    this secret is what shows that the visitor holding the paper is asking.
+
+    A ticket issued before tickets had secrets has none: nobody holds it."""
+    secret = ticket.get("survey_secret")
+    return bool(secret) and isinstance(key, str) and hmac.compare_digest(key.encode(), str(secret).encode())
+
+
+def cancel(tx: Transaction, site: SiteIndex, now: float, ticket_id: str, actor: str | None = None,
+           key: str | None = None) -> dict[str, Any]:
     """The visitor gives up their place: a waiting ticket becomes cancelled.
 
-    Only a waiting one: once called, the counter is waiting for the visitor and its officer
-    ends the ticket (finish or no-show). Cancelling a cancelled ticket again changes nothing
-    and answers it as it is, so a retried request (a phone on a bad connection) is no error.
+    The visitor proves it is theirs with the ticket's secret (`key`, from its QR code); staff
+    (`actor`) may cancel for a visitor. Only a waiting ticket: once called, the counter is
+    waiting for the visitor and its officer ends the ticket (finish or no-show). Cancelling a
+    cancelled ticket again changes nothing and answers it as it is, so a retried request (a
+    phone on a bad connection) is no error.
     """
     ticket = get_row(tx, ticket_id)
+    if actor is None and not holds_secret(ticket, key):
+        raise RuleError("cancel_forbidden", "key: only the visitor holding the ticket (the link in its QR code) or "
+                        "staff can cancel it.", "key")
     if ticket["status"] == "cancelled":
         return ticket
     if ticket["status"] != "waiting":

@@ -77,6 +77,12 @@ class SurveyCreate(Body):
     key: str | None = Field(default=None, max_length=64)
 
 
+class TicketCancel(Body):
+    # The ticket's secret (the `k` of its QR code's address); staff cancelling for a visitor
+    # send none. Optional so that a missing one is the clear 403 cancel_forbidden.
+    key: str | None = Field(default=None, max_length=64)
+
+
 class Closure(Body):
     reason: str = Field(min_length=1, max_length=200)
 

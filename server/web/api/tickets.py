@@ -51,7 +51,8 @@ def create_ticket(body: schemas.TicketCreate) -> dict[str, Any]:
         now = hall.now()  # read holding the write lock: tickets are issued in the order of their times
         earlier = key and idempotency.earlier_ticket(tx, hall.site.service_day(now), key, digest)
         if earlier:  # the answer to the first request was lost: the same ticket, printed once
-            return views.ticket_json(tx, hall.site, tickets.get_row(tx, earlier))
+            first = tickets.get_row(tx, earlier)
+            return {**views.ticket_json(tx, hall.site, first), "qr_url": views.qr_url(hall.site, first)}
         row = tickets.issue_ticket(
             tx, hall.site, now, body.service_id,
             priority=body.priority, kiosk_id=body.kiosk_id, lang=body.lang,
@@ -76,12 +77,13 @@ def get_ticket(ticket_id: str) -> dict[str, Any]:
 
 
 @api.route("/tickets/<ticket_id>/cancel", "POST", summary="Give up a waiting ticket.", tag="tickets",
-           response=schemas.Ticket,
-           errors=((404, "ticket_not_found"), (409, "not_cancellable"), (429, "rate_limited")))
-def cancel_ticket(ticket_id: str) -> dict[str, Any]:
-    """Public: the ticket id is the secret of the visitor's ticket (its QR code, the phone page).
-    A logged-in officer may cancel for a visitor; they are then recorded as having done it.
-    Cancelling a cancelled ticket again answers it unchanged."""
+           body=schemas.TicketCancel, body_required=False, response=schemas.Ticket,
+           errors=((403, "cancel_forbidden"), (404, "ticket_not_found"), (409, "not_cancellable"),
+                   (429, "rate_limited")))
+def cancel_ticket(ticket_id: str, body: schemas.TicketCancel) -> dict[str, Any]:
+    """The visitor cancels with the ticket's secret (`key`, the `k` of its QR code's address),
+    which the public feeds never carry; a logged-in officer may cancel for a visitor and is
+    then recorded as having done it. Cancelling a cancelled ticket again answers it unchanged."""
     hall = current_hall()
     address = request.remote_addr or "?"
     if not hall.allow_request(address):
@@ -89,7 +91,8 @@ def cancel_ticket(ticket_id: str) -> dict[str, Any]:
     user = current_user(hall)
     with hall.store.write() as tx:
         tx.device = request.remote_addr
-        row = tickets.cancel(tx, hall.site, hall.now(), ticket_id, actor=user.username if user else None)
+        row = tickets.cancel(tx, hall.site, hall.now(), ticket_id, actor=user.username if user else None,
+                             key=body.key)
         return views.ticket_json(tx, hall.site, row)
 
 
