@@ -82,6 +82,8 @@ BROKEN = [
     ("public_url is not a URL", lambda d: _set(d, "site.public_url", "mpp jember"),
      "site.public_url: got 'mpp jember'"),
     ("missing site name", lambda d: d["site"].pop("name"), "site.name: required key is missing"),
+    ("message queue is not Redis", lambda d: d.update(server={"message_queue": "amqp://10.0.0.5"}),
+     "server.message_queue: got 'amqp://10.0.0.5'; expected a Redis address"),
 ]
 
 

@@ -274,6 +274,14 @@ class ServerSettings(Strict):
     backup_keep: int = Field(default=14, ge=0, le=3650)
     backup_dir: str = "backups"
 
+    @field_validator("message_queue")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        # Only what server/web/message_queue.py speaks: anything else would fail at start.
+        if value is not None and not re.fullmatch(r"(redis|rediss)://[^\s/]*(/\d*)?|unix://\S+", value):
+            raise ValueError("expected a Redis address such as redis://127.0.0.1:6379/0 (or rediss://, unix://)")
+        return value
+
 
 class LoginSettings(Strict):
     """Login throttling (server/core/login_throttle.py): a growing delay per client address,
