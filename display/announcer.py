@@ -44,11 +44,13 @@ class Announcer:
     def __init__(self, site: SiteIndex, audio: AudioLibrary) -> None:
         self.site = site
         self.audio = audio
+        audio.limit_cache(site.config.site.announcement.audio_cache_mb)  # pruned at start
 
     def refresh(self, site: SiteIndex) -> None:
         """A new configuration: words and files follow the new settings from now on."""
         self.site = site
         self._announcement.cache_clear()
+        self.audio.limit_cache(site.config.site.announcement.audio_cache_mb)
 
     def call(self, counter_id: str, number: str) -> Call | None:
         """The call of `number` at a counter, as this site says it; None for an unknown

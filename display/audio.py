@@ -38,6 +38,10 @@ class AudioLibrary:
                 speech.chime_wav(path)
         return path
 
+    def limit_cache(self, megabytes: int) -> None:
+        """Bound the synthesized sentences to `megabytes` from now on, and prune to it at once."""
+        self.synthesizer.limit(megabytes * 1024 * 1024)
+
     def spoken(self, text: str, lang: str) -> Path:
         """`text` (espeak-ng input) spoken by the server's synthesizer, cached per sentence."""
         return self.synthesizer.wav_for(text, lang)

@@ -8,7 +8,8 @@ Routes:
 - `/display/media/<id>/<file>` serves the images and videos of the display's
   `media_folder`.
 - `/audio/...` serves the chime, synthesized sentences and voice-pack clips, the files
-  the announcer (display/announcer.py) names in each call's announcement.
+  the announcer (display/announcer.py) names in each call's announcement; a sentence
+  only for a number called at that counter today (anything else is a 404, unspoken).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request, send_file, send_from_directory
 
 from display.announcer import CALL_AUDIO, CHIME_URL, CLIP_AUDIO, Announcer
+from server.core import counters
 from server.core.config import Display
 from server.core.config_load import media_path
 from server.web.hall import Hall, current_hall
@@ -180,7 +182,14 @@ def chime() -> Any:
 
 @blueprint.get(CALL_AUDIO)
 def call_sentence(counter_id: str, number: str) -> Any:
-    """The whole call spoken by the server's synthesizer (cached per sentence)."""
+    """The whole call spoken by the server's synthesizer (cached per sentence), only for a
+    call made today at that counter: anyone on the network may ask, so nobody can make the
+    server speak (and store) sentences that no display was given."""
+    hall = current_hall()
+    with hall.store.read() as tx:
+        called = counters.was_called_today(tx, hall.site, hall.now(), counter_id, number)
+    if not called:
+        abort(404)
     path = _announcer().sentence(counter_id, number)
     if path is None:
         abort(404)

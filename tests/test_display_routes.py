@@ -175,12 +175,15 @@ def test_chime_and_sentence_are_wav(hall_app: HallApp) -> None:
     client = hall_app.client()
     status, mimetype, body = fetch(client, "/audio/chime.wav")
     assert (status, mimetype, body[:4]) == (200, "audio/wav", b"RIFF")
+    call = call_with_sequence(hall_app, "loket-3", "ktp-el-perekaman", 7)
+    assert call["announcement"]["audio"][1] == "/audio/call/loket-3/A007.wav"
     status, mimetype, body = fetch(client, "/audio/call/loket-3/A007.wav")
     assert (status, mimetype, body[:4]) == (200, "audio/wav", b"RIFF")
     # Spoken by the speech helper program: espeak-ng (GPL) is never loaded into the server.
     assert "libespeak-ng" not in Path("/proc/self/maps").read_text()
     assert fetch(client, "/audio/call/loket-999/A007.wav")[0] == 404
     assert fetch(client, "/audio/call/loket-3/not-a-number.wav")[0] == 404
+    assert fetch(client, "/audio/call/loket-2/A007.wav")[0] == 404  # not called at that counter
 
 
 def test_voice_pack_site_plays_the_packs_own_chime(bundled_data: dict[str, Any], tmp_path: Path) -> None:
@@ -201,7 +204,7 @@ def test_voice_pack_site_plays_the_packs_own_chime(bundled_data: dict[str, Any],
 def call_with_sequence(app: HallApp, counter_id: str, service_id: str, seq: int) -> dict[str, Any]:
     """Call the `seq`-th ticket of the day of a service at a counter (the sequence is moved on
     in the database first); the display's `calling` entry for it."""
-    headers = app.add_user(f"petugas-{counter_id}", "officer", counters=[counter_id])
+    headers = app.add_user(f"petugas-{counter_id}-{seq}", "officer", counters=[counter_id])
     day = app.site.service_day(app.clock.now())
     seed_sequence(app.hall.store, day, service_id, seq - 1)
     client = app.client()
@@ -236,12 +239,14 @@ def test_a_four_digit_call_is_announced_and_every_sound_of_it_answers(
 
 def test_the_sentence_route_reads_long_numbers_and_only_their_own_spelling(hall_app: HallApp) -> None:
     client = hall_app.client()
-    for number in ("A1000", "PAM1234", "B10000"):
+    for seq in (1000, 1002, 10000):  # a service without a quota, called at loket-3
+        call_with_sequence(hall_app, "loket-3", "aktivasi-ikd", seq)
+    for number in ("IKD1000", "IKD1002", "IKD10000"):
         status, mimetype, body = fetch(client, f"/audio/call/loket-3/{number}.wav")
         assert (status, mimetype, body[:4]) == (200, "audio/wav", b"RIFF"), number
-    one_thousand = fetch(client, "/audio/call/loket-3/A1000.wav")[2]
-    assert fetch(client, "/audio/call/loket-3/A1002.wav")[2] != one_thousand  # another sentence
-    for other in ("a1000", "A 1000", "A1", "1000"):  # one URL per sound: the payload's spelling only
+    one_thousand = fetch(client, "/audio/call/loket-3/IKD1000.wav")[2]
+    assert fetch(client, "/audio/call/loket-3/IKD1002.wav")[2] != one_thousand  # another sentence
+    for other in ("ikd1000", "IKD 1000", "IKD1", "1000"):  # one URL per sound: the payload's spelling only
         assert fetch(client, f"/audio/call/loket-3/{other}.wav")[0] == 404, other
 
 

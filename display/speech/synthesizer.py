@@ -192,7 +192,8 @@ class Synthesizer:
     The cache file name is the sha256 of the language, the text and the voice settings, so
     changing the rate or voice never serves stale audio. Safe to share between threads: a
     sentence is synthesised once however many ask for it at the same time, and files are
-    written atomically.
+    written atomically. With `max_bytes` set, the oldest files are removed after each new
+    one so that the cache never holds more (see `prune`).
     """
 
     def __init__(
@@ -210,6 +211,7 @@ class Synthesizer:
         self.rate = rate
         self.voices = {lang: lang for lang in LANGS} | dict(voices or {})
         self.helper = helper or _HELPER
+        self.max_bytes: int | None = None  # the cache's bound, set by the site's audio library
         self.syntheses = 0
         self.last_seconds: float | None = None
         self._lock = threading.Lock()
@@ -246,18 +248,37 @@ class Synthesizer:
             if not path.is_file():  # another thread may have made it meanwhile
                 samples, sample_rate = self.synthesize(text, lang)
                 write_wav(path, trim_silence(samples, sample_rate, pad=0.1), sample_rate)
+                if self.max_bytes is not None:
+                    self.prune(self.max_bytes, keep=path)
         return path
 
-    def prune(self, max_bytes: int) -> int:
-        """Delete the oldest cached WAVs until the cache holds at most `max_bytes`;
-        returns how many files were removed."""
-        files = sorted(self.cache_dir.glob("*.wav"), key=lambda p: p.stat().st_mtime)
-        total = sum(p.stat().st_size for p in files)
+    def limit(self, max_bytes: int) -> None:
+        """Keep the cache within `max_bytes` from now on, pruning to it at once."""
+        with self._lock:  # not while a sentence is being written
+            self.max_bytes = max_bytes
+            if self.cache_dir.is_dir():
+                self.prune(max_bytes)
+
+    def prune(self, max_bytes: int, keep: Path | None = None) -> int:
+        """Delete the oldest cached WAVs until the cache holds at most `max_bytes` (never
+        `keep`, the file just made for a display that is waiting for it), and temporary
+        files a killed write left behind; returns how many files were removed."""
+        files = []
+        for path in self.cache_dir.glob("*"):
+            try:
+                stat = path.stat()
+            except FileNotFoundError:  # removed meanwhile (another process sharing the folder)
+                continue
+            if path.name.startswith(".") and path.suffix == ".tmp" and time.time() - stat.st_mtime > 60:
+                path.unlink(missing_ok=True)
+            elif path.suffix == ".wav" and path != keep:
+                files.append((stat.st_mtime, stat.st_size, path))
+        total = sum(size for _, size, _ in files) + (keep.stat().st_size if keep is not None else 0)
         removed = 0
-        for path in files:
+        for _, size, path in sorted(files):
             if total <= max_bytes:
                 break
-            total -= path.stat().st_size
             path.unlink(missing_ok=True)
+            total -= size
             removed += 1
         return removed

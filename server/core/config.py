@@ -106,6 +106,9 @@ class Announcement(Strict):
     include_agency: bool = False
     voice: Literal["espeak", "pack"] = "espeak"
     voice_pack: str | None = None
+    # The synthesised sentences kept on disk (oldest removed first); a sentence is ~0.2 MB
+    # and is only needed while its call is on the screens, so 64 MB holds hours of calls.
+    audio_cache_mb: int = Field(default=64, ge=1, le=100_000)
 
 
 class TicketText(Strict):

@@ -256,3 +256,18 @@ def allowed_actions(
         "pause": not paused,
         "resume": paused,
     }
+
+
+SPOKEN_CALLS: Final = 500  # a counter's latest calls whose sentence a display may still fetch
+
+
+def was_called_today(tx: Transaction, site: SiteIndex, now: float, counter_id: str, number: str) -> bool:
+    """Whether `number` (as the call payload writes it) was called or recalled at `counter_id`
+    this service day, among the counter's latest SPOKEN_CALLS calls: the only sentences the
+    displays are given to play, so the only ones anyone needs spoken."""
+    found = tx.one(
+        "SELECT 1 FROM (SELECT number, at FROM calls WHERE counter_id = ? ORDER BY id DESC LIMIT ?)"
+        " WHERE number = ? AND at >= ? LIMIT 1",
+        (counter_id, SPOKEN_CALLS, number, site.day_start(now)),
+    )
+    return found is not None

@@ -28,9 +28,13 @@ LANE_NORMAL: Final = 2
 # A ticket number is the service's prefix and the day's sequence, at least three digits:
 # A001 … A999, A1000 …. A prefix is one to three upper-case letters or digits ending in a
 # letter, so the number reads back without knowing the site's prefixes ("A1000" is A, 1000).
+# At most nine digits: no service issues a billion tickets a day, and a bound keeps a typed
+# or requested "number" of thousands of digits from ever reaching int(). The digits are
+# ASCII only ("A٣٣٣" and "A²²²" are not numbers), as `[0-9]` is in Python and JavaScript.
 PREFIX_PATTERN: Final = r"[A-Z0-9]{0,2}[A-Z]"
 NUMBER_DIGITS: Final = 3
-NUMBER_PATTERN: Final = rf"({PREFIX_PATTERN})([0-9]{{{NUMBER_DIGITS},}})"
+MAX_NUMBER_DIGITS: Final = 9
+NUMBER_PATTERN: Final = rf"({PREFIX_PATTERN})([0-9]{{{NUMBER_DIGITS},{MAX_NUMBER_DIGITS}}})"
 _NUMBER = re.compile(NUMBER_PATTERN)
 
 
@@ -54,6 +58,8 @@ class Number:
 
 def parse_number(text: str) -> Number | None:
     """A typed or scanned number, tolerant of case and spaces ("a 1000" is A1000); None if it is not one."""
+    if len(text or "") > 64:  # no number is this long, however it is spaced
+        return None
     cleaned = re.sub(r"[\s-]+", "", text or "").upper()
     match = _NUMBER.fullmatch(cleaned)
     return Number(match.group(1), match.group(2)) if match else None

@@ -20,7 +20,8 @@ from server.web import views
 from server.web.api import admin_schemas, schemas
 from server.web.api.access import require
 from server.web.api.base import api
-from server.web.api.params import parse_day, scope_agency
+from server.web.api.params import id_number, int_arg, parse_day, scope_agency
+from server.web.api.registry import validated
 from server.web.hall import Hall, current_hall
 
 CONFIG_ERRORS = ((404, "unknown_section"), (404, "unknown_item"), (409, "config_changed"), (409, "in_use"),
@@ -116,7 +117,7 @@ def put_config_item(section: str, item_id: str, body: admin_schemas.ConfigEdit) 
            query=(("version", "The version you saw; refused with 409 if the file changed since.", False),))
 def delete_config_item(section: str, item_id: str) -> dict[str, Any]:
     """Refused while the item is in use today (tickets in line, a visitor at the counter)."""
-    body = admin_schemas.ConfigEdit(version=request.args.get("version") or None)
+    body = validated(admin_schemas.ConfigEdit, {"version": request.args.get("version") or None})
     return _save(lambda data: config_changes.delete_item(data, section, item_id), body, f"{section}/{item_id}",
                  {"section": section, "item": item_id, "removed": True})
 
@@ -255,12 +256,13 @@ def reopen_closure(closure_id: str) -> dict[str, Any]:
     """Lift a closure: the service takes tickets again, the counter can call."""
     user = require("manage_closures")
     hall = current_hall()
-    if not closure_id.isdigit():
+    number = id_number(closure_id)
+    if number is None:
         raise RuleError("unknown_closure", f"There is no closure with id {closure_id[:20]!r}.")
     with hall.store.write() as tx:
-        closure = closures.get(tx, hall.site, int(closure_id))
+        closure = closures.get(tx, hall.site, number)
         permissions.require(user, "manage_closures", permissions.agency(closure["agency_id"]))
-        return closures.reopen(tx, hall.site, hall.now(), int(closure_id), user.username, request.remote_addr)
+        return closures.reopen(tx, hall.site, hall.now(), number, user.username, request.remote_addr)
 
 
 # --- live overview and audit log ---------------------------------------------------------------------
@@ -318,13 +320,10 @@ def search_audit() -> dict[str, Any]:
     today = hall.site.local(hall.now()).date()
     start = parse_day("from", today - timedelta(days=7))
     end = parse_day("to", today)
-    limit_text = request.args.get("limit") or "200"
-    if not limit_text.isdigit() or not 1 <= int(limit_text) <= 1000:
-        raise RuleError("invalid_request", "limit: expected a whole number from 1 to 1000.", "limit")
     search = audit_search.Search(
         start=start, end=end, text=(request.args.get("q") or "")[:100] or None,
         actor=request.args.get("actor") or None, action=request.args.get("action") or None,
-        tickets=request.args.get("tickets", "1") != "0", limit=int(limit_text),
+        tickets=request.args.get("tickets", "1") != "0", limit=int_arg("limit", 200, 1, 1000),
     )
     with hall.store.read() as tx:
         return audit_search.search(tx, hall.site, search)

@@ -18,6 +18,7 @@ HTTP_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     413: "too_large",
+    414: "uri_too_long",  # only from the HTTP server itself (server/web/serving.py)
     415: "unsupported_media_type",
 }
 

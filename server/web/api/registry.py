@@ -101,11 +101,19 @@ def parse_body(model: type[BaseModel], *, required: bool = True) -> Any:
         if not required:
             return model()
         raise RuleError("invalid_request", "The request needs a JSON body.", "body")
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # json's decoder gives up on [[[[... a thousand levels deep
+        raise RuleError("invalid_request", "The request body is nested too deeply.", "body") from None
     if data is None:
         raise RuleError("invalid_request", "The request body is not valid JSON.", "body")
     if not isinstance(data, dict):
         raise RuleError("invalid_request", "The request body must be a JSON object.", "body")
+    return validated(model, data)
+
+
+def validated(model: type[BaseModel], data: dict[str, Any]) -> Any:
+    """`data` (from the body or the query string) as `model`, or a 422 naming the first field at fault."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -13,7 +13,7 @@ from server.web import exports
 from server.web.api import admin_schemas
 from server.web.api.access import require
 from server.web.api.base import api
-from server.web.api.params import parse_day, scope_agency, text_arg
+from server.web.api.params import int_arg, parse_day, scope_agency, text_arg
 from server.web.hall import Hall, current_hall
 
 MAX_DAYS = 366
@@ -139,9 +139,7 @@ def report_queue() -> dict[str, Any]:
     day = parse_day("date", hall.site.local(hall.now()).date())
     service_id = text_arg("service_id")
     agency_id = scope_agency(hall, user, "read_reports", text_arg("agency_id"), service_id)
-    step_text = request.args.get("step") or "5"
-    if not step_text.isdigit() or not 1 <= int(step_text) <= 60:
-        raise RuleError("invalid_request", "step: expected whole minutes from 1 to 60.", "step")
+    step = int_arg("step", 5, 1, 60)
     with hall.store.read() as tx:
         return reports.queue_length(tx, hall.site, day, hall.now(), agency_id=agency_id, service_id=service_id,
-                                    step_minutes=int(step_text))
+                                    step_minutes=step)
