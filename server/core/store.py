@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlite_utils
 
@@ -28,6 +28,9 @@ from server.core import audit
 from server.core.checkpoint import FALLBACK_PAGES, Checkpointer
 from server.core.events import AuditEvent, Event, TicketEvent
 from server.core.migrations import migrate
+from server.core.osthread import off_loop
+
+T = TypeVar("T")
 
 
 def database_name(demo: bool = False) -> str:
@@ -143,8 +146,34 @@ class Store:
         with self._lock:
             yield Transaction(self.db)
 
+    def read_off_loop(self, work: Callable[..., T], *args: Any) -> T:
+        """`work(tx, *args)` over a read-only transaction of its own, in an OS thread (see
+        osthread.off_loop): a report of a year reads for seconds while the hall goes on. The
+        loop's connection is never touched there; `work` gets one opened in its thread."""
+        path = self.path
+
+        def job() -> T:
+            with read_only(path) as tx:
+                return work(tx, *args)
+
+        return off_loop(job)
+
     def close(self) -> None:
         if self._checkpointer is not None:
             self._checkpointer.stop()
         with self._lock:
             self.db.conn.close()
+
+
+@contextmanager
+def read_only(path: Path) -> Iterator[Transaction]:
+    """One consistent read on a connection of its own, opened (and closed) in the calling
+    thread, that cannot write: for work in another thread than the loop's (sqlite3
+    connections belong to the thread that made them)."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None, timeout=15)
+    try:
+        conn.execute("PRAGMA busy_timeout=15000")
+        conn.execute("BEGIN")  # every query of the work sees the same moment
+        yield Transaction(sqlite_utils.Database(conn))
+    finally:
+        conn.close()
