@@ -28,6 +28,12 @@ def os_sleep(seconds: float) -> None:
     original("time", "sleep")(seconds)
 
 
+def os_lock() -> Any:
+    """A lock between OS threads, for state that work run by `off_loop` shares (gevent's
+    patched `threading.Lock` is made for the greenlets of one thread)."""
+    return original("_thread", "allocate_lock")()
+
+
 def off_loop(work: Callable[..., T], *args: Any) -> T:
     """Run `work(*args)` in one of gevent's real OS threads and wait for it, greenlet-style.
 
