@@ -46,6 +46,6 @@ def off_loop(work: Callable[..., T], *args: Any) -> T:
 
     if not monkey.is_module_patched("threading"):
         return work(*args)
-    import gevent
+    from gevent.hub import get_hub
 
-    return gevent.get_hub().threadpool.apply(work, args)
+    return get_hub().threadpool.apply(work, args)
