@@ -2,7 +2,9 @@
 
 Files are made on first request and cached in the data folder, so a display that asks
 again gets the same file at once. What is said is the announcer's business
-(display/announcer.py); this library only turns it into files.
+(display/announcer.py); this library only turns it into files. Making one (the chime's
+tones, a voice pack's manifest) runs in an OS thread (`server.core.osthread.off_loop`),
+so no kiosk waits meanwhile.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 
 from display import speech
 from server.core.config_load import site_path
+from server.core.osthread import off_loop
 from server.core.site import SiteIndex
 
 BUILT_IN_PACKS = Path(__file__).parent / "voicepacks"
@@ -35,7 +38,7 @@ class AudioLibrary:
         path = self.folder / "chime.wav"
         with self._lock:
             if not path.exists():
-                speech.chime_wav(path)
+                off_loop(speech.chime_wav, path)
         return path
 
     def limit_cache(self, megabytes: int) -> None:
@@ -55,7 +58,7 @@ class AudioLibrary:
             folder = BUILT_IN_PACKS / f"espeak-{site.config.site.language}"
         with self._lock:
             if folder not in self._packs:
-                self._packs[folder] = speech.VoicePack.load(folder)
+                self._packs[folder] = off_loop(speech.VoicePack.load, folder)
             return self._packs[folder]
 
     def clip(self, site: SiteIndex, token: str) -> Path | None:

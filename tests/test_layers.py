@@ -59,10 +59,10 @@ def offending(folder: str, forbidden: tuple[str, ...], allowed: tuple[str, ...] 
     return bad
 
 
-# Two library helpers the core may use although their packages also serve the web: werkzeug's
-# password hashing (scrypt, with the stored format every account already has) and gevent's
+# Library helpers the core may use although their packages also serve the web: werkzeug's
+# password hashing (scrypt, with the stored format every account already has), gevent's
 # originals of `threading`/`time` and its pools of OS threads, so that slow work gets a
-# real OS thread under `antrean serve`.
+# real OS thread under `antrean serve` (server/core/osthread.py).
 CORE_MAY_USE = ("werkzeug.security", "gevent.monkey", "gevent.hub", "gevent.threadpool")
 
 

@@ -5,8 +5,10 @@ library: `SynthHelper` runs the synthesis helper (``python -m display.speech.syn
 a GPL-3.0-or-later program of its own) as a child process, started on the first
 request, and exchanges text and WAV data with it over pipes, one request at a time. A
 helper that has died is started again on the next request; one that does not answer
-within `timeout` seconds is killed. Waiting on the pipe also keeps synthesis off the
-gevent loop under ``antrean serve`` (gevent makes `select` cooperative).
+within `timeout` seconds is killed. Under ``antrean serve`` nothing here holds the gevent
+loop: the wait on the pipe is cooperative (gevent's `select` and `subprocess`, which
+must stay on the loop's thread), and trimming and writing the new WAV run in an OS
+thread (`server.core.osthread.off_loop`).
 
 The pre-recorded voice packs (display/voicepacks/) need no synthesis at all: with
 ``announcement.voice: pack`` the displays play their clips and the helper never starts.
@@ -30,6 +32,7 @@ from typing import NoReturn
 
 from display.speech.wav import read_wav_bytes, trim_silence, write_wav
 from display.speech.words import LANGS
+from server.core.osthread import off_loop
 
 HELPER_COMMAND = (sys.executable, "-m", "display.speech.synth")
 REQUEST_SECONDS = 10.0  # a sentence takes ~10 ms, the helper's start ~0.3 s
@@ -186,6 +189,10 @@ _HELPER = SynthHelper()  # one helper per server process, started by the first s
 atexit.register(_HELPER.close)
 
 
+def _write_trimmed(path: Path, samples: array, sample_rate: int) -> None:
+    write_wav(path, trim_silence(samples, sample_rate, pad=0.1), sample_rate)
+
+
 class Synthesizer:
     """Speaks sentences with espeak-ng into cached WAV files (22050 Hz, 16-bit mono).
 
@@ -247,7 +254,7 @@ class Synthesizer:
         with self._lock:
             if not path.is_file():  # another thread may have made it meanwhile
                 samples, sample_rate = self.synthesize(text, lang)
-                write_wav(path, trim_silence(samples, sample_rate, pad=0.1), sample_rate)
+                off_loop(_write_trimmed, path, samples, sample_rate)
                 if self.max_bytes is not None:
                     self.prune(self.max_bytes, keep=path)
         return path

@@ -22,7 +22,6 @@ import os
 import re
 import shutil
 import tempfile
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +33,7 @@ from server.core.config import SiteConfig
 from server.core.config_changes import ConfigRefused, validate
 from server.core.config_load import ConfigError, config_from_text, media_problems
 from server.core.errors import conflict
+from server.core.osthread import os_lock
 
 HISTORY_KEPT = 200
 
@@ -235,12 +235,13 @@ def write_atomically(path: Path, text: str) -> None:
 class ConfigFile:
     """One site's config.yaml and its history folder. Saves are one at a time: each reads the
     file, changes it and writes it under this object's lock, so two admins saving at once
-    cannot both start from the same version."""
+    cannot both start from the same version. A save runs in an OS thread (the admin route
+    hands it to `off_loop`), hence a lock between OS threads."""
 
     def __init__(self, path: Path, history: Path) -> None:
         self.path = path
         self.history = history
-        self._lock = threading.Lock()
+        self._lock = os_lock()
 
     def read(self) -> tuple[dict[str, Any], str]:
         """The file's data and its version (a hash of its bytes)."""

@@ -28,6 +28,12 @@ def os_sleep(seconds: float) -> None:
     original("time", "sleep")(seconds)
 
 
+def os_lock() -> Any:
+    """A lock between OS threads, for state that work run by `off_loop` shares (gevent's
+    patched `threading.Lock` is made for the greenlets of one thread)."""
+    return original("_thread", "allocate_lock")()
+
+
 def _thread_id() -> int:
     return int(original("_thread", "get_ident")())
 

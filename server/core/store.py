@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlite_utils
 
@@ -34,6 +34,8 @@ from server.core.errors import RuleError
 from server.core.events import AuditEvent, Event, TicketEvent
 from server.core.migrations import migrate
 from server.core.osthread import off_loop, own_pool
+
+T = TypeVar("T")
 
 # Below this much free space in the data folder the health check says the disk is full: the
 # write-ahead log alone may need ~8 MB (checkpoint.FALLBACK_PAGES) before it starts over.
@@ -199,6 +201,18 @@ class Store:
             return f"The last write to the database in {self.path.parent} failed: the disk is full."
         return None
 
+    def read_off_loop(self, work: Callable[..., T], *args: Any) -> T:
+        """`work(tx, *args)` over a read-only transaction of its own, in an OS thread (see
+        osthread.off_loop): a report of a year reads for seconds while the hall goes on. The
+        loop's connection is never touched there; `work` gets one opened in its thread."""
+        path = self.path
+
+        def job() -> T:
+            with read_only(path) as tx:
+                return work(tx, *args)
+
+        return off_loop(job)
+
     def close(self) -> None:
         if self._checkpointer is not None:
             self._checkpointer.stop()
@@ -206,3 +220,17 @@ class Store:
             self._commit_pool.kill()
         with self._lock:
             self.db.conn.close()
+
+
+@contextmanager
+def read_only(path: Path) -> Iterator[Transaction]:
+    """One consistent read on a connection of its own, opened (and closed) in the calling
+    thread, that cannot write: for work in another thread than the loop's (sqlite3
+    connections belong to the thread that made them)."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None, timeout=15)
+    try:
+        conn.execute("PRAGMA busy_timeout=15000")
+        conn.execute("BEGIN")  # every query of the work sees the same moment
+        yield Transaction(sqlite_utils.Database(conn))
+    finally:
+        conn.close()

@@ -200,10 +200,12 @@ def expire_stale(tx: Transaction, site: SiteIndex, now: float) -> int:
     for row in stale:
         tx.execute("UPDATE tickets SET status = 'expired' WHERE id = ?", (row["id"],))
         tx.raise_event(TicketExpired(ticket_id=row["id"], at=now, service_id=row["service_id"]))
-    # Counters still holding a ticket of an earlier day start the new day empty.
+    # Counters still holding a ticket of an earlier day start the new day empty. Each counter's
+    # ticket is looked up by id: a list of every past ticket (a year: 780,000) took 1.7 s, on
+    # the loop, at every counter action and every housekeeping round.
     tx.execute(
-        "UPDATE counter_state SET current_ticket_id = NULL WHERE current_ticket_id IN "
-        "(SELECT id FROM tickets WHERE service_day < ?)",
+        "UPDATE counter_state SET current_ticket_id = NULL WHERE current_ticket_id IS NOT NULL "
+        "AND (SELECT service_day FROM tickets WHERE id = counter_state.current_ticket_id) < ?",
         (today,),
     )
     return len(stale)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from flask import request
@@ -16,6 +17,8 @@ from server.core.config import PRINTER_TYPES
 from server.core.config_file import Saved
 from server.core.errors import RuleError, conflict
 from server.core.events import ConfigChanged, PasswordReset, UserChanged, UserCreated
+from server.core.osthread import off_loop
+from server.core.store import read_only
 from server.web import views
 from server.web.api import admin_schemas, schemas
 from server.web.api.access import require
@@ -31,15 +34,9 @@ CONFIG_ERRORS = ((404, "unknown_section"), (404, "unknown_item"), (409, "config_
 # --- configuration -----------------------------------------------------------------------------------
 
 
-def _config_answer(hall: Hall) -> dict[str, Any]:
-    file = hall.config_file
-    if file is None:  # started without a file (tests, embedded): show what runs, read-only
-        data = hall.site.config.model_dump(mode="json", exclude_none=True)
-        answer = {"version": None, "editable": False, "path": None, "sections": config_changes.sections(data)}
-    else:
-        data, version = file.read()
-        answer = {"version": version, "editable": True, "path": str(file.path),
-                  "sections": config_changes.sections(data)}
+def _config_answer(data: dict[str, Any], version: str | None, path: Path | None) -> dict[str, Any]:
+    answer = {"version": version, "editable": path is not None, "path": str(path) if path else None,
+              "sections": config_changes.sections(data)}
     # The form's printer types come from the configuration's own table, never a copy in the page.
     answer["fields"] = views.config_fields_json()
     answer["printer_types"] = [{"type": name, "label": kind.label, "label_en": kind.label_en, "needs": list(kind.needs)}
@@ -52,23 +49,34 @@ def _config_answer(hall: Hall) -> dict[str, Any]:
            errors=((409, "config_read_only"), (422, "invalid_config")))
 def get_config() -> dict[str, Any]:
     """Agencies and services, counters, kiosks, displays, printers, hours, running text, holidays, breaks."""
-    return _config_answer(current_hall())
+    hall = current_hall()
+    file = hall.config_file
+    if file is None:  # started without a file (tests, embedded): show what runs, read-only
+        return _config_answer(hall.site.config.model_dump(mode="json", exclude_none=True), None, None)
+    data, version = off_loop(file.read)  # a big site's YAML takes a good part of a second to read
+    return _config_answer(data, version, file.path)
 
 
 def _save(change: Callable[[dict[str, Any]], dict[str, Any]], body: admin_schemas.ConfigEdit, target: str,
           detail: dict[str, Any]) -> dict[str, Any]:
-    """Apply a change to config.yaml, validate it, write it atomically, go live, audit it."""
+    """Apply a change to config.yaml, validate it, write it atomically, go live, audit it.
+
+    Reading, changing, validating and writing the file (seconds for a big site) run in an
+    OS thread with a read-only connection of their own for the in-use check; taking the
+    new configuration into the running hall and telling every screen happen back here,
+    on the loop, where the hall's state lives."""
     user = require("edit_config")
     hall = current_hall()
-    if hall.config_file is None:
+    file = hall.config_file
+    if file is None:
         raise conflict("config_read_only", "This server was started without a config file, so changes cannot be "
                                            "saved; start it with --config.")
     now = hall.now()
-    old = hall.site.config
+    old, today, db_path = hall.site.config, hall.site.service_day(now), hall.store.path
 
     def check(new: Any) -> None:
-        with hall.store.read() as tx:
-            problems = config_changes.in_use_problems(tx, old, new, hall.site.service_day(now))
+        with read_only(db_path) as tx:
+            problems = config_changes.in_use_problems(tx, old, new, today)
         if problems:
             raise conflict("in_use", "Not removed: " + "; ".join(problems) + ". Close it for today instead, "
                            "and remove it once its line is empty.")
@@ -77,9 +85,10 @@ def _save(change: Callable[[dict[str, Any]], dict[str, Any]], body: admin_schema
     header = (f"# Antrean site configuration, saved from the admin pages by {user.username} at "
               f"{hall.site.iso(now)}.\n# The previous version is kept in the data folder's config-history/.\n"
               "# Every key is documented in docs/config.md.\n\n")
-    saved = hall.config_file.save(change, expected_version=body.version, stamp=stamp, header=header, check=check)
+    saved = off_loop(lambda: file.save(change, expected_version=body.version, stamp=stamp, header=header,
+                                       check=check))
     _go_live(hall, saved, now=now, actor=user.username, part=target, change=detail)
-    return _config_answer(hall)
+    return _config_answer(saved.data, saved.version, file.path)
 
 
 def _go_live(hall: Hall, saved: Saved, *, now: float, actor: str, part: str, change: dict[str, Any]) -> None:
@@ -276,8 +285,9 @@ def get_overview() -> dict[str, Any]:
     user = require("see_overview")
     hall = current_hall()
     agency_id = scope_agency(hall, user, "see_overview", request.args.get("agency_id") or None)
-    with hall.store.read() as tx:
-        return overview.overview(tx, hall.site, hall.now(), agency_id)
+    # Every dashboard asks again at each change in the hall; "served vs usual" reads eight weeks.
+    result: dict[str, Any] = hall.store.read_off_loop(overview.overview, hall.site, hall.now(), agency_id)
+    return result
 
 
 @api.route("/admin/backups", "GET", summary="The daily backups of the database, and why the last one failed.",
@@ -325,5 +335,6 @@ def search_audit() -> dict[str, Any]:
         actor=request.args.get("actor") or None, action=request.args.get("action") or None,
         tickets=request.args.get("tickets", "1") != "0", limit=int_arg("limit", 200, 1, 1000),
     )
-    with hall.store.read() as tx:
-        return audit_search.search(tx, hall.site, search)
+    # A month of a busy hall's history is millions of rows to compare: read in an OS thread.
+    result: dict[str, Any] = hall.store.read_off_loop(audit_search.search, hall.site, search)
+    return result

@@ -1,14 +1,22 @@
 """Report routes (supervisor, admin): summary, IKM and a day's queue length, as JSON,
-CSV and XLSX. A supervisor sees only their own agency."""
+CSV and XLSX. A supervisor sees only their own agency.
+
+A report of a year reads and counts for seconds: each is built, file and all, in an OS
+thread over a read-only connection of its own (`Store.read_off_loop`), while the loop
+goes on serving kiosks, counters and displays. The handler only parses and answers.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, request
 
 from server.core import reports, survey
 from server.core.errors import RuleError
+from server.core.site import SiteIndex
+from server.core.store import Transaction
 from server.web import exports
 from server.web.api import admin_schemas
 from server.web.api.access import require
@@ -61,11 +69,28 @@ def _file(content: bytes, kind: str, name: str) -> Response:
                              "Cache-Control": "no-store"})
 
 
-def _summary() -> tuple[dict[str, Any], reports.Filters]:
+Builder = Callable[[Transaction, SiteIndex, reports.Filters], dict[str, Any]]
+FileMaker = Callable[[dict[str, Any], str], bytes]
+
+
+def _built(tx: Transaction, site: SiteIndex, filters: reports.Filters, build: Builder,
+           make_file: FileMaker | None, lang: str) -> Any:
+    """The report, and its file when one is asked for (in the worker thread)."""
+    data = build(tx, site, filters)
+    return data if make_file is None else make_file(data, lang)
+
+
+def _report(build: Builder, make_file: FileMaker | None = None, *,
+            with_counter: bool = False) -> tuple[Any, reports.Filters]:
+    """Filters parsed here (they answer 4xx at once); the report, and its file, built off the loop."""
     hall = current_hall()
-    filters = report_filters(hall, with_counter=True)
-    with hall.store.read() as tx:
-        return reports.summary(tx, hall.site, filters), filters
+    filters = report_filters(hall, with_counter=with_counter)
+    return hall.store.read_off_loop(_built, hall.site, filters, build, make_file, _lang()), filters
+
+
+def _report_file(build: Builder, make_file: FileMaker, kind: str, name: str, *, with_counter: bool = False) -> Response:
+    content, filters = _report(build, make_file, with_counter=with_counter)
+    return _file(content, kind, exports.file_name(name, filters))
 
 
 SUMMARY_TEXT = "Tickets issued, served, no-show, cancelled, expired; wait, walk and service times; within standard."
@@ -75,30 +100,22 @@ SUMMARY_TEXT = "Tickets issued, served, no-show, cancelled, expired; wait, walk 
            auth="read_reports", query=SUMMARY_QUERY, errors=REPORT_ERRORS)
 def report_summary() -> dict[str, Any]:
     """The summary of a period, with breakdowns by service, agency, counter, officer, day and hour."""
-    return _summary()[0]
+    result: dict[str, Any] = _report(reports.summary, with_counter=True)[0]
+    return result
 
 
 @api.route("/reports/summary.csv", "GET", summary="The summary report as CSV (one row per service, then a total).",
            tag="reports", auth="read_reports", query=SUMMARY_QUERY, errors=REPORT_ERRORS, produces=("text/csv",))
 def report_summary_csv() -> Response:
     """The summary as CSV (UTF-8 with BOM, so spreadsheet programs read the names right)."""
-    data, filters = _summary()
-    return _file(exports.summary_csv(data, _lang()), "csv", exports.file_name("laporan", filters))
+    return _report_file(reports.summary, exports.summary_csv, "csv", "laporan", with_counter=True)
 
 
 @api.route("/reports/summary.xlsx", "GET", summary="The summary report as an XLSX workbook.", tag="reports",
            auth="read_reports", query=SUMMARY_QUERY, errors=REPORT_ERRORS, produces=(exports.MIMETYPES["xlsx"],))
 def report_summary_xlsx() -> Response:
     """The summary as a workbook: totals and services, hours, counters, officers, days."""
-    data, filters = _summary()
-    return _file(exports.summary_xlsx(data, _lang()), "xlsx", exports.file_name("laporan", filters))
-
-
-def _ikm() -> tuple[dict[str, Any], reports.Filters]:
-    hall = current_hall()
-    filters = report_filters(hall)
-    with hall.store.read() as tx:
-        return survey.ikm_report(tx, hall.site, filters), filters
+    return _report_file(reports.summary, exports.summary_xlsx, "xlsx", "laporan", with_counter=True)
 
 
 IKM_QUERY = (*PERIOD_QUERY, ("lang", "Column headings of CSV/XLSX: id (default) or en.", False))
@@ -108,23 +125,22 @@ IKM_QUERY = (*PERIOD_QUERY, ("lang", "Column headings of CSV/XLSX: id (default) 
            tag="reports", response=admin_schemas.IkmReport, auth="read_reports", query=IKM_QUERY, errors=REPORT_ERRORS)
 def report_ikm() -> dict[str, Any]:
     """IKM = 25 × the mean of the nine element means; by service, agency and month too."""
-    return _ikm()[0]
+    result: dict[str, Any] = _report(survey.ikm_report)[0]
+    return result
 
 
 @api.route("/reports/ikm.csv", "GET", summary="The IKM report as CSV.", tag="reports", auth="read_reports",
            query=IKM_QUERY, errors=REPORT_ERRORS, produces=("text/csv",))
 def report_ikm_csv() -> Response:
     """The IKM in total and per service as CSV."""
-    data, filters = _ikm()
-    return _file(exports.ikm_csv(data, _lang()), "csv", exports.file_name("ikm", filters))
+    return _report_file(survey.ikm_report, exports.ikm_csv, "csv", "ikm")
 
 
 @api.route("/reports/ikm.xlsx", "GET", summary="The IKM report as an XLSX workbook.", tag="reports",
            auth="read_reports", query=IKM_QUERY, errors=REPORT_ERRORS, produces=(exports.MIMETYPES["xlsx"],))
 def report_ikm_xlsx() -> Response:
     """The IKM as a workbook: total and elements, per service, per agency, per month, comments."""
-    data, filters = _ikm()
-    return _file(exports.ikm_xlsx(data, _lang()), "xlsx", exports.file_name("ikm", filters))
+    return _report_file(survey.ikm_report, exports.ikm_xlsx, "xlsx", "ikm")
 
 
 @api.route("/reports/queue", "GET", summary="How many waited over one day, every few minutes.", tag="reports",
@@ -140,6 +156,8 @@ def report_queue() -> dict[str, Any]:
     service_id = text_arg("service_id")
     agency_id = scope_agency(hall, user, "read_reports", text_arg("agency_id"), service_id)
     step = int_arg("step", 5, 1, 60)
-    with hall.store.read() as tx:
-        return reports.queue_length(tx, hall.site, day, hall.now(), agency_id=agency_id, service_id=service_id,
-                                    step_minutes=step)
+    site, now = hall.site, hall.now()
+    result: dict[str, Any] = hall.store.read_off_loop(
+        lambda tx: reports.queue_length(tx, site, day, now, agency_id=agency_id, service_id=service_id,
+                                        step_minutes=step))
+    return result
