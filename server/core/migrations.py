@@ -159,10 +159,20 @@ def m003_drop_line_index(db: sqlite_utils.Database) -> None:
     db.conn.execute("DROP INDEX IF EXISTS tickets_line")
 
 
+def m004_rate_limits(db: sqlite_utils.Database) -> None:
+    """The allowance left to each kiosk and client address for anonymous ticket requests
+    (server/core/limits.py): in the database, so every server process counts the same."""
+    db.conn.execute(
+        "CREATE TABLE rate_limits (key TEXT PRIMARY KEY, tokens REAL NOT NULL, at REAL NOT NULL)"
+    )
+    db.conn.execute("CREATE INDEX rate_limits_at ON rate_limits (at)")
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_core", m001_core),
     ("002_waiting_index", m002_waiting_index),
     ("003_drop_line_index", m003_drop_line_index),
+    ("004_rate_limits", m004_rate_limits),
 ]
 
 

@@ -33,7 +33,11 @@ def _is_api() -> bool:
 def init_error_handlers(app: Flask) -> None:
     @app.errorhandler(RuleError)
     def rule_error(exc: RuleError) -> tuple[Response, int]:
-        return jsonify(exc.to_json()), STATUS[exc.code]
+        answer = jsonify(exc.to_json())
+        retry_after = getattr(exc, "retry_after", None)  # a 429 says when to come back
+        if retry_after is not None:
+            answer.headers["Retry-After"] = str(retry_after)
+        return answer, STATUS[exc.code]
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> tuple[Response, int] | HTTPException:

@@ -50,6 +50,10 @@ def _operation(op: Operation, models: set[type[BaseModel]]) -> dict[str, Any]:
         by_status.setdefault(status, []).append(code)
     for status, codes in sorted(by_status.items()):
         responses[str(status)] = _error_response(codes)
+    if "429" in responses:
+        responses["429"]["headers"] = {"Retry-After": {
+            "description": "Whole seconds after which one more request from this client will pass.",
+            "schema": {"type": "integer"}}}
     document: dict[str, Any] = {
         "summary": op.summary,
         "operationId": f"{op.method.lower()}_{re.sub(r'[^a-z0-9]+', '_', op.rule.lower()).strip('_')}",

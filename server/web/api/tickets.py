@@ -6,8 +6,7 @@ from typing import Any
 
 from flask import request
 
-from server.core import print_queue, tickets
-from server.core.errors import RuleError
+from server.core import limits, print_queue, tickets
 from server.web import views
 from server.web.api import schemas
 from server.web.api.access import current_user
@@ -33,11 +32,12 @@ def _ticket(hall: Hall, ticket_id: str) -> dict[str, Any]:
 def create_ticket(body: schemas.TicketCreate) -> dict[str, Any]:
     """Issue the next number of a service; print it when the kiosk has a printer."""
     hall = current_hall()
-    if not hall.allow_request(request.remote_addr or "?"):
-        raise RuleError("rate_limited", "Too many tickets from this device; wait a minute and try again.")
+    staff = current_user(hall) is not None
     printing = hall.printing
     with hall.store.write() as tx:
         now = hall.now()  # read holding the write lock: tickets are issued in the order of their times
+        if not staff:  # kiosks and anonymous clients have an allowance (server/core/limits.py)
+            limits.spend(tx, *limits.bucket(hall.site, body.kiosk_id, request.remote_addr or "?"), now)
         row = tickets.issue_ticket(
             tx, hall.site, now, body.service_id,
             priority=body.priority, kiosk_id=body.kiosk_id, lang=body.lang,
@@ -66,24 +66,29 @@ def cancel_ticket(ticket_id: str) -> dict[str, Any]:
     A logged-in officer may cancel for a visitor; they are then recorded as having done it.
     Cancelling a cancelled ticket again answers it unchanged."""
     hall = current_hall()
-    address = request.remote_addr or "?"
-    if not hall.allow_request(address):
-        raise RuleError("rate_limited", "Too many requests from this device; wait a minute and try again.")
     user = current_user(hall)
     with hall.store.write() as tx:
         tx.device = request.remote_addr
+        if user is None:
+            limits.spend(tx, *limits.bucket(hall.site, None, request.remote_addr or "?"), hall.now())
         row = tickets.cancel(tx, hall.site, hall.now(), ticket_id, actor=user.username if user else None)
         return views.ticket_json(tx, hall.site, row)
 
 
 @api.route("/tickets/<ticket_id>/print", "POST", summary="Print a ticket again.", tag="tickets",
            body=schemas.Reprint, body_required=False, response=schemas.Ticket,
-           errors=((404, "ticket_not_found"), (404, "unknown_printer"), (409, "no_printer")))
+           errors=((401, "unauthenticated"), (403, "forbidden"), (404, "ticket_not_found"),
+                   (404, "unknown_printer"), (409, "no_printer"), (429, "rate_limited")))
 def reprint_ticket(ticket_id: str, body: schemas.Reprint) -> dict[str, Any]:
-    """Reprint on the given printer, or on the printer of the kiosk that issued it."""
+    """Reprint on the given printer, or on the printer of the kiosk that issued it. Needs a staff
+    session or the ticket's own kiosk (`kiosk_id`), which spends its allowance like an issue."""
     hall = current_hall()
     printing = hall.printing
+    staff = current_user(hall) is not None
     with hall.store.write() as tx:
+        if not staff:
+            limits.check_kiosk_reprint(hall.site, tickets.get_row(tx, ticket_id), body.kiosk_id, body.printer_id)
+            limits.spend(tx, *limits.bucket(hall.site, body.kiosk_id, request.remote_addr or "?"), hall.now())
         job_id = print_queue.reprint(tx, hall.site, hall.now(), ticket_id, body.printer_id, printing,
                                      device=request.remote_addr)
     assert printing is not None  # reprint refuses with no_printer when printing does not run
