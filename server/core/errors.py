@@ -55,6 +55,7 @@ STATUS: dict[str, int] = {
     # the request itself
     "invalid_request": 422,
     "rate_limited": 429,
+    "too_many_subscriptions": 429,
     "unavailable": 503,
 }
 
