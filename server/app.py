@@ -14,6 +14,7 @@ from typing import Any
 from flask import Flask, Request, render_template
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_socketio import SocketIO
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server.core.clock import Clock
 from server.core.config import SiteConfig
@@ -52,16 +53,25 @@ SECURITY_HEADERS = (
 )
 
 
+HSTS = ("Strict-Transport-Security", "max-age=31536000")
+
+
 class SecurityHeaders:
     """WSGI middleware adding SECURITY_HEADERS to every response, including the Socket.IO
-    handshakes and polls that never reach Flask's own hooks."""
+    handshakes and polls that never reach Flask's own hooks; and HSTS, only to answers that
+    went out over TLS (a reverse proxy's, see `server.proxy_hops`): a browser told so over
+    plain HTTP would refuse the hall's plain-HTTP screens for a year."""
 
     def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
         self.app = app
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        secure = environ.get("wsgi.url_scheme") == "https"
+
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             headers.extend(SECURITY_HEADERS)
+            if secure:
+                headers.append(HSTS)
             return start_response(status, headers, exc_info)
 
         return self.app(environ, start)
@@ -160,6 +170,9 @@ def create_app(
     )
     app.extensions["antrean_socketio"] = socketio
     app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]  # outside Socket.IO's, so it sees all
+    hops = config.server.proxy_hops
+    if hops:  # behind a TLS proxy: the client's own address (the limits count it) and scheme
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.register_blueprint(load_routes().blueprint)
     app.register_blueprint(media.blueprint)
     init_error_handlers(app)

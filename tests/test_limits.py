@@ -173,3 +173,37 @@ def test_a_reprint_needs_the_tickets_kiosk_or_a_staff_session(live_server_factor
     by_staff = requests.post(reprint, json={"printer_id": "printer-kios-2"}, headers=site.login("siti"), timeout=10)
     assert by_staff.status_code == 200 and by_staff.json()["print"]["printer_id"] == "printer-kios-2"
     assert jobs() == 3
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_limit(small_config: Any, tmp_path: Path, clock: Any) -> None:
+    """Clients connect directly (no proxy configured): X-Forwarded-For is anyone's to write, so
+    it is ignored, and a client that sends a new one each time is still one address."""
+    app = default_limited(small_config, tmp_path, clock)
+    client = app.client()
+    codes = [client.post("/api/v1/tickets", json={"service_id": "kk"},
+                         headers={"X-Forwarded-For": f"10.0.0.{n}"}).status_code for n in range(10)]
+    assert codes == [201] * 5 + [429] * 5
+    app.hall.store.close()
+
+
+def test_behind_a_tls_proxy_each_client_has_its_own_allowance(small_config: Any, tmp_path: Path,
+                                                              clock: Any) -> None:
+    """With `server.proxy_hops: 1` every request comes from the proxy's address; the client's is
+    the one the proxy adds, and HSTS goes out only over TLS."""
+    data = small_config.model_dump(mode="json", exclude_none=True)
+    data["server"].update(DEFAULT_LIMITS, proxy_hops=1)
+    app = make_hall_app(parse_config(data), tmp_path / "data", clock)
+    client = app.client()
+
+    def take(address: str, proto: str = "https") -> Any:
+        return client.post("/api/v1/tickets", json={"service_id": "kk"},
+                           headers={"X-Forwarded-For": address, "X-Forwarded-Proto": proto})
+
+    first = [take("192.168.1.21").status_code for _ in range(6)]
+    second = [take("192.168.1.22").status_code for _ in range(6)]
+    assert first == second == [201] * 5 + [429]
+    assert take("192.168.1.23").headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert "Strict-Transport-Security" not in take("192.168.1.24", proto="http").headers
+    assert "Strict-Transport-Security" not in default_limited(small_config, tmp_path / "direct", clock).client().get(
+        "/api/v1/health", headers={"X-Forwarded-Proto": "https"}).headers
+    app.hall.store.close()

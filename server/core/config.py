@@ -277,6 +277,8 @@ class ServerSettings(Strict):
     # Socket.IO: open connections per client address (one server process), and rooms per connection.
     sockets_per_address: int = Field(default=1000, ge=1)
     subscriptions_per_socket: int = Field(default=32, ge=1)
+    # Reverse proxies (TLS) in front that set X-Forwarded-For and -Proto: 0 when clients connect directly.
+    proxy_hops: int = Field(default=0, ge=0, le=5)
     message_queue: str | None = None
     backup_keep: int = Field(default=14, ge=0, le=3650)
     backup_dir: str = "backups"
