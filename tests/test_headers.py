@@ -14,6 +14,7 @@ import requests
 from conftest import PASSWORD, LiveServer
 from kiosk_support import Kiosk
 from playwright.sync_api import Page, expect
+from test_limits import DEFAULT_LIMITS
 
 TIMEOUT = 15_000
 WATCH = """
@@ -83,8 +84,9 @@ def login(page: Page, username: str, prefix: str = "login-") -> None:
     page.click("#login-form button[type=submit]")
 
 
-def test_every_screen_runs_under_the_content_security_policy(live_server: LiveServer, browser: Any) -> None:
-    server = live_server
+def test_every_screen_runs_under_the_content_security_policy(live_server_factory: Any, bundled_data: dict[str, Any],
+                                                             browser: Any) -> None:
+    server: LiveServer = live_server_factory({**bundled_data, "server": DEFAULT_LIMITS})  # the hall's own limits on
     server.add_user("kepala", "admin")
     server.add_user("siti", "officer", counters=["loket-5"])
     watched, office = Watched(browser), Watched(browser)
