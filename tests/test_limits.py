@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from conftest import TUESDAY_9AM, LiveServer, free_port, make_hall_app, write_site
+from conftest import PASSWORD, TUESDAY_9AM, LiveServer, free_port, make_hall_app, write_site
 from test_scale_out import redis_url  # noqa: F401  # a real Redis for the scale-out mode
 
 from server.core.config import ServerSettings
@@ -98,6 +98,13 @@ def test_staff_sessions_are_not_limited(small_config: Any, tmp_path: Path, clock
     codes = [client.post("/api/v1/tickets", json={"service_id": "kk"}, headers=officer).status_code
              for _ in range(30)]
     assert codes == [201] * 30
+    # A kiosk page opened in a browser where someone signed in: the cookie comes along, without
+    # the CSRF token; the ticket is still issued, as an anonymous one.
+    browser = app.client()
+    assert browser.post("/api/v1/session", json={"username": "budi", "password": PASSWORD}).status_code == 200
+    codes = [browser.post("/api/v1/tickets", json={"service_id": "kk", "kiosk_id": "kiosk-2"}).status_code
+             for _ in range(21)]
+    assert codes == [201] * 20 + [429]
     app.hall.store.close()
 
 
