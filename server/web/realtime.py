@@ -14,6 +14,7 @@ header, or the token given in the client's connect call (`auth={"token": ...}`).
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -263,6 +264,7 @@ class SocketLimit:
         self.hall = hall
         self.open: dict[str, int] = {}
         self.address_of: dict[str, str] = {}
+        self.warned: dict[str, float] = {}
         eio = socketio.server.eio
         self._connected, self._disconnected = eio.handlers["connect"], eio.handlers["disconnect"]
         eio.on("connect", self.connect)
@@ -272,7 +274,9 @@ class SocketLimit:
         address = environ.get("REMOTE_ADDR") or "?"
         most = self.hall.site.config.server.sockets_per_address
         if self.open.get(address, 0) >= most:
-            log.warning("refused a Socket.IO connection from %s: %d already open", address, most)
+            if time.monotonic() - self.warned.get(address, -60.0) >= 60:  # a flood logs a line a minute
+                self.warned[address] = time.monotonic()
+                log.warning("refusing Socket.IO connections from %s: %d already open", address, most)
             return {"error": {"code": "too_many_connections", "message":
                               f"This address already has {most} live connections open; close some and try again."}}
         self.open[address] = self.open.get(address, 0) + 1
