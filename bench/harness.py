@@ -133,7 +133,10 @@ class BenchServer:
         self.start_at = start_at
         site = copy.deepcopy(data or bundled_data())
         site["site"]["public_url"] = f"http://127.0.0.1:{self.port}"
-        site["server"] = {**site.get("server", {}), "data_dir": "data"}
+        # The load generators are a few clients on one address taking thousands of tickets a
+        # minute: far past the limits a hall has by default (server/core/limits.py).
+        site["server"] = {"rate_limit_per_minute": None, "kiosk_rate_limit_per_minute": None,
+                          **site.get("server", {}), "data_dir": "data"}
         self.site = site
         self.config_path.write_text(yaml.safe_dump(site, allow_unicode=True, sort_keys=False), encoding="utf-8")
         self.process: subprocess.Popen[bytes] | None = None

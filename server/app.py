@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import resource
 import secrets
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ from typing import Any
 from flask import Flask, Request, render_template
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_socketio import SocketIO
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server.core.clock import Clock
 from server.core.config import SiteConfig
@@ -31,6 +34,68 @@ def secret_key(data_dir: Path) -> bytes:
         with os.fdopen(fd, "wb") as handle:
             handle.write(secrets.token_bytes(32))
     return path.read_bytes()
+
+
+# Sent with every answer, pages, API, files and Socket.IO alike (SecurityHeaders below). The
+# pages load only their own scripts and styles (no inline script, no style= attributes), so the
+# policy is `'self'`; no page may be framed (clickjacking a counter or admin page); and the
+# phone page's address carries its ticket's id, so no Referer is ever sent.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Frame-Options", "DENY"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+)
+
+
+HSTS = ("Strict-Transport-Security", "max-age=31536000")
+
+
+class SecurityHeaders:
+    """WSGI middleware adding SECURITY_HEADERS to every response, including the Socket.IO
+    handshakes and polls that never reach Flask's own hooks; and HSTS, only to answers that
+    went out over TLS (a reverse proxy's, see `server.proxy_hops`): a browser told so over
+    plain HTTP would refuse the hall's plain-HTTP screens for a year."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        secure = environ.get("wsgi.url_scheme") == "https"
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            headers.extend(SECURITY_HEADERS)
+            if secure:
+                headers.append(HSTS)
+            return start_response(status, headers, exc_info)
+
+        return self.app(environ, start)
+
+
+def raise_open_file_limit() -> tuple[int, int]:
+    """Raise this process's open-file limit (RLIMIT_NOFILE) from its soft value to the hard one.
+
+    Every phone, display, kiosk and counter holds a socket, and the usual soft limit of 1,024
+    was used up by about 500 sockets (with the database, logs and printers), after which no
+    kiosk could connect. The hard limit is what the system lets the process have without
+    privileges; returns (before, after)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > soft:
+        target = hard if hard != resource.RLIM_INFINITY else max(soft, 1_048_576)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        except (ValueError, OSError) as exc:
+            log.warning("could not raise the open-file limit from %d to %d: %s", soft, target, exc)
+    after = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    if after < 8192:
+        log.warning("open-file limit %d: about %d phones and screens fit; raise the hard limit "
+                    "(LimitNOFILE= of the service, or ulimit -Hn) to fit more", after, after // 2)
+    return soft, after
 
 
 class CookieSessions(SecureCookieSessionInterface):
@@ -65,6 +130,9 @@ def create_app(
     from server.web.realtime import init_realtime
 
     data_dir = Path(data_dir)
+    before, after = raise_open_file_limit()
+    if after != before:
+        log.info("open-file limit raised from %d to %d", before, after)
     here = Path(__file__).parent / "web"
     app = Flask("antrean", static_folder=str(here / "static"), static_url_path="/static",
                 template_folder=str(here / "templates"))
@@ -107,6 +175,10 @@ def create_app(
         **queue,
     )
     app.extensions["antrean_socketio"] = socketio
+    app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]  # outside Socket.IO's, so it sees all
+    hops = config.server.proxy_hops
+    if hops:  # behind a TLS proxy: the client's own address (the limits count it) and scheme
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.register_blueprint(load_routes().blueprint)
     app.register_blueprint(media.blueprint)
     init_error_handlers(app)

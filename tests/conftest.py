@@ -93,8 +93,19 @@ class HallApp:
         return {"Authorization": f"Bearer {answer.json['token']}"}
 
 
+# The hall limits anonymous ticket requests by default (server/core/limits.py). Tests issue
+# hundreds of tickets from one address in a second, so their sites turn the limits off unless
+# the test's configuration sets them (tests/test_limits.py does).
+UNLIMITED = {"rate_limit_per_minute": None, "kiosk_rate_limit_per_minute": None}
+
+
+def unlimited(config: SiteConfig) -> SiteConfig:
+    off = {key: value for key, value in UNLIMITED.items() if key not in config.server.model_fields_set}
+    return config.model_copy(update={"server": config.server.model_copy(update=off)})
+
+
 def make_hall_app(config: SiteConfig, data_dir: Path, clock: FixedClock) -> HallApp:
-    app, socketio = create_app(config, data_dir=data_dir, clock=clock, start_printing=False)
+    app, socketio = create_app(unlimited(config), data_dir=data_dir, clock=clock, start_printing=False)
     app.config["TESTING"] = True
     return HallApp(app, socketio, clock, data_dir)
 
@@ -223,7 +234,7 @@ class LiveServer:
 def write_site(folder: Path, data: dict[str, Any], port: int) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     data = {**data, "site": {**data["site"], "public_url": f"http://127.0.0.1:{port}"},
-            "server": {**data.get("server", {}), "data_dir": "data"}}
+            "server": {**UNLIMITED, **data.get("server", {}), "data_dir": "data"}}
     (folder / "config.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 

@@ -63,10 +63,10 @@ def test_closed_service_and_quota(small_app: Any) -> None:
     assert (answer.status_code, answer.json["error"]["code"]) == (409, "service_closed")
 
 
-def test_rate_limit_only_where_configured(small_config: Any, tmp_path: Any, clock: Any) -> None:
+def test_rate_limit_as_configured(small_config: Any, tmp_path: Any, clock: Any) -> None:
+    """Limited by default now (tests/test_limits.py); a site may set its own figure."""
     from conftest import make_hall_app
 
-    assert small_config.server.rate_limit_per_minute is None
     data = small_config.model_dump(mode="json", exclude_none=True)
     data["server"]["rate_limit_per_minute"] = 3
     from server.core.config_load import parse_config

@@ -272,7 +272,16 @@ class Display(Strict):
 class ServerSettings(Strict):
     data_dir: str = "data"
     print_wait_ms: int = Field(default=800, ge=0, le=10000)
-    rate_limit_per_minute: int | None = Field(default=None, ge=1)
+    # Anonymous ticket requests (and cancels) without a registered kiosk, per client address,
+    # and ticket requests (and reprints) per registered kiosk: at most this many at once, then
+    # this many a minute. None turns the limit off. Staff sessions are not limited.
+    rate_limit_per_minute: int | None = Field(default=5, ge=1)
+    kiosk_rate_limit_per_minute: int | None = Field(default=20, ge=1)
+    # Socket.IO: open connections per client address (one server process), and rooms per connection.
+    sockets_per_address: int = Field(default=1000, ge=1)
+    subscriptions_per_socket: int = Field(default=32, ge=1)
+    # Reverse proxies (TLS) in front that set X-Forwarded-For and -Proto: 0 when clients connect directly.
+    proxy_hops: int = Field(default=0, ge=0, le=5)
     message_queue: str | None = None
     backup_keep: int = Field(default=14, ge=0, le=3650)
     backup_dir: str = "backups"

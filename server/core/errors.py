@@ -60,6 +60,7 @@ STATUS: dict[str, int] = {
     "invalid_request": 422,
     "idempotency_key_reused": 422,
     "rate_limited": 429,
+    "too_many_subscriptions": 429,
     "unavailable": 503,
     "disk_full": 503,
 }

@@ -239,6 +239,15 @@ def m007_survey_secret(db: sqlite_utils.Database) -> None:
     )
 
 
+def m009_rate_limits(db: sqlite_utils.Database) -> None:
+    """The allowance left to each kiosk and client address for anonymous ticket requests
+    (server/core/limits.py): in the database, so every server process counts the same."""
+    db.conn.execute(
+        "CREATE TABLE rate_limits (key TEXT PRIMARY KEY, tokens REAL NOT NULL, at REAL NOT NULL)"
+    )
+    db.conn.execute("CREATE INDEX rate_limits_at ON rate_limits (at)")
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_core", m001_core),
     ("002_waiting_index", m002_waiting_index),
@@ -248,6 +257,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("006_printer_lease", m006_printer_lease),
     ("007_survey_secret", m007_survey_secret),
     ("008_site_state", m008_site_state),
+    ("009_rate_limits", m009_rate_limits),
 ]
 
 

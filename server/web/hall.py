@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -78,7 +77,6 @@ class Hall:
         self._config_listeners: list[Callable[[SiteIndex], None]] = []
         self.announcer = make_announcer(self.site)
         self.on_config_change(self.announcer.refresh)
-        self._rate = RateLimiter(config.server.rate_limit_per_minute)
         # The file this process runs (assumed to be the one `config` came from), one reload at a time.
         self._running: tuple[Stamp | None, str | None] = (None, None)
         self._pending: OnDisk | None = None  # a new file not yet taken (an edit by hand, settling)
@@ -106,7 +104,6 @@ class Hall:
             with self.store.write() as tx:
                 site_state.record_config_version(tx, saved.version, time.time())
         self.site = SiteIndex(config, always_open=self.demo)
-        self._rate = RateLimiter(config.server.rate_limit_per_minute)
         for listener in self._config_listeners:
             listener(self.site)
 
@@ -181,33 +178,6 @@ class Hall:
 
     def on_config_change(self, listener: Callable[[SiteIndex], None]) -> None:
         self._config_listeners.append(listener)
-
-    def allow_request(self, address: str) -> bool:
-        return self._rate.allow(address)
-
-
-class RateLimiter:
-    """At most `per_minute` requests per client address in any 60 s (None: no limit)."""
-
-    def __init__(self, per_minute: int | None) -> None:
-        self.per_minute = per_minute
-        self._seen: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def allow(self, address: str) -> bool:
-        if self.per_minute is None:
-            return True
-        now = time.monotonic()
-        with self._lock:
-            times = self._seen.setdefault(address, deque())
-            while times and now - times[0] > 60:
-                times.popleft()
-            if len(times) >= self.per_minute:
-                return False
-            times.append(now)
-            if len(self._seen) > 10000:  # forget idle addresses
-                self._seen = {a: t for a, t in self._seen.items() if t and now - t[-1] <= 60}
-            return True
 
 
 def keep_up_forever(hall: Hall, sleep: Callable[[float], Any]) -> None:

@@ -17,12 +17,13 @@ header, or the token given in the client's connect call (`auth={"token": ...}`).
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import request
-from flask_socketio import SocketIO, emit, join_room
+from flask_socketio import SocketIO, emit, join_room, rooms
 
 from server.core import events as ev
 from server.core import permissions
@@ -269,9 +270,64 @@ def _admitted(hall: Hall, action: str, target: permissions.Target | None = None)
     return True
 
 
+class SocketLimit:
+    """At most `server.sockets_per_address` open connections per client address, in this process.
+
+    Counted at the Engine.IO handshake, before any Socket.IO packet, so a client that opens
+    connections and never says who it is counts too; the one over the limit is refused with
+    HTTP 401 and the reason, and costs no more than its handshake. Each process counts its
+    own: what the limit protects, the process's open files, is its own too. The default is
+    high because a hall's guest Wi-Fi puts every visitor's phone behind one NAT address.
+    """
+
+    def __init__(self, hall: Hall, socketio: SocketIO) -> None:
+        self.hall = hall
+        self.open: dict[str, int] = {}
+        self.address_of: dict[str, str] = {}
+        self.warned: dict[str, float] = {}
+        eio = socketio.server.eio
+        self._connected, self._disconnected = eio.handlers["connect"], eio.handlers["disconnect"]
+        eio.on("connect", self.connect)
+        eio.on("disconnect", self.disconnect)
+
+    def connect(self, eio_sid: str, environ: dict[str, Any]) -> Any:
+        address = environ.get("REMOTE_ADDR") or "?"
+        most = self.hall.site.config.server.sockets_per_address
+        if self.open.get(address, 0) >= most:
+            if time.monotonic() - self.warned.get(address, -60.0) >= 60:  # a flood logs a line a minute
+                self.warned[address] = time.monotonic()
+                log.warning("refusing Socket.IO connections from %s: %d already open", address, most)
+            return {"error": {"code": "too_many_connections", "message":
+                              f"This address already has {most} live connections open; close some and try again."}}
+        self.open[address] = self.open.get(address, 0) + 1
+        self.address_of[eio_sid] = address
+        return self._connected(eio_sid, environ)
+
+    def disconnect(self, eio_sid: str, *reason: Any) -> Any:
+        address = self.address_of.pop(eio_sid, None)
+        if address is not None:
+            left = self.open[address] - 1
+            if left:
+                self.open[address] = left
+            else:
+                del self.open[address]
+        return self._disconnected(eio_sid, *reason)
+
+
+def _room_allowed(hall: Hall, room: str) -> bool:
+    """A connection joins at most `server.subscriptions_per_socket` rooms (a page joins one or two)."""
+    joined = set(rooms()) - {request.sid}  # type: ignore[attr-defined]  # every sid is in a room of its own
+    most = hall.site.config.server.subscriptions_per_socket
+    if room in joined or len(joined) < most:
+        return True
+    _error("too_many_subscriptions", f"This connection already follows {most} rooms; open another for more.")
+    return False
+
+
 def init_realtime(socketio: SocketIO, hall: Hall) -> Publisher:
     publisher = Publisher(hall, socketio)
     hall.store.subscribe(publisher.publish)
+    SocketLimit(hall, socketio)
 
     @socketio.on("connect")
     def connect(auth: Any = None) -> None:
@@ -291,7 +347,7 @@ def init_realtime(socketio: SocketIO, hall: Hall) -> Publisher:
         hall.keep_up()  # a display or counter another process just added is known here too
         site = hall.site
         if key == "admin":  # dashboards: overview.changed pings and printer.updated
-            if _admitted(hall, "see_overview"):
+            if _room_allowed(hall, "admin") and _admitted(hall, "see_overview"):
                 join_room("admin")
             return
         if key == "ticket_id":
@@ -299,6 +355,8 @@ def init_realtime(socketio: SocketIO, hall: Hall) -> Publisher:
                 row = tx.one("SELECT * FROM tickets WHERE id = ?", (str(value),))
                 if row is None:
                     _error("unknown_ticket", f"There is no ticket {value!r}.")
+                    return
+                if not _room_allowed(hall, f"ticket:{value}"):
                     return
                 join_room(f"ticket:{value}")
                 emit("ticket.updated", views.ticket_json(tx, site, row))
@@ -309,6 +367,8 @@ def init_realtime(socketio: SocketIO, hall: Hall) -> Publisher:
         room, collection, unknown = SUBSCRIPTIONS[key]
         if not isinstance(value, str) or value not in getattr(site, collection):
             _error(unknown, f"There is no {collection[:-1]} {value!r}.")
+            return
+        if not _room_allowed(hall, f"{room}:{value}"):
             return
         if room == "counter" and not _admitted(hall, "use_counter", permissions.counter(site.counters[value])):
             return

@@ -53,10 +53,11 @@ def _operation(op: Operation, models: set[type[BaseModel]]) -> dict[str, Any]:
         by_status.setdefault(status, []).append(code)
     for status, codes in sorted(by_status.items()):
         responses[str(status)] = _error_response(codes)
-        if status == 429:  # a refusal that lifts by itself says when
-            responses[str(status)]["headers"] = {"Retry-After": {
-                "description": "Seconds to wait before trying again, where the server knows (always with "
-                               "login_throttled and account_locked).", "schema": {"type": "integer"}}}
+    if "429" in responses:
+        responses["429"]["headers"] = {"Retry-After": {
+            "description": "Whole seconds to wait before one more request from this client will pass "
+                           "(a ticket allowance, a login throttle or lockout).",
+            "schema": {"type": "integer"}}}
     document: dict[str, Any] = {
         "summary": op.summary,
         "operationId": f"{op.method.lower()}_{re.sub(r'[^a-z0-9]+', '_', op.rule.lower()).strip('_')}",

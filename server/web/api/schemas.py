@@ -39,6 +39,7 @@ class TicketCreate(Body):
 
 class Reprint(Body):
     printer_id: str | None = Field(default=None, max_length=64)
+    kiosk_id: str | None = Field(default=None, max_length=64)  # a kiosk reprinting its own ticket
 
 
 class Login(Body):

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import request
 
-from server.core import idempotency, print_queue, tickets
+from server.core import idempotency, limits, print_queue, tickets
 from server.core.errors import RuleError
 from server.core.store import TICKET_RESERVE_BYTES
 from server.web import views
@@ -29,6 +29,17 @@ IDEMPOTENCY = ((idempotency.HEADER, "1-128 visible ASCII characters, new for eac
                 "nothing more.", False),)
 
 
+def _staff(hall: Hall) -> bool:
+    """Whether a staff session asks (it spends no allowance). A browser that carries a staff cookie
+    but no CSRF token, a kiosk page opened where someone once signed in, is simply anonymous."""
+    try:
+        return current_user(hall) is not None
+    except RuleError as exc:
+        if exc.code == "csrf_failed":
+            return False
+        raise
+
+
 def _ticket(hall: Hall, ticket_id: str) -> dict[str, Any]:
     with hall.store.read() as tx:
         return views.ticket_json(tx, hall.site, tickets.get_row(tx, ticket_id))
@@ -42,8 +53,7 @@ def create_ticket(body: schemas.TicketCreate) -> dict[str, Any]:
     A repeat of an earlier request (same Idempotency-Key, same body, same service day)
     answers that request's ticket as it is now, also with 201."""
     hall = current_hall()
-    if not hall.allow_request(request.remote_addr or "?"):
-        raise RuleError("rate_limited", "Too many tickets from this device; wait a minute and try again.")
+    staff = _staff(hall)
     key = idempotency.parse_key(request.headers.get(idempotency.HEADER))
     digest = idempotency.fingerprint(body.model_dump())
     printing = hall.printing
@@ -53,6 +63,8 @@ def create_ticket(body: schemas.TicketCreate) -> dict[str, Any]:
         if earlier:  # the answer to the first request was lost: the same ticket, printed once
             first = tickets.get_row(tx, earlier)
             return {**views.ticket_json(tx, hall.site, first), "qr_url": views.qr_url(hall.site, first)}
+        if not staff:  # kiosks and anonymous clients have an allowance (server/core/limits.py)
+            limits.spend(tx, *limits.bucket(hall.site, body.kiosk_id, request.remote_addr or "?"), now)
         row = tickets.issue_ticket(
             tx, hall.site, now, body.service_id,
             priority=body.priority, kiosk_id=body.kiosk_id, lang=body.lang,
@@ -85,12 +97,11 @@ def cancel_ticket(ticket_id: str, body: schemas.TicketCancel) -> dict[str, Any]:
     which the public feeds never carry; a logged-in officer may cancel for a visitor and is
     then recorded as having done it. Cancelling a cancelled ticket again answers it unchanged."""
     hall = current_hall()
-    address = request.remote_addr or "?"
-    if not hall.allow_request(address):
-        raise RuleError("rate_limited", "Too many requests from this device; wait a minute and try again.")
     user = current_user(hall)
     with hall.store.write() as tx:
         tx.device = request.remote_addr
+        if user is None:
+            limits.spend(tx, *limits.bucket(hall.site, None, request.remote_addr or "?"), hall.now())
         row = tickets.cancel(tx, hall.site, hall.now(), ticket_id, actor=user.username if user else None,
                              key=body.key)
         return views.ticket_json(tx, hall.site, row)
@@ -98,12 +109,18 @@ def cancel_ticket(ticket_id: str, body: schemas.TicketCancel) -> dict[str, Any]:
 
 @api.route("/tickets/<ticket_id>/print", "POST", summary="Print a ticket again.", tag="tickets",
            body=schemas.Reprint, body_required=False, response=schemas.Ticket,
-           errors=((404, "ticket_not_found"), (404, "unknown_printer"), (409, "no_printer")))
+           errors=((401, "unauthenticated"), (403, "forbidden"), (404, "ticket_not_found"),
+                   (404, "unknown_printer"), (409, "no_printer"), (429, "rate_limited")))
 def reprint_ticket(ticket_id: str, body: schemas.Reprint) -> dict[str, Any]:
-    """Reprint on the given printer, or on the printer of the kiosk that issued it."""
+    """Reprint on the given printer, or on the printer of the kiosk that issued it. Needs a staff
+    session or the ticket's own kiosk (`kiosk_id`), which spends its allowance like an issue."""
     hall = current_hall()
     printing = hall.printing
+    staff = _staff(hall)
     with hall.store.write() as tx:
+        if not staff:
+            limits.check_kiosk_reprint(hall.site, tickets.get_row(tx, ticket_id), body.kiosk_id, body.printer_id)
+            limits.spend(tx, *limits.bucket(hall.site, body.kiosk_id, request.remote_addr or "?"), hall.now())
         job_id = print_queue.reprint(tx, hall.site, hall.now(), ticket_id, body.printer_id, printing,
                                      device=request.remote_addr)
     assert printing is not None  # reprint refuses with no_printer when printing does not run
