@@ -17,14 +17,14 @@ SAMPLE_SERVICE = {
 }
 
 
-def sample_ticket(config: SiteConfig, now: datetime | None = None) -> TicketPrint:
+def sample_ticket(config: SiteConfig, now: datetime | None = None, logo_path: str | None = None) -> TicketPrint:
     """A ticket that exercises every line of the layout and cannot pass for a real one."""
     site = config.site
     lang = site.language
     agency = config.agencies[0]
     return TicketPrint(
         site_name=site.name,
-        logo_path=site.ticket.logo,
+        logo_path=logo_path,
         agency_name=agency.name,
         service_name=SAMPLE_SERVICE[lang],
         number="TEST",
@@ -40,14 +40,15 @@ def sample_ticket(config: SiteConfig, now: datetime | None = None) -> TicketPrin
 
 
 def test_printer(config: SiteConfig, printer_id: str, data_dir: Path,
-                 timeouts: Timeouts | None = None) -> tuple[bool, str]:
-    """Print a sample ticket on one printer: (worked, a sentence for the person at the terminal)."""
+                 timeouts: Timeouts | None = None, logo_path: Path | None = None) -> tuple[bool, str]:
+    """Print a sample ticket on one printer: (worked, a sentence for the person at the terminal).
+    `logo_path`: the site's ticket logo, found where the server finds it (its media folder)."""
     printers = {printer.id: printer for printer in config.printers}
     cfg = printers.get(printer_id)
     if cfg is None:
         known = ", ".join(sorted(printers)) or "none are configured"
         return False, f"There is no printer {printer_id!r} in the configuration (printers: {known})."
-    ticket = sample_ticket(config)
+    ticket = sample_ticket(config, logo_path=str(logo_path) if logo_path else None)
     try:
         data = render_ticket(ticket, cfg.width_mm, cfg.profile)
     except ValueError as exc:

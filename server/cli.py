@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from server.core.config import SiteConfig
-from server.core.config_load import ConfigError, load_config, site_path
+from server.core.config_load import ConfigError, load_config, media_path, site_path
 
 
 class Context:
@@ -184,7 +184,8 @@ def printer_test(obj: Context, printer_id: str) -> None:
     from printers.cli import test_printer
 
     config = obj.config()
-    ok, message = test_printer(config, printer_id, obj.data_dir(config))
+    logo = config.site.ticket.logo and media_path(config.site.ticket.logo, obj.config_path)
+    ok, message = test_printer(config, printer_id, obj.data_dir(config), logo_path=logo or None)
     click.echo(message, err=not ok)
     sys.exit(0 if ok else 1)
 

@@ -89,7 +89,8 @@ def media_path(value: str | Path, config_path: Path | None) -> Path | None:
 
 def media_problems(config: SiteConfig, config_path: Path | None) -> list[str]:
     """Each screen file of the configuration that lies outside the media folder, in words."""
-    named = [(f"agencies[{i}].logo", agency.logo) for i, agency in enumerate(config.agencies)]
+    named = [("site.ticket.logo", config.site.ticket.logo)]
+    named += [(f"agencies[{i}].logo", agency.logo) for i, agency in enumerate(config.agencies)]
     named += [(f"displays[{i}].media_folder", display.media_folder) for i, display in enumerate(config.displays)]
     return [f"{key}: got {value!r}; expected a path inside the site's media folder ({MEDIA_FOLDER}/ beside "
             "config.yaml), the only files the screens may show" for key, value in named
