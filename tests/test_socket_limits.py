@@ -178,3 +178,29 @@ def test_one_connection_follows_at_most_so_many_rooms(live_server: LiveServer, b
         assert len([e for e in listener.of("error") if e["code"] == "too_many_subscriptions"]) == 5
     finally:
         listener.close()
+
+
+def test_packets_that_cannot_be_read_are_dropped_with_one_line_not_a_traceback_each(live_server: LiveServer) -> None:
+    url = f"ws://127.0.0.1:{live_server.port}/socket.io/?EIO=4&transport=websocket"
+    ws = websocket.create_connection(url, timeout=20)
+    try:
+        assert ws.recv().startswith("0{")
+        ws.send("40")  # Socket.IO CONNECT to the default namespace
+        assert ws.recv().startswith("40")
+        nested = '42["subscribe",' + "[" * 100_000 + "]" * 100_000 + "]"
+        for bad in [nested] * 20 + ['42["subscribe", {"display_id": ', "4-x", '42{"not": "a list"}']:
+            ws.send(bad)
+        ws.send('42["subscribe",{"display_id":"hall"}]')  # the same connection still works
+        deadline = time.monotonic() + 20
+        while True:
+            message = ws.recv()
+            if message == "2":
+                ws.send("3")
+            elif message.startswith('42["display.state"'):
+                break
+            assert time.monotonic() < deadline, "the connection stopped answering after the bad packets"
+    finally:
+        ws.close()
+    log = (live_server.folder / "server.log").read_text(encoding="utf-8", errors="replace")
+    assert "Traceback" not in log and "RecursionError" not in log
+    assert log.count("that cannot be read") == 1  # a flood is one line a minute

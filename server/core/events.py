@@ -10,6 +10,9 @@ A rule raises each happening once, inside its write transaction
 
 A `TicketEvent`'s `kind` is the history row's kind (the names reports and the audit
 search read); an `AuditEvent` names its audit action. Every other event only tells screens.
+
+Why this file is long: it is the one list of everything that can happen in the hall, each a
+few lines; split by area, a reader looking for what a change raises would search several.
 """
 
 from __future__ import annotations

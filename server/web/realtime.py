@@ -17,7 +17,6 @@ header, or the token given in the client's connect call (`auth={"token": ...}`).
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +32,7 @@ from server.core.store import Transaction
 from server.web import views
 from server.web.api.access import bearer_token, identify
 from server.web.hall import Hall
+from server.web.socket_limits import SocketLimit
 
 log = logging.getLogger("antrean.realtime")
 
@@ -268,50 +268,6 @@ def _admitted(hall: Hall, action: str, target: permissions.Target | None = None)
         return False
     join_room(f"user:{user.username}")  # to be dropped when the account's sessions end
     return True
-
-
-class SocketLimit:
-    """At most `server.sockets_per_address` open connections per client address, in this process.
-
-    Counted at the Engine.IO handshake, before any Socket.IO packet, so a client that opens
-    connections and never says who it is counts too; the one over the limit is refused with
-    HTTP 401 and the reason, and costs no more than its handshake. Each process counts its
-    own: what the limit protects, the process's open files, is its own too. The default is
-    high because a hall's guest Wi-Fi puts every visitor's phone behind one NAT address.
-    """
-
-    def __init__(self, hall: Hall, socketio: SocketIO) -> None:
-        self.hall = hall
-        self.open: dict[str, int] = {}
-        self.address_of: dict[str, str] = {}
-        self.warned: dict[str, float] = {}
-        eio = socketio.server.eio
-        self._connected, self._disconnected = eio.handlers["connect"], eio.handlers["disconnect"]
-        eio.on("connect", self.connect)
-        eio.on("disconnect", self.disconnect)
-
-    def connect(self, eio_sid: str, environ: dict[str, Any]) -> Any:
-        address = environ.get("REMOTE_ADDR") or "?"
-        most = self.hall.site.config.server.sockets_per_address
-        if self.open.get(address, 0) >= most:
-            if time.monotonic() - self.warned.get(address, -60.0) >= 60:  # a flood logs a line a minute
-                self.warned[address] = time.monotonic()
-                log.warning("refusing Socket.IO connections from %s: %d already open", address, most)
-            return {"error": {"code": "too_many_connections", "message":
-                              f"This address already has {most} live connections open; close some and try again."}}
-        self.open[address] = self.open.get(address, 0) + 1
-        self.address_of[eio_sid] = address
-        return self._connected(eio_sid, environ)
-
-    def disconnect(self, eio_sid: str, *reason: Any) -> Any:
-        address = self.address_of.pop(eio_sid, None)
-        if address is not None:
-            left = self.open[address] - 1
-            if left:
-                self.open[address] = left
-            else:
-                del self.open[address]
-        return self._disconnected(eio_sid, *reason)
 
 
 def _room_allowed(hall: Hall, room: str) -> bool:

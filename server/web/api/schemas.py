@@ -6,6 +6,10 @@ answer. Both feed the OpenAPI document, and tests check real answers against
 the response models.
 
 The shapes of the reports and the admin routes are in `admin_schemas`.
+
+Why this file is long: it holds every public shape (tickets, counters, displays, the
+session, the survey), declared once each; they refer to one another (a Counter holds a
+Ticket), so they are read together.
 """
 
 from __future__ import annotations
