@@ -12,7 +12,7 @@ from typing import Any
 
 import requests
 from conftest import PASSWORD, TUESDAY_9AM, LiveServer, free_port, make_hall_app, write_site
-from test_scale_out import redis_url  # noqa: F401  # a real Redis for the scale-out mode
+from test_scale_out import redis_server, redis_url  # noqa: F401  # a real Redis for the scale-out mode
 
 from server.core.config import ServerSettings
 from server.core.config_load import load_config, parse_config

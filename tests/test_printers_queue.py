@@ -143,7 +143,7 @@ def test_one_print_state_for_the_ticket_shape_the_service_and_the_api(small_app:
 def test_cancelling_a_ticket_drops_its_waiting_print_job(small_app: Any, service: PrintService) -> None:
     row, job_id = issue(small_app, service, "kiosk-1")  # the printer is down: the job waits
     with small_app.hall.store.write() as tx:
-        tickets.cancel(tx, small_app.site, small_app.clock.now(), row["id"])
+        tickets.cancel(tx, small_app.site, small_app.clock.now(), row["id"], key=row["survey_secret"])
     state = small_app.client().get(f"/api/v1/tickets/{row['id']}").json["print"]
     assert state == {"status": "failed", "printer_id": "p1", "error": f"Ticket {row['number']} was cancelled; "
                                                                         "not printed."}
@@ -191,4 +191,4 @@ def test_a_ticket_with_four_digits_prints_its_whole_number(
     biggest = max(decoded.lines, key=lambda line: line.size[0])
     assert biggest.text == number  # the number line, whole, at the largest size that fits
     assert all(len(line.text) * line.size[0] <= 48 for line in decoded.lines)
-    assert decoded.qr_payloads == [answer.json["status_url"]] and decoded.cuts == 1
+    assert decoded.qr_payloads == [answer.json["qr_url"]] and decoded.cuts == 1
