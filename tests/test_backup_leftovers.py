@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, HallApp
 from rules import issue
+from tmpfs import small_tmpfs
 
 from server.core.backup import BackupError, backup_database, remove_leftovers
 
@@ -24,16 +25,8 @@ from server.core.backup import BackupError, backup_database, remove_leftovers
 @pytest.fixture
 def tiny_disk(tmp_path: Path) -> Iterator[Path]:
     """A 256 KiB tmpfs: too small for the database below."""
-    folder = tmp_path / "backups"
-    folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(folder)],
-                             capture_output=True, text=True)
-    if mounted.returncode != 0:
-        pytest.fail(f"this test needs root, to mount a small tmpfs: {mounted.stderr.strip()}")
-    try:
+    with small_tmpfs(tmp_path / "backups", "256k") as folder:
         yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
 def a_database(app: HallApp, tickets: int) -> Path:

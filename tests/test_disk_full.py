@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import errno
 import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from conftest import LiveServer, make_hall_app, start_site
 from kiosk_support import TIMEOUT, Kiosk
 from playwright.sync_api import Page, expect
 from rules import issue
+from tmpfs import small_tmpfs
 
 from server.core.clock import FixedClock
 from server.core.config import SiteConfig
@@ -33,16 +33,8 @@ SERVICE = "kartu-keluarga"  # prefix C
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A 48 MiB tmpfs as the site's data folder, unmounted after the test."""
-    folder = tmp_path / "site" / "data"
-    folder.mkdir(parents=True)
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48m,mode=0700", "tmpfs", str(folder)],
-                             capture_output=True, text=True)
-    if mounted.returncode != 0:
-        pytest.fail(f"this test needs root, to mount a small tmpfs as the data folder: {mounted.stderr.strip()}")
-    try:
+    with small_tmpfs(tmp_path / "site" / "data", "48m", mode="0700") as folder:
         yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
 @pytest.fixture
