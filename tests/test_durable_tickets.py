@@ -25,6 +25,20 @@ def test_the_server_connection_syncs_every_commit(small_app: HallApp) -> None:
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+def test_a_login_attempt_is_bookkeeping_and_the_next_ticket_is_durable_again(small_app: HallApp) -> None:
+    # A wrong password is written without a sync (a flood of guesses must not queue the hall
+    # behind one disk sync each); the connection is back to FULL for the tickets after it.
+    small_app.add_user("budi", "officer", counters=["loket-1"])
+    client = small_app.client()
+    wrong = client.post("/api/v1/session", json={"username": "budi", "password": "tebakan-salah"})
+    assert wrong.status_code == 401
+    conn = small_app.hall.store.db.conn
+    assert conn.execute("PRAGMA synchronous").fetchone()[0] == FULL
+    assert conn.execute("SELECT count(*) FROM audit_log WHERE action = 'login_failed'").fetchone()[0] == 1
+    assert client.post("/api/v1/tickets", json={"service_id": "kk"}).status_code == 201
+    assert conn.execute("PRAGMA synchronous").fetchone()[0] == FULL
+
+
 def test_a_ticket_answered_just_before_a_kill_is_there_after_the_restart(live_server: LiveServer) -> None:
     answer = requests.post(live_server.url + "/api/v1/tickets", json={"service_id": "kartu-keluarga"}, timeout=10)
     assert answer.status_code == 201

@@ -25,7 +25,7 @@ from server.core import login_throttle
 from server.core.config import LoginSettings
 from server.core.errors import RuleError
 from server.core.events import LoggedIn, SessionsEnded
-from server.core.osthread import off_loop
+from server.core.osthread import off_loop, own_pool
 from server.core.site import SiteIndex
 from server.core.store import Store, Transaction
 
@@ -78,18 +78,30 @@ def _user(row: dict[str, Any]) -> User:
     )
 
 
+@functools.cache
+def _hashing_pool() -> Any:
+    """One OS thread for all hashing: a burst of guesses queues there instead of filling gevent's
+    shared pool with CPU work that would leave the loop no core (two of them here). Made on
+    first use, in the loop's thread; None outside gevent's loop."""
+    return own_pool(1)
+
+
+def _hashed(work: Any, *args: Any) -> Any:
+    return off_loop(work, *args, pool=_hashing_pool())
+
+
 def hash_password(password: str) -> str:
     """A salted scrypt hash of `password`, made in an OS thread while the loop goes on."""
-    return off_loop(generate_password_hash, password)
+    return str(_hashed(generate_password_hash, password))
 
 
 def password_matches(stored_hash: str | None, password: str) -> bool:
     """Whether `password` is the one of `stored_hash`, checked off the loop. With no hash (no
     such account) the same work is spent on a dummy, so a wrong name is not told apart."""
     if stored_hash is None:
-        off_loop(check_password_hash, _dummy_hash(), password)
+        _hashed(check_password_hash, _dummy_hash(), password)
         return False
-    return off_loop(check_password_hash, stored_hash, password)
+    return bool(_hashed(check_password_hash, stored_hash, password))
 
 
 def check_new_password(password: str) -> None:
@@ -161,11 +173,13 @@ def log_in(store: Store, settings: LoginSettings, username: str, password: str, 
     Three steps, so that nothing waits on the hash: the throttle writes the attempt down and
     the stored hash is read (one short transaction); the password is checked off the loop
     with no transaction open; the outcome is written (another)."""
-    with store.write() as tx:
+    # Not durable: a power cut may forget a login attempt, and a flood of guesses must not queue
+    # the hall's tickets behind a disk sync each.
+    with store.write(durable=False) as tx:
         attempt = login_throttle.begin(tx, settings, username, address, now)
         stored = tx.scalar("SELECT password_hash FROM users WHERE username = ?", (username,))
     right = password_matches(stored, password)
-    with store.write() as tx:
+    with store.write(durable=False) as tx:
         user = get_user(tx, username) if right else None
         if user is None or user.disabled:
             login_throttle.failed(tx, settings, attempt, now)

@@ -139,22 +139,31 @@ class Store:
         self._listeners.append(listener)
 
     @contextmanager
-    def write(self, reserve: int = 0) -> Iterator[Transaction]:
+    def write(self, reserve: int = 0, durable: bool = True) -> Iterator[Transaction]:
         """One write transaction; events reach listeners after it commits. With `reserve`,
-        refused as `disk_full` before it starts when less than that many bytes are free."""
+        refused as `disk_full` before it starts when less than that many bytes are free.
+
+        `durable=False` is for bookkeeping that a power cut may lose (a login attempt): its
+        commit does not wait for the disk, so a flood of them cannot queue the hall's writes
+        behind one disk sync each. The next durable commit syncs it along with its own."""
         if reserve and self._free_bytes() < reserve:
             raise _disk_full()
         with self._lock:
             conn = self.db.conn
+            if not durable:
+                conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("BEGIN IMMEDIATE")
             tx = Transaction(self.db)
             changes = conn.total_changes
             try:
                 yield tx
-                # The commit syncs the log to the disk (FULL): 1-25 ms in which the loop would
-                # stand still. It runs in an OS thread; the lock keeps every other use of this
-                # connection waiting meanwhile, while requests that need no database go on.
-                off_loop(conn.execute, "COMMIT", pool=self._commit_pool)
+                if durable:
+                    # The commit syncs the log to the disk (FULL): 1-25 ms in which the loop would
+                    # stand still. It runs in an OS thread; the lock keeps every other use of this
+                    # connection waiting meanwhile, while requests that need no database go on.
+                    off_loop(conn.execute, "COMMIT", pool=self._commit_pool)
+                else:
+                    conn.execute("COMMIT")
             except BaseException as exc:
                 # A COMMIT that failed (a full disk) may have rolled back already, or not.
                 if conn.in_transaction:
@@ -163,6 +172,9 @@ class Store:
                     self._full_at_free = self._free_bytes()
                     raise _disk_full() from None
                 raise
+            finally:
+                if not durable:
+                    conn.execute("PRAGMA synchronous=FULL")
             if conn.total_changes > changes:  # something was really written: there was room
                 self._full_at_free = None
         if tx.events:
