@@ -86,6 +86,24 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def peak_rss_mb(pid: int) -> float:
+    """The most resident memory a process has held (VmHWM) in MB, since it started or since
+    `reset_peak_rss`."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def reset_peak_rss(pid: int) -> bool:
+    """Start VmHWM again from the present RSS (Linux: "5" into clear_refs); False if refused."""
+    try:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time a process has used so far (it does not grow while others run)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()

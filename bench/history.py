@@ -1,16 +1,17 @@
 """A site's past, written fast: months of finished tickets straight into a real SQLite file.
 
 Replaying a year through the queue rules would take hours; reports, exports, the audit
-search and backups only need the rows a year leaves behind. `seed_history` writes them
-in one transaction with `executemany`: tickets (served, no-show, cancelled, expired) with
-their issue, call, start and end times, each ticket's history rows, the day's sequences,
-some survey answers and the officers' logins in the audit log. About 100,000 tickets a
-second on the 2-core machine.
+search and backups only need the rows a year leaves behind. Each service day is simulated
+(bench/history_day.py: the morning peak, counters calling their lines, service times
+around each service's standard, cancels, no-shows, recalls, transfers, expiries, survey
+answers, staff logins) and written in one transaction with `executemany`: tickets, their
+history rows, the `calls`, the day's sequences, the surveys and the audit log, with the
+columns and event kinds the rules write.
 
 Run it before the server opens the file (or while it runs: SQLite's WAL and busy timeout
 let both in, the server simply waits for the one long write).
 
-    python -m bench.history DB CONFIG --days 260 --per-day 3000
+    python -m bench.history DB CONFIG --days 250 --per-day 4000   # ~1M tickets, a year
 """
 
 from __future__ import annotations
@@ -19,148 +20,130 @@ import argparse
 import random
 import sqlite3
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import yaml
 
+from bench.history_day import TICKET_COLUMNS, Plan, simulate
+from server.core.config import WEEKDAYS
+from server.core.config_load import parse_config
+from server.core.site import SiteIndex
 from server.core.store import Store
-from server.core.vocabulary import format_number
 
-TICKET_COLUMNS = ("id", "service_day", "seq", "number", "issued_service_id", "service_id", "agency_id", "status",
-                  "lang", "kiosk_id", "queue_lane", "queue_at", "issued_at", "called_at", "started_at",
-                  "finished_at", "counter_id", "officer")
-ENDINGS = (("done", 0.85), ("no_show", 0.07), ("cancelled", 0.05), ("expired", 0.03))
-COMMENTS = ("Pelayanan cepat dan ramah.", "Ruang tunggu agak panas.", "=Petugas menjelaskan dengan jelas.", None)
+EVENT_SQL = "INSERT INTO ticket_events (ticket_id, at, kind, counter_id, actor, device, detail) VALUES (?,?,?,?,?,?,?)"
+CALL_SQL = "INSERT INTO calls (ticket_id, counter_id, service_id, number, at, recall) VALUES (?,?,?,?,?,?)"
+SURVEY_SQL = ("INSERT INTO surveys (ticket_id, at, service_id, agency_id, counter_id, officer, "
+              "u1, u2, u3, u4, u5, u6, u7, u8, u9, comment) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+AUDIT_SQL = "INSERT INTO audit_log (at, actor, action, target, address, detail) VALUES (?,?,?,?,?,?)"
+SEQUENCE_SQL = ("INSERT INTO sequences (service_day, service_id, last_seq) VALUES (?, ?, ?) "
+                "ON CONFLICT (service_day, service_id) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)")
 
 
 @dataclass(frozen=True)
 class Seeded:
+    """What was written: the totals, and per day and per status, for checking reports against."""
+
     tickets: int
     events: int
     days: int
     seconds: float
+    by_day: dict[str, int] = field(default_factory=dict)  # service day -> tickets issued
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_day_status: dict[str, dict[str, int]] = field(default_factory=dict)
+    calls: int = 0
+    surveys: int = 0
+    audit: int = 0
+
+    @property
+    def first_day(self) -> str:
+        return min(self.by_day)
+
+    def issued_between(self, first: str, last: str) -> int:
+        return sum(n for day, n in self.by_day.items() if first <= day <= last)
 
 
-def _service_lines(data: dict[str, Any]) -> list[tuple[str, str, str, list[str]]]:
-    """(service id, agency id, prefix, the counters that serve it) for every served service."""
-    counters: dict[str, list[str]] = {}
-    for counter in data["counters"]:
-        for service_id in counter["services"]:
-            counters.setdefault(service_id, []).append(counter["id"])
-    return [(service["id"], agency["id"], service["prefix"], counters[service["id"]])
-            for agency in data["agencies"] for service in agency["services"] if service["id"] in counters]
-
-
-def service_days(last: date, days: int) -> list[date]:
-    """The `days` weekdays (Monday to Friday) up to and including `last`, oldest first."""
+def service_days(last: date, days: int, site: SiteIndex | None = None) -> list[date]:
+    """The `days` days the hall is open up to and including `last`, oldest first: Monday to
+    Friday, or with `site` its opening days without its holidays."""
+    open_days = set(site.config.site.hours.days) if site else set(WEEKDAYS[:5])
     found: list[date] = []
     day = last
     while len(found) < days:
-        if day.weekday() < 5:
+        if WEEKDAYS[day.weekday()] in open_days and not (site and site.holiday(day)):
             found.append(day)
         day -= timedelta(days=1)
     return found[::-1]
 
 
-def _day_rows(day: date, zone: ZoneInfo, lines: list[tuple[str, str, str, list[str]]], per_day: int,
-              rng: random.Random, serial: Iterator[int]) -> Iterator[tuple[tuple[Any, ...], list[tuple[Any, ...]]]]:
-    """One service day's tickets, each with its history rows."""
-    opening = datetime.combine(day, datetime.min.time(), tzinfo=zone).timestamp() + 7.5 * 3600
-    weights = [len(counters) for *_, counters in lines]
-    seqs: dict[str, int] = {}
-    statuses, shares = zip(*ENDINGS, strict=True)
-    for pick in rng.choices(range(len(lines)), weights, k=per_day):
-        service_id, agency_id, prefix, counters = lines[pick]
-        seq = seqs[service_id] = seqs.get(service_id, 0) + 1
-        ticket_id = f"h{next(serial):011x}"
-        status = rng.choices(statuses, shares)[0]
-        issued = opening + rng.uniform(0, 6 * 3600)
-        counter = rng.choice(counters)
-        officer = f"petugas-{counter}"
-        called = started = finished = None
-        events: list[tuple[Any, ...]] = [(ticket_id, issued, "issued", None, None, "kiosk-lobi")]
-        if status in ("done", "no_show"):
-            called = issued + rng.expovariate(1 / 900)
-            events.append((ticket_id, called, "called", counter, officer, None))
-            finished = called + rng.uniform(60, 180)
-            if status == "done":
-                started = called + rng.uniform(10, 90)
-                finished = started + rng.expovariate(1 / 420)
-                events.append((ticket_id, started, "started", counter, officer, None))
-            events.append((ticket_id, finished, status, counter, officer, None))
-        else:
-            finished = issued + rng.uniform(300, 3600)
-            counter, officer = None, None  # type: ignore[assignment]
-            events.append((ticket_id, finished, status, None, None, None))
-        row = (ticket_id, day.isoformat(), seq, format_number(prefix, seq), service_id, service_id, agency_id, status,
-               "id", "kiosk-lobi", 1, issued, issued, called, started, finished, counter, officer)
-        yield row, events
+def open_days_between(site: SiteIndex, first: date, last: date) -> int:
+    """How many days the hall is open from `first` to `last` (both included)."""
+    count, day = 0, first
+    while day <= last:
+        count += WEEKDAYS[day.weekday()] in site.config.site.hours.days and not site.holiday(day)
+        day += timedelta(days=1)
+    return count
 
 
 def seed_history(db_path: Path, data: dict[str, Any], *, last_day: date, days: int, per_day: int,
-                 surveys: float = 0.1, seed: int = 1) -> Seeded:
-    """`days` weekdays of `per_day` finished tickets each, ending on `last_day`, into `db_path`
-    (created and migrated if new). `data` is the site's configuration as read from YAML."""
+                 seed: int = 1) -> Seeded:
+    """`days` open days of about `per_day` tickets each (the week's rhythm: more on Mondays,
+    fewer on Fridays), ending on `last_day`, into `db_path` (created and migrated if new).
+    `data` is the site's configuration as read from YAML; its quotas cap each service."""
     began = time.perf_counter()
     Store(db_path).close()  # the schema, exactly as the server makes it
-    zone = ZoneInfo(data["site"]["timezone"])
-    lines = _service_lines(data)
+    site = SiteIndex(parse_config(data, "history.yaml"))
+    plan = Plan(site, seed)
     rng = random.Random(seed)
     serial = iter(range(1, 1 << 44))
-    tickets = events = 0
+    by_day: dict[str, int] = {}
+    by_day_status: dict[str, dict[str, int]] = {}
+    totals: Counter[str] = Counter()
     conn = sqlite3.connect(db_path, isolation_level=None)
     try:
         conn.execute("PRAGMA synchronous=OFF")
         conn.execute("BEGIN IMMEDIATE")
-        marks = ", ".join("?" * len(TICKET_COLUMNS))
-        ticket_sql = f"INSERT INTO tickets ({', '.join(TICKET_COLUMNS)}) VALUES ({marks})"
-        event_sql = "INSERT INTO ticket_events (ticket_id, at, kind, counter_id, actor, device) VALUES (?,?,?,?,?,?)"
-        survey_sql = ("INSERT INTO surveys (ticket_id, at, service_id, agency_id, counter_id, officer, "
-                      "u1, u2, u3, u4, u5, u6, u7, u8, u9, comment) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-        for day in service_days(last_day, days):
-            day_rows = list(_day_rows(day, zone, lines, per_day, rng, serial))
-            rows = [row for row, _ in day_rows]
-            conn.executemany(ticket_sql, rows)
-            history = [event for _, ticket_events in day_rows for event in ticket_events]
-            conn.executemany(event_sql, history)
-            conn.executemany(
-                "INSERT INTO sequences (service_day, service_id, last_seq) VALUES (?, ?, ?) "
-                "ON CONFLICT (service_day, service_id) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)",
-                [(row[1], row[5], row[2]) for row in rows])
-            answered = [row for row in rows if row[7] == "done" and rng.random() < surveys]
-            conn.executemany(survey_sql, [
-                (row[0], row[15] + 60, row[5], row[6], row[16], row[17],
-                 *rng.choices((2, 3, 4), (1, 5, 4), k=9), rng.choice(COMMENTS)) for row in answered])
-            logins = sorted({(row[17], row[12]) for row in rows if row[17]}, key=lambda item: item[1])
-            first_login: dict[str, float] = {}
-            for officer, at in logins:
-                first_login.setdefault(officer, at - 600)
-            conn.executemany("INSERT INTO audit_log (at, actor, action, target, address) VALUES (?,?,?,?,?)",
-                             [(at, officer, "login", officer, "192.168.1.20") for officer, at in first_login.items()])
-            tickets += len(rows)
-            events += len(history)
+        ticket_sql = (f"INSERT INTO tickets ({', '.join(TICKET_COLUMNS)}) "
+                      f"VALUES ({', '.join('?' * len(TICKET_COLUMNS))})")
+        for day in service_days(last_day, days, site):
+            made = simulate(plan, day, per_day, rng, serial)
+            conn.executemany(ticket_sql, made.tickets)
+            conn.executemany(EVENT_SQL, made.events)
+            conn.executemany(CALL_SQL, made.calls)
+            conn.executemany(SURVEY_SQL, made.surveys)
+            conn.executemany(AUDIT_SQL, made.audit)
+            conn.executemany(SEQUENCE_SQL, made.sequences)
+            by_day[day.isoformat()] = len(made.tickets)
+            by_day_status[day.isoformat()] = dict(made.statuses)
+            totals.update({"tickets": len(made.tickets), "events": len(made.events), "calls": len(made.calls),
+                           "surveys": len(made.surveys), "audit": len(made.audit)})
         conn.execute("COMMIT")
     finally:
         conn.close()
-    return Seeded(tickets, events, days, time.perf_counter() - began)
+    by_status: Counter[str] = Counter()
+    for statuses in by_day_status.values():
+        by_status.update(statuses)
+    return Seeded(totals["tickets"], totals["events"], len(by_day), time.perf_counter() - began, by_day,
+                  dict(by_status), by_day_status, totals["calls"], totals["surveys"], totals["audit"])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("db", type=Path)
     parser.add_argument("config", type=Path)
-    parser.add_argument("--days", type=int, default=260)
-    parser.add_argument("--per-day", type=int, default=3000)
+    parser.add_argument("--days", type=int, default=250, help="open days of history (a year has about 250)")
+    parser.add_argument("--per-day", type=int, default=4000)
     parser.add_argument("--last-day", type=date.fromisoformat, default=date(2026, 11, 30))
+    parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     data = yaml.safe_load(args.config.read_text(encoding="utf-8"))
-    made = seed_history(args.db, data, last_day=args.last_day, days=args.days, per_day=args.per_day)
-    print(f"{made.tickets} tickets, {made.events} history rows over {made.days} days in {made.seconds:.1f} s")
+    made = seed_history(args.db, data, last_day=args.last_day, days=args.days, per_day=args.per_day, seed=args.seed)
+    print(f"{made.tickets} tickets, {made.events} history rows, {made.calls} calls, {made.surveys} survey answers, "
+          f"{made.audit} audit rows over {made.days} days in {made.seconds:.1f} s")
+    print("   by status: " + ", ".join(f"{status} {n}" for status, n in sorted(made.by_status.items())))
 
 
 if __name__ == "__main__":
