@@ -9,11 +9,13 @@ goes on serving kiosks, counters and displays. The handler only parses and answe
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from flask import Response, request
 
-from server.core import reports, survey
+from server.core import report_days, reports, survey
 from server.core.errors import RuleError
 from server.core.site import SiteIndex
 from server.core.store import Transaction
@@ -74,10 +76,20 @@ FileMaker = Callable[[dict[str, Any], str], bytes]
 
 
 def _built(tx: Transaction, site: SiteIndex, filters: reports.Filters, build: Builder,
-           make_file: FileMaker | None, lang: str) -> Any:
+           make_file: FileMaker | None, lang: str, prepare: Callable[[], Any] | None) -> Any:
     """The report, and its file when one is asked for (in the worker thread)."""
+    if prepare is not None:
+        prepare()  # before the report's first read: its snapshot then sees what this stored
     data = build(tx, site, filters)
     return data if make_file is None else make_file(data, lang)
+
+
+def _closed_days(hall: Hall, filters: reports.Filters) -> Callable[[], Any]:
+    """Store the columns of the period's closed days that have none yet (report_days.py), so
+    the next report of them reads columns; the report is the same either way."""
+    today = hall.site.local(hall.now()).date()
+    end = min(filters.end, today - timedelta(days=1))
+    return partial(report_days.build_missing, hall.store.path, hall.site, filters.start, end)
 
 
 def _report(build: Builder, make_file: FileMaker | None = None, *,
@@ -85,7 +97,8 @@ def _report(build: Builder, make_file: FileMaker | None = None, *,
     """Filters parsed here (they answer 4xx at once); the report, and its file, built off the loop."""
     hall = current_hall()
     filters = report_filters(hall, with_counter=with_counter)
-    return hall.store.read_off_loop(_built, hall.site, filters, build, make_file, _lang()), filters
+    prepare = _closed_days(hall, filters) if build is reports.summary else None
+    return hall.store.read_off_loop(_built, hall.site, filters, build, make_file, _lang(), prepare), filters
 
 
 def _report_file(build: Builder, make_file: FileMaker, kind: str, name: str, *, with_counter: bool = False) -> Response:
