@@ -61,7 +61,8 @@ ROWS_SQL = (
 BUSY_SNAPSHOT = 517  # SQLITE_BUSY_SNAPSHOT: another connection committed since this one began reading
 ATTEMPTS = 5
 
-Codes = npt.NDArray[np.int32]
+Codes = npt.NDArray[np.int16]
+MOST_NAMES = 2**15  # distinct values of one key in a period, so that codes fit int16 (sorted by radix)
 Floats = npt.NDArray[np.float64]
 
 
@@ -70,7 +71,7 @@ class Day:
     """One service day's tickets as columns, in the order they were issued."""
 
     names: list[list[Any]]  # per key: the distinct values; a code is an index into its list
-    codes: npt.NDArray[np.int16]  # (6, n): the five keys' codes, then the hour
+    codes: Codes  # (6, n): the five keys' codes, then the hour
     durations: Floats  # (3, n): wait, walk, service; NaN where the ticket has none
 
     @property
@@ -216,7 +217,7 @@ def period(tx: Transaction, site: SiteIndex, start: date, end: date) -> Period:
     for service_day in days:
         offsets[service_day] = total
         total += sizes[service_day] if service_day in sizes else live[service_day].tickets
-    result = Period(days=days, names=[[] for _ in KEYS], codes=np.empty((len(KEYS) + 1, total), dtype=np.int32),
+    result = Period(days=days, names=[[] for _ in KEYS], codes=np.empty((len(KEYS) + 1, total), dtype=np.int16),
                     durations=np.empty((3, total), dtype=np.float64), day=np.empty(total, dtype=np.int32))
     known: list[dict[Any, int]] = [{} for _ in KEYS]
 
@@ -225,7 +226,9 @@ def period(tx: Transaction, site: SiteIndex, start: date, end: date) -> Period:
         stop = begin + day.tickets
         for index, names in enumerate(day.names):
             codes = known[index]
-            shared = np.array([codes.setdefault(name, len(codes)) for name in names], dtype=np.int32)
+            shared = np.array([codes.setdefault(name, len(codes)) for name in names], dtype=np.int16)
+            if len(codes) >= MOST_NAMES:
+                raise ValueError(f"more than {MOST_NAMES - 1} distinct values of {KEYS[index]} in one period")
             result.codes[index, begin:stop] = shared[day.codes[index]] if names else 0
         result.codes[HOUR, begin:stop] = day.codes[HOUR]
         result.durations[:, begin:stop] = day.durations

@@ -19,26 +19,27 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from server.core.report_days import KEYS, SERVICE, STATUS, Floats, Period
+from server.core.report_days import KEYS, SERVICE, SERVICE_TIME, STATUS, Floats, Period
 from server.core.site import SiteIndex
 from server.core.vocabulary import ACTIVE, FINISHED, Status
 
 # The figure that counts the tickets which ended with each finished status: a ticket that is
 # `done` was served; the others are counted under their own name.
 FINISHED_FIGURES: dict[Status, str] = {status: "served" if status == "done" else status for status in FINISHED}
-Index = npt.NDArray[np.intp]
+Index = npt.NDArray[np.int32] | npt.NDArray[np.intp]
 DURATIONS = ("wait", "walk", "service")
 NO_STATS = {"avg": None, "median": None, "p90": None}
 
 
 @dataclass
-class _Sorted:
-    """One duration of the selected tickets that have it: values, their tickets' positions
-    in the selection, and the order that sorts the values."""
+class _Duration:
+    """One duration of the selected tickets that have it: in issue order (`values`, and
+    `where`, their tickets' positions in the selection), and sorted (`ordered`, `owners`)."""
 
     values: Floats
     where: Index
-    order: Index
+    ordered: Floats
+    owners: Index
 
 
 class Selection:
@@ -49,38 +50,51 @@ class Selection:
         self.index = index  # positions in the period; None for all of them
         self.codes = data.codes if index is None else data.codes[:, index]
         self.size = int(self.codes.shape[1])
-        standards = np.zeros(len(data.names[SERVICE]), dtype=np.float64)
+        self.standards = np.zeros(len(data.names[SERVICE]), dtype=np.float64)
         for code, service_id in enumerate(data.names[SERVICE]):
             service = site.services.get(service_id)
             if service is not None and service.standard_minutes:
-                standards[code] = service.standard_minutes * 60
-        self.sorted: list[_Sorted] = []
+                self.standards[code] = service.standard_minutes * 60
+
+    def _duration(self, row: int) -> _Duration:
+        """One duration, sorted once; each grouping then sorts small ints only. Positions are
+        int32: a year's million tickets in half the memory."""
+        values = self.data.durations[row] if self.index is None else self.data.durations[row, self.index]
+        where = np.flatnonzero(~np.isnan(values)).astype(np.int32)
+        kept = values[where]
+        order = np.argsort(kept)
+        return _Duration(kept, where, kept[order], where[order])
+
+    def figures(self, keys: list[int | None]) -> dict[int | None, list[dict[str, Any] | None]]:
+        """For each key (None: all the tickets as one group), the figures of each of its codes,
+        None where a code has no selected ticket. One duration at a time is held sorted."""
+        groups = {key: 1 if key is None else len(self.data.names[key]) for key in keys}
+        codes = {key: np.zeros(self.size, dtype=np.int16) if key is None else self.codes[key] for key in keys}
+        stats: dict[int | None, list[list[dict[str, Any]]]] = {key: [] for key in keys}
+        met: dict[int | None, Any] = {}
+        measured: dict[int | None, Any] = {}
         for row in range(len(DURATIONS)):
-            values = data.durations[row] if index is None else data.durations[row, index]
-            where = np.flatnonzero(~np.isnan(values))
-            kept = values[where]
-            self.sorted.append(_Sorted(kept, where, np.argsort(kept)))
-        served = self.sorted[-1]
-        standard = standards[self.codes[SERVICE, served.where]] if len(standards) else np.zeros(0)
-        self.measured = served.where[standard > 0]
-        self.met = served.where[(standard > 0) & (served.values <= standard)]
+            duration = self._duration(row)
+            for key in keys:
+                stats[key].append(self._stats(None if key is None else codes[key], duration, groups[key]))
+            if row == SERVICE_TIME:  # within standard: the service time against its service's standard now
+                standard = self.standards[self.codes[SERVICE, duration.where]] if len(self.standards) else \
+                    np.zeros(0)
+                measuring = duration.where[standard > 0]
+                meeting = duration.where[(standard > 0) & (duration.values <= standard)]
+                for key in keys:
+                    met[key] = np.bincount(codes[key][meeting], minlength=groups[key])
+                    measured[key] = np.bincount(codes[key][measuring], minlength=groups[key])
+            del duration
+        return {key: self._figures(codes[key], groups[key], stats[key], met[key], measured[key]) for key in keys}
 
-    def codes_of(self, key: int | None) -> npt.NDArray[np.int32]:
-        """Each selected ticket's group: its code for `key`, or 0 for the one group of all."""
-        return np.zeros(self.size, dtype=np.int32) if key is None else self.codes[key]
-
-    def figures(self, key: int | None) -> list[dict[str, Any] | None]:
-        """The figures of each code of `key` (None: of all the tickets), None where a code
-        has no selected ticket."""
-        groups = 1 if key is None else len(self.data.names[key])
-        codes = self.codes_of(key)
+    def _figures(self, codes: npt.NDArray[Any], groups: int, stats: list[list[dict[str, Any]]], met: Any,
+                 measured: Any) -> list[dict[str, Any] | None]:
         issued = np.bincount(codes, minlength=groups)
         statuses = self.data.names[STATUS]
-        by_status = np.bincount(codes * len(statuses) + self.codes[STATUS], minlength=groups * len(statuses))
+        by_status = np.bincount(codes.astype(np.intp) * len(statuses) + self.codes[STATUS],
+                                minlength=groups * len(statuses))
         by_status = by_status.reshape(groups, len(statuses)) if statuses else np.zeros((groups, 0), dtype=np.int64)
-        stats = [self._stats(codes, duration, groups) for duration in self.sorted]
-        met = np.bincount(codes[self.met], minlength=groups)
-        measured = np.bincount(codes[self.measured], minlength=groups)
         result: list[dict[str, Any] | None] = []
         for group in range(groups):
             if not issued[group]:
@@ -99,28 +113,33 @@ class Selection:
             })
         return result
 
-    def _stats(self, codes: npt.NDArray[np.int32], duration: _Sorted, groups: int) -> list[dict[str, Any]]:
-        """avg, median and P90 (see server/core/reports.py) of one duration in each group."""
-        owners = codes[duration.where]
-        counts = np.bincount(owners, minlength=groups)
-        sums = np.bincount(owners, weights=duration.values, minlength=groups)
-        in_order = owners[duration.order]
-        narrow = in_order.astype(np.int16) if groups < 2**15 else in_order
-        laid_out = duration.values[duration.order][np.argsort(narrow, kind="stable")]
+    def _stats(self, codes: npt.NDArray[Any] | None, duration: _Duration, groups: int) -> list[dict[str, Any]]:
+        """avg, median and P90 (see server/core/reports.py) of one duration in each group
+        (codes None: one group of all)."""
+        if codes is None:
+            counts = np.array([len(duration.values)])
+            sums = np.bincount(np.zeros(len(duration.values), dtype=np.intp), weights=duration.values, minlength=1)
+            layout: Index | None = None
+        else:
+            owners = codes[duration.where]
+            counts = np.bincount(owners, minlength=groups)
+            sums = np.bincount(owners, weights=duration.values, minlength=groups)
+            # A stable sort by group of the values in sorted order lays each group out sorted
+            # (a radix sort of small ints); only the few values at the ranks are then read.
+            layout = np.argsort(codes[duration.owners], kind="stable")
         starts = np.cumsum(counts) - counts
-        stats: list[dict[str, Any]] = []
-        for group in range(groups):
-            n, start = int(counts[group]), int(starts[group])
-            if n == 0:
-                stats.append(dict(NO_STATS))
-                continue
-            middle = n // 2
-            values = laid_out
-            median = float(values[start + middle]) if n % 2 else \
-                (float(values[start + middle - 1]) + float(values[start + middle])) / 2
-            rank = max(1, (90 * n + 99) // 100)
-            stats.append({"avg": round(float(sums[group]) / n, 1), "median": round(median, 1),
-                          "p90": round(float(values[start + rank - 1]), 1)})
+        present = np.flatnonzero(counts)
+        n = counts[present]
+        ranks = np.stack([starts[present] + (n - 1) // 2, starts[present] + n // 2,
+                          starts[present] + np.maximum(1, (90 * n + 99) // 100) - 1])  # p90: integer ceil(0.9 n)
+        picked = duration.ordered[ranks if layout is None else layout[ranks]].tolist()
+        stats: list[dict[str, Any]] = [dict(NO_STATS) for _ in range(groups)]
+        for column, group in enumerate(present.tolist()):
+            low, high, p90 = picked[0][column], picked[1][column], picked[2][column]
+            count = int(counts[group])
+            median = high if count % 2 else (low + high) / 2  # the middle, or the mean of the two middles
+            stats[group] = {"avg": round(float(sums[group]) / count, 1), "median": round(median, 1),
+                            "p90": round(p90, 1)}
         return stats
 
     def empty(self) -> dict[str, Any]:
@@ -134,7 +153,7 @@ class Selection:
     def first_of(self, key: int, other: int) -> dict[int, int]:
         """For each code of `key`, the `other` code of its first selected ticket (in issue order)."""
         codes = self.codes[key]
-        order = np.argsort(codes.astype(np.int16) if len(self.data.names[key]) < 2**15 else codes, kind="stable")
+        order = np.argsort(codes, kind="stable")
         firsts = order[np.flatnonzero(np.diff(codes[order], prepend=-1))]
         return {int(codes[position]): int(self.codes[other, position]) for position in firsts}
 

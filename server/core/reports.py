@@ -137,12 +137,14 @@ def summary(tx: Transaction, site: SiteIndex, filters: Filters) -> dict[str, Any
         "counter_id": filters.counter_id,
         "officer": filters.officer,
         "days": int(np.count_nonzero(np.bincount(days))) if len(days) else 0,
-        **_total(chosen),
     }
+    keys: list[int | None] = [None, report_days.SERVICE, report_days.AGENCY, report_days.COUNTER, report_days.OFFICER]
+    figures_by = chosen.figures(keys)
+    result.update(figures_by[None][0] or chosen.empty())
     services, agencies = data.names[report_days.SERVICE], data.names[report_days.AGENCY]
     first_agency = chosen.first_of(report_days.SERVICE, report_days.AGENCY)
     by_service = []
-    for code, figures in enumerate(chosen.figures(report_days.SERVICE)):
+    for code, figures in enumerate(figures_by[report_days.SERVICE]):
         if figures is None:
             continue
         service_id = services[code]
@@ -157,31 +159,28 @@ def summary(tx: Transaction, site: SiteIndex, filters: Filters) -> dict[str, Any
     result["by_agency"] = [
         {"agency_id": agency_id, "name": site.agencies[agency_id].short_name if agency_id in site.agencies
          else agency_id, **figures}
-        for agency_id, figures in sorted(_named(chosen, report_days.AGENCY).items())
+        for agency_id, figures in sorted(_named(chosen, figures_by, report_days.AGENCY).items())
     ]
     result["by_counter"] = [
         {"counter_id": counter_id, **_counter_names(site, counter_id), **figures}
-        for counter_id, figures in sorted(_named(chosen, report_days.COUNTER).items(),
+        for counter_id, figures in sorted(_named(chosen, figures_by, report_days.COUNTER).items(),
                                           key=lambda item: _natural(item[0]))
     ]
     result["by_officer"] = [
-        {"officer": officer, **figures} for officer, figures in sorted(_named(chosen, report_days.OFFICER).items())
+        {"officer": officer, **figures}
+        for officer, figures in sorted(_named(chosen, figures_by, report_days.OFFICER).items())
     ]
     result["by_day"] = _by_day(chosen, data.days)
     result["by_hour"] = by_hour(site, chosen.count_by(report_days.HOUR))
     return result
 
 
-def _total(chosen: report_figures.Selection) -> dict[str, Any]:
-    figures = chosen.figures(None)[0]
-    return figures if figures is not None else chosen.empty()
-
-
-def _named(chosen: report_figures.Selection, key: int) -> dict[str, dict[str, Any]]:
+def _named(chosen: report_figures.Selection, figures_by: dict[int | None, list[dict[str, Any] | None]],
+           key: int) -> dict[str, dict[str, Any]]:
     """The figures of each value of `key` that the selection has, by that value (None, a
     ticket never called to a counter, is no group)."""
     names = chosen.data.names[key]
-    return {names[code]: figures for code, figures in enumerate(chosen.figures(key))
+    return {names[code]: figures for code, figures in enumerate(figures_by[key])
             if figures is not None and names[code] is not None}
 
 
