@@ -261,7 +261,9 @@ def m010_report_days(db: sqlite_utils.Database) -> None:
             tickets INTEGER NOT NULL,
             names TEXT NOT NULL,          -- JSON: per key, the values its codes stand for
             codes BLOB NOT NULL,          -- int16 (6, tickets)
-            durations BLOB NOT NULL,      -- float64 (3, tickets): wait, walk, service
+            waits BLOB NOT NULL,          -- float64 (tickets): NaN for a ticket without a wait
+            walks BLOB NOT NULL,          -- the same for the walk to the counter
+            services BLOB NOT NULL,       -- and for the service time
             built_at REAL NOT NULL
         )""",
         """CREATE TRIGGER report_days_ticket_added AFTER INSERT ON tickets BEGIN

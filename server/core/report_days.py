@@ -37,6 +37,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -54,6 +55,7 @@ KEYS = ("service_id", "agency_id", "counter_id", "officer", "status")
 SERVICE, AGENCY, COUNTER, OFFICER, STATUS, HOUR = range(6)
 # The rows of a day's durations, in seconds (see server/core/reports.py for the definitions).
 WAIT, WALK, SERVICE_TIME = range(3)
+DURATION_COLUMNS = ("waits", "walks", "services")  # one BLOB each: a report holds one at a time
 ROWS_SQL = (
     "SELECT service_id, agency_id, counter_id, officer, status, issued_at, called_at, started_at, finished_at "
     "FROM tickets WHERE service_day = ? ORDER BY issued_at, arrival"
@@ -118,10 +120,10 @@ def _valid(site: SiteIndex) -> tuple[str, list[Any]]:
 
 def _store(conn: sqlite3.Connection, site: SiteIndex, service_day: str, day: Day) -> None:
     conn.execute(
-        "INSERT OR REPLACE INTO report_days (service_day, format, timezone, tickets, names, codes, durations, "
-        "built_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (service_day, FORMAT, site.config.site.timezone, day.tickets, json.dumps(day.names),
-         day.codes.tobytes(), day.durations.tobytes(), time.time()),
+        f"INSERT OR REPLACE INTO report_days (service_day, format, timezone, tickets, names, codes, "
+        f"{', '.join(DURATION_COLUMNS)}, built_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (service_day, FORMAT, site.config.site.timezone, day.tickets, json.dumps(day.names), day.codes.tobytes(),
+         *(day.durations[row].tobytes() for row in range(len(DURATION_COLUMNS))), time.time()),
     )
 
 
@@ -184,24 +186,64 @@ def first_day(path: Path) -> date | None:
 # --- reading a period -------------------------------------------------------------------------
 
 
+@contextmanager
+def snapshot(tx: Transaction) -> Iterator[None]:
+    """Every read inside sees the same moment, even on a connection outside a transaction
+    (a period's codes and its durations are read by separate queries)."""
+    tx.execute("SAVEPOINT report_period")
+    try:
+        yield
+    finally:
+        tx.execute("RELEASE report_period")
+
+
 @dataclass
 class Period:
-    """The tickets of a period as columns with codes shared by all its days."""
+    """The tickets of a period as columns with codes shared by all its days. The codes are
+    read at once; each duration when it is needed (`duration`), so that only one of the
+    three is in memory at a time."""
 
+    tx: Transaction
+    site: SiteIndex
+    start: date
+    end: date
     days: list[str]  # the service days that have tickets, in order
     names: list[list[Any]]  # per key
     codes: Codes  # (6, n)
-    durations: Floats  # (3, n)
-    day: npt.NDArray[np.int32]  # (n,): index into days
+    day: npt.NDArray[np.int16]  # (n,): index into days
+    offsets: dict[str, int]  # where each day's tickets begin
+    stored: dict[str, int]  # the days read from stored columns, and their number of tickets
+    live: dict[str, Day]  # the days read from the tickets table
 
     @property
     def tickets(self) -> int:
         return int(self.codes.shape[1])
 
+    def duration(self, row: int) -> Floats:
+        """One duration (WAIT, WALK or SERVICE_TIME) of every ticket of the period; NaN where none."""
+        values = np.empty(self.tickets, dtype=np.float64)
+        if self.stored:
+            where, params = _valid(self.site)
+            cursor = self.tx.execute(
+                f"SELECT service_day, {DURATION_COLUMNS[row]} FROM report_days WHERE service_day BETWEEN ? AND ? "
+                f"AND {where}", (self.start.isoformat(), self.end.isoformat(), *params))
+            seen = 0
+            for service_day, blob in cursor:
+                size = self.stored.get(service_day)
+                if size is None or len(blob) != size * 8:  # cannot be, within one snapshot
+                    raise RuntimeError(f"the report columns of {service_day} changed while they were read")
+                values[self.offsets[service_day]:self.offsets[service_day] + size] = np.frombuffer(blob, np.float64)
+                seen += 1
+            if seen != len(self.stored):
+                raise RuntimeError("report columns went missing while they were read")
+        for service_day, day in self.live.items():
+            values[self.offsets[service_day]:self.offsets[service_day] + day.tickets] = day.durations[row]
+        return values
+
 
 def period(tx: Transaction, site: SiteIndex, start: date, end: date) -> Period:
     """Every ticket of the service days start..end: stored columns where valid, live rows
-    (in this same transaction) for the other days."""
+    (in this same transaction) for the other days. Read it inside `snapshot(tx)`."""
     where, params = _valid(site)
     sizes: dict[str, int] = {row[0]: row[1] for row in tx.execute(
         f"SELECT service_day, tickets FROM report_days WHERE service_day BETWEEN ? AND ? AND {where}",
@@ -217,31 +259,30 @@ def period(tx: Transaction, site: SiteIndex, start: date, end: date) -> Period:
     for service_day in days:
         offsets[service_day] = total
         total += sizes[service_day] if service_day in sizes else live[service_day].tickets
-    result = Period(days=days, names=[[] for _ in KEYS], codes=np.empty((len(KEYS) + 1, total), dtype=np.int16),
-                    durations=np.empty((3, total), dtype=np.float64), day=np.empty(total, dtype=np.int32))
+    result = Period(tx=tx, site=site, start=start, end=end, days=days, names=[[] for _ in KEYS],
+                    codes=np.empty((len(KEYS) + 1, total), dtype=np.int16), day=np.empty(total, dtype=np.int16),
+                    offsets=offsets, stored=sizes, live=live)
     known: list[dict[Any, int]] = [{} for _ in KEYS]
 
-    def place(service_day: str, day: Day) -> None:
+    def place(service_day: str, names: list[list[Any]], day_codes: Codes) -> None:
         begin = offsets[service_day]
-        stop = begin + day.tickets
-        for index, names in enumerate(day.names):
+        stop = begin + day_codes.shape[1]
+        for index, values in enumerate(names):
             codes = known[index]
-            shared = np.array([codes.setdefault(name, len(codes)) for name in names], dtype=np.int16)
+            shared = np.array([codes.setdefault(name, len(codes)) for name in values], dtype=np.int16)
             if len(codes) >= MOST_NAMES:
                 raise ValueError(f"more than {MOST_NAMES - 1} distinct values of {KEYS[index]} in one period")
-            result.codes[index, begin:stop] = shared[day.codes[index]] if names else 0
-        result.codes[HOUR, begin:stop] = day.codes[HOUR]
-        result.durations[:, begin:stop] = day.durations
+            result.codes[index, begin:stop] = shared[day_codes[index]] if values else 0
+        result.codes[HOUR, begin:stop] = day_codes[HOUR]
         result.day[begin:stop] = days.index(service_day)
 
     if sizes:  # the BLOBs one at a time: a year's never sit in memory twice
         cursor = tx.execute(
-            f"SELECT service_day, tickets, names, codes, durations FROM report_days WHERE service_day BETWEEN ? "
-            f"AND ? AND {where}", (start.isoformat(), end.isoformat(), *params))
-        for service_day, tickets, names, codes, durations in cursor:
-            place(service_day, Day(json.loads(names), np.frombuffer(codes, dtype=np.int16).reshape(-1, tickets),
-                                   np.frombuffer(durations, dtype=np.float64).reshape(3, tickets)))
+            f"SELECT service_day, tickets, names, codes FROM report_days WHERE service_day BETWEEN ? AND ? "
+            f"AND {where}", (start.isoformat(), end.isoformat(), *params))
+        for service_day, tickets, names, codes in cursor:
+            place(service_day, json.loads(names), np.frombuffer(codes, dtype=np.int16).reshape(-1, tickets))
     for service_day, day in live.items():
-        place(service_day, day)
+        place(service_day, day.names, day.codes)
     result.names = [list(codes) for codes in known]
     return result

@@ -58,12 +58,17 @@ class Selection:
 
     def _duration(self, row: int) -> _Duration:
         """One duration, sorted once; each grouping then sorts small ints only. Positions are
-        int32: a year's million tickets in half the memory."""
-        values = self.data.durations[row] if self.index is None else self.data.durations[row, self.index]
+        int32 and every full-size temporary is let go at once: a year's million tickets."""
+        values = self.data.duration(row)
+        if self.index is not None:
+            values = values[self.index]
         where = np.flatnonzero(~np.isnan(values)).astype(np.int32)
         kept = values[where]
-        order = np.argsort(kept)
-        return _Duration(kept, where, kept[order], where[order])
+        del values
+        order = np.argsort(kept).astype(np.int32)
+        ordered, owners = kept[order], where[order]
+        del order
+        return _Duration(kept, where, ordered, owners)
 
     def figures(self, keys: list[int | None]) -> dict[int | None, list[dict[str, Any] | None]]:
         """For each key (None: all the tickets as one group), the figures of each of its codes,
@@ -162,7 +167,7 @@ class Selection:
         counts = np.bincount(self.codes[key])
         return {code: int(n) for code, n in enumerate(counts) if n}
 
-    def days(self) -> npt.NDArray[np.int32]:
+    def days(self) -> npt.NDArray[np.int16]:
         return self.data.day if self.index is None else self.data.day[self.index]
 
 

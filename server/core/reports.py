@@ -123,7 +123,11 @@ def summary(tx: Transaction, site: SiteIndex, filters: Filters) -> dict[str, Any
 
     Over the period's columns (server/core/report_days.py): stored for the closed days
     that have them, read live from the tickets for the others."""
-    data = report_days.period(tx, site, filters.start, filters.end)
+    with report_days.snapshot(tx):
+        return _summary(site, filters, report_days.period(tx, site, filters.start, filters.end))
+
+
+def _summary(site: SiteIndex, filters: Filters, data: report_days.Period) -> dict[str, Any]:
     chosen = report_figures.select(site, data, {
         "agency_id": filters.agency_id, "service_id": filters.service_id, "counter_id": filters.counter_id,
         "officer": filters.officer,
