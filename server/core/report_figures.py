@@ -13,7 +13,6 @@ The same numbers as adding the rows up one by one in Python, to the last bit:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -31,17 +30,6 @@ DURATIONS = ("wait", "walk", "service")
 NO_STATS = {"avg": None, "median": None, "p90": None}
 
 
-@dataclass
-class _Duration:
-    """One duration of the selected tickets that have it: in issue order (`values`, and
-    `where`, their tickets' positions in the selection), and sorted (`ordered`, `owners`)."""
-
-    values: Floats
-    where: Index
-    ordered: Floats
-    owners: Index
-
-
 class Selection:
     """The tickets of a period that pass the filters, ready to be grouped."""
 
@@ -56,50 +44,53 @@ class Selection:
             if service is not None and service.standard_minutes:
                 self.standards[code] = service.standard_minutes * 60
 
-    def _duration(self, row: int) -> _Duration:
-        """One duration, sorted once; each grouping then sorts small ints only. Positions are
-        int32 and every full-size temporary is let go at once: a year's million tickets."""
-        values = self.data.duration(row)
-        if self.index is not None:
-            values = values[self.index]
-        where = np.flatnonzero(~np.isnan(values)).astype(np.int32)
-        kept = values[where]
-        del values
-        order = np.argsort(kept).astype(np.int32)
-        ordered, owners = kept[order], where[order]
-        del order
-        return _Duration(kept, where, ordered, owners)
-
     def figures(self, keys: list[int | None]) -> dict[int | None, list[dict[str, Any] | None]]:
         """For each key (None: all the tickets as one group), the figures of each of its codes,
-        None where a code has no selected ticket. One duration at a time is held sorted."""
+        None where a code has no selected ticket."""
         groups = {key: 1 if key is None else len(self.data.names[key]) for key in keys}
         codes = {key: np.zeros(self.size, dtype=np.int16) if key is None else self.codes[key] for key in keys}
         stats: dict[int | None, list[list[dict[str, Any]]]] = {key: [] for key in keys}
         met: dict[int | None, Any] = {}
         measured: dict[int | None, Any] = {}
         for row in range(len(DURATIONS)):
-            duration = self._duration(row)
+            # One duration at a time, and of it only what the next step needs: a year is a
+            # million tickets, 8 MB for each array of floats (positions are int32, 4 MB).
+            values = self.data.duration(row)
+            if self.index is not None:
+                values = values[self.index]
+            where = np.flatnonzero(~np.isnan(values)).astype(np.int32)
+            kept = values[where]
+            del values
+            # In issue order: the counts and the sums, added one after the other.
+            counted = {}
             for key in keys:
-                stats[key].append(self._stats(None if key is None else codes[key], duration, groups[key]))
+                owner = codes[key][where]
+                counted[key] = (np.bincount(owner, minlength=groups[key]),
+                                np.bincount(owner, weights=kept, minlength=groups[key]))
             if row == SERVICE_TIME:  # within standard: the service time against its service's standard now
-                standard = self.standards[self.codes[SERVICE, duration.where]] if len(self.standards) else \
-                    np.zeros(0)
-                measuring = duration.where[standard > 0]
-                meeting = duration.where[(standard > 0) & (duration.values <= standard)]
+                standard = self.standards[self.codes[SERVICE, where]] if len(self.standards) else np.zeros(0)
+                measuring, meeting = where[standard > 0], where[(standard > 0) & (kept <= standard)]
+                del standard
                 for key in keys:
                     met[key] = np.bincount(codes[key][meeting], minlength=groups[key])
                     measured[key] = np.bincount(codes[key][measuring], minlength=groups[key])
-            del duration
+                del measuring, meeting
+            # Sorted once; each grouping then sorts its small-int codes only (a radix sort).
+            order = np.argsort(kept).astype(np.int32)
+            ordered, owners = kept[order], where[order]
+            del order, kept, where
+            for key in keys:
+                stats[key].append(self._stats(None if key is None else codes[key][owners], ordered, *counted[key]))
+            del ordered, owners
         return {key: self._figures(codes[key], groups[key], stats[key], met[key], measured[key]) for key in keys}
 
     def _figures(self, codes: npt.NDArray[Any], groups: int, stats: list[list[dict[str, Any]]], met: Any,
                  measured: Any) -> list[dict[str, Any] | None]:
         issued = np.bincount(codes, minlength=groups)
         statuses = self.data.names[STATUS]
-        by_status = np.bincount(codes.astype(np.intp) * len(statuses) + self.codes[STATUS],
-                                minlength=groups * len(statuses))
-        by_status = by_status.reshape(groups, len(statuses)) if statuses else np.zeros((groups, 0), dtype=np.int64)
+        by_status = np.zeros((groups, len(statuses)), dtype=np.int64)
+        for code in range(len(statuses)):
+            by_status[:, code] = np.bincount(codes[self.codes[STATUS] == code], minlength=groups)
         result: list[dict[str, Any] | None] = []
         for group in range(groups):
             if not issued[group]:
@@ -118,26 +109,20 @@ class Selection:
             })
         return result
 
-    def _stats(self, codes: npt.NDArray[Any] | None, duration: _Duration, groups: int) -> list[dict[str, Any]]:
-        """avg, median and P90 (see server/core/reports.py) of one duration in each group
-        (codes None: one group of all)."""
-        if codes is None:
-            counts = np.array([len(duration.values)])
-            sums = np.bincount(np.zeros(len(duration.values), dtype=np.intp), weights=duration.values, minlength=1)
-            layout: Index | None = None
-        else:
-            owners = codes[duration.where]
-            counts = np.bincount(owners, minlength=groups)
-            sums = np.bincount(owners, weights=duration.values, minlength=groups)
-            # A stable sort by group of the values in sorted order lays each group out sorted
-            # (a radix sort of small ints); only the few values at the ranks are then read.
-            layout = np.argsort(codes[duration.owners], kind="stable")
+    @staticmethod
+    def _stats(owners: npt.NDArray[Any] | None, ordered: Floats, counts: Any, sums: Any) -> list[dict[str, Any]]:
+        """avg, median and P90 (see server/core/reports.py) of one duration in each group:
+        `ordered` the values sorted, `owners` their groups (None: one group of all)."""
+        groups = len(counts)
+        # A stable sort by group of the values in sorted order lays each group out sorted;
+        # only the few values at the ranks are then read.
+        layout = None if owners is None else np.argsort(owners, kind="stable")
         starts = np.cumsum(counts) - counts
         present = np.flatnonzero(counts)
         n = counts[present]
         ranks = np.stack([starts[present] + (n - 1) // 2, starts[present] + n // 2,
                           starts[present] + np.maximum(1, (90 * n + 99) // 100) - 1])  # p90: integer ceil(0.9 n)
-        picked = duration.ordered[ranks if layout is None else layout[ranks]].tolist()
+        picked = ordered[ranks if layout is None else layout[ranks]].tolist()
         stats: list[dict[str, Any]] = [dict(NO_STATS) for _ in range(groups)]
         for column, group in enumerate(present.tolist()):
             low, high, p90 = picked[0][column], picked[1][column], picked[2][column]
