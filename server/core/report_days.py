@@ -33,6 +33,7 @@ between, SQLite refuses the write (SQLITE_BUSY_SNAPSHOT) and the day is read aga
 
 from __future__ import annotations
 
+import heapq
 import json
 import sqlite3
 import time
@@ -219,26 +220,50 @@ class Period:
     def tickets(self) -> int:
         return int(self.codes.shape[1])
 
-    def duration(self, row: int) -> Floats:
-        """One duration (WAIT, WALK or SERVICE_TIME) of every ticket of the period; NaN where none."""
-        values = np.empty(self.tickets, dtype=np.float64)
+    def _pieces(self, row: int) -> Iterator[tuple[int, Floats]]:
+        """(offset, values) of each day's tickets for one duration (WAIT, WALK or
+        SERVICE_TIME), NaN where a ticket has none, day after day: stored days from their
+        BLOBs (one at a time), live days from memory."""
+        stored: Iterable[tuple[int, Floats]] = ()
         if self.stored:
-            where, params = _valid(self.site)
-            cursor = self.tx.execute(
-                f"SELECT service_day, {DURATION_COLUMNS[row]} FROM report_days WHERE service_day BETWEEN ? AND ? "
-                f"AND {where}", (self.start.isoformat(), self.end.isoformat(), *params))
-            seen = 0
-            for service_day, blob in cursor:
-                size = self.stored.get(service_day)
-                if size is None or len(blob) != size * 8:  # cannot be, within one snapshot
-                    raise RuntimeError(f"the report columns of {service_day} changed while they were read")
-                values[self.offsets[service_day]:self.offsets[service_day] + size] = np.frombuffer(blob, np.float64)
-                seen += 1
-            if seen != len(self.stored):
-                raise RuntimeError("report columns went missing while they were read")
-        for service_day, day in self.live.items():
-            values[self.offsets[service_day]:self.offsets[service_day] + day.tickets] = day.durations[row]
+            stored = self._stored_pieces(row)
+        live = sorted((self.offsets[day], columns.durations[row]) for day, columns in self.live.items())
+        yield from heapq.merge(stored, live, key=lambda piece: piece[0])
+
+    def _stored_pieces(self, row: int) -> Iterator[tuple[int, Floats]]:
+        where, params = _valid(self.site)
+        cursor = self.tx.execute(
+            f"SELECT service_day, {DURATION_COLUMNS[row]} FROM report_days WHERE service_day BETWEEN ? AND ? "
+            f"AND {where} ORDER BY service_day", (self.start.isoformat(), self.end.isoformat(), *params))
+        seen = 0
+        for service_day, blob in cursor:
+            size = self.stored.get(service_day)
+            if size is None or len(blob) != size * 8:  # cannot be, within one snapshot
+                raise RuntimeError(f"the report columns of {service_day} changed while they were read")
+            yield self.offsets[service_day], np.frombuffer(blob, np.float64)
+            seen += 1
+        if seen != len(self.stored):
+            raise RuntimeError("report columns went missing while they were read")
+
+    def duration(self, row: int) -> Floats:
+        """One duration of every ticket of the period, NaN where a ticket has none."""
+        values = np.empty(self.tickets, dtype=np.float64)
+        for offset, piece in self._pieces(row):
+            values[offset:offset + len(piece)] = piece
         return values
+
+    def present(self, row: int) -> tuple[npt.NDArray[np.int32], Floats]:
+        """(positions, values) of the tickets that have this duration, in issue order: built
+        day by day, so that no full-length array with the gaps is ever made."""
+        where = np.empty(self.tickets, dtype=np.int32)
+        values = np.empty(self.tickets, dtype=np.float64)
+        filled = 0
+        for offset, piece in self._pieces(row):
+            kept = np.flatnonzero(~np.isnan(piece))
+            where[filled:filled + len(kept)] = kept + offset
+            values[filled:filled + len(kept)] = piece[kept]
+            filled += len(kept)
+        return where[:filled], values[:filled]
 
 
 def period(tx: Transaction, site: SiteIndex, start: date, end: date) -> Period:

@@ -38,51 +38,65 @@ class Selection:
         self.index = index  # positions in the period; None for all of them
         self.codes = data.codes if index is None else data.codes[:, index]
         self.size = int(self.codes.shape[1])
-        self.standards = np.zeros(len(data.names[SERVICE]), dtype=np.float64)
+        # Standards in seconds are whole numbers: float32 holds them exactly, in half the space.
+        self.standards = np.zeros(len(data.names[SERVICE]), dtype=np.float32)
         for code, service_id in enumerate(data.names[SERVICE]):
             service = site.services.get(service_id)
             if service is not None and service.standard_minutes:
                 self.standards[code] = service.standard_minutes * 60
 
+    def codes_of(self, key: int | None) -> npt.NDArray[Any]:
+        """Each selected ticket's group: its code for `key`, or 0 for the one group of all."""
+        return np.zeros(self.size, dtype=np.int16) if key is None else self.codes[key]
+
     def figures(self, keys: list[int | None]) -> dict[int | None, list[dict[str, Any] | None]]:
         """For each key (None: all the tickets as one group), the figures of each of its codes,
         None where a code has no selected ticket."""
         groups = {key: 1 if key is None else len(self.data.names[key]) for key in keys}
-        codes = {key: np.zeros(self.size, dtype=np.int16) if key is None else self.codes[key] for key in keys}
+        codes = {key: self.codes[key] for key in keys if key is not None}
         stats: dict[int | None, list[list[dict[str, Any]]]] = {key: [] for key in keys}
         met: dict[int | None, Any] = {}
         measured: dict[int | None, Any] = {}
         for row in range(len(DURATIONS)):
             # One duration at a time, and of it only what the next step needs: a year is a
             # million tickets, 8 MB for each array of floats (positions are int32, 4 MB).
-            values = self.data.duration(row)
-            if self.index is not None:
-                values = values[self.index]
-            where = np.flatnonzero(~np.isnan(values)).astype(np.int32)
-            kept = values[where]
-            del values
-            # In issue order: the counts and the sums, added one after the other.
+            if self.index is None:
+                where, kept = self.data.present(row)
+            else:
+                values = self.data.duration(row)[self.index]
+                where = np.flatnonzero(~np.isnan(values)).astype(np.int32)
+                kept = values[where]
+                del values
+            # In issue order: the counts and the sums, added one after the other; and for the
+            # service time, within standard: against its service's standard now.
+            if row == SERVICE_TIME:
+                standard = self.standards[self.codes[SERVICE, where]] if len(self.standards) else \
+                    np.zeros(len(where), dtype=np.float32)
+                measuring = standard > 0
+                meeting = measuring & (kept <= standard)
+                del standard
             counted = {}
             for key in keys:
-                owner = codes[key][where]
+                owner = np.zeros(len(where), dtype=np.intp) if key is None else codes[key][where]
                 counted[key] = (np.bincount(owner, minlength=groups[key]),
                                 np.bincount(owner, weights=kept, minlength=groups[key]))
-            if row == SERVICE_TIME:  # within standard: the service time against its service's standard now
-                standard = self.standards[self.codes[SERVICE, where]] if len(self.standards) else np.zeros(0)
-                measuring, meeting = where[standard > 0], where[(standard > 0) & (kept <= standard)]
-                del standard
-                for key in keys:
-                    met[key] = np.bincount(codes[key][meeting], minlength=groups[key])
-                    measured[key] = np.bincount(codes[key][measuring], minlength=groups[key])
+                if row == SERVICE_TIME:
+                    met[key] = np.bincount(owner[meeting], minlength=groups[key])
+                    measured[key] = np.bincount(owner[measuring], minlength=groups[key])
+                del owner
+            if row == SERVICE_TIME:
                 del measuring, meeting
             # Sorted once; each grouping then sorts its small-int codes only (a radix sort).
-            order = np.argsort(kept).astype(np.int32)
-            ordered, owners = kept[order], where[order]
-            del order, kept, where
+            order = np.argsort(kept)
+            owners = where[order]
+            del order, where
+            kept.sort()  # in place: the same values as kept[order], without a copy
+            ordered = kept
             for key in keys:
                 stats[key].append(self._stats(None if key is None else codes[key][owners], ordered, *counted[key]))
-            del ordered, owners
-        return {key: self._figures(codes[key], groups[key], stats[key], met[key], measured[key]) for key in keys}
+            del ordered, owners, kept
+        return {key: self._figures(self.codes_of(key), groups[key], stats[key], met[key], measured[key])
+                for key in keys}
 
     def _figures(self, codes: npt.NDArray[Any], groups: int, stats: list[list[dict[str, Any]]], met: Any,
                  measured: Any) -> list[dict[str, Any] | None]:
