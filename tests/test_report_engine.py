@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import random
 import sqlite3
+import time as time_module
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
 
 from server.core import report_days, reports, survey
+from server.web.housekeeping import Housekeeper
 from tests import report_oracle as oracle
 from tests.conftest import JAKARTA
+from tests.rules import act, issue
 
 FIRST = date(2026, 11, 23)  # a Monday; the clock of the tests is Tuesday 1 December 09:00
 DAYS = [FIRST + timedelta(days=n) for n in range(8)]  # 23 Nov .. 30 Nov: closed days
@@ -260,3 +263,24 @@ def test_ikm_of_a_period_without_answers(history: Any) -> None:
         ours = survey.ikm_report(tx, history.site, chosen)
         assert ours == oracle.ikm_report(tx, history.site, chosen)
     assert ours["respondents"] == 0 and ours["ikm"] is None
+
+
+# --- housekeeping ---------------------------------------------------------------------------------
+
+
+def test_the_first_quiet_moment_after_a_day_stores_its_columns_after_the_expiry(small_app: Any) -> None:
+    keeper = Housekeeper(small_app.hall)
+    for service_id in ("ktp", "kk", "ktp"):
+        issue(small_app, service_id)
+    for rule in ("call_next", "start", "finish"):
+        act(small_app, rule, "loket-1", actor="siti")
+    keeper.run_once()  # Tuesday 09:00: the hall is open, nothing is stored yet
+    assert stored_days(small_app) == []
+    small_app.clock.set(datetime(2026, 12, 2, 0, 0, 15, tzinfo=JAKARTA))  # just after midnight
+    keeper.run_once()  # expires Tuesday's two waiting tickets, then stores Tuesday
+    deadline = datetime.now() + timedelta(seconds=10)
+    while stored_days(small_app) != ["2026-12-01"] and datetime.now() < deadline:
+        time_module.sleep(0.02)
+    assert stored_days(small_app) == ["2026-12-01"]
+    day = same(small_app, date(2026, 12, 1), date(2026, 12, 1))
+    assert (day["issued"], day["served"], day["expired"]) == (3, 1, 2)

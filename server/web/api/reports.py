@@ -1,16 +1,21 @@
 """Report routes (supervisor, admin): summary, IKM and a day's queue length, as JSON,
 CSV and XLSX. A supervisor sees only their own agency.
 
-A report of a year reads and counts for seconds: each is built, file and all, in an OS
-thread over a read-only connection of its own (`Store.read_off_loop`), while the loop
-goes on serving kiosks, counters and displays. The handler only parses and answers.
+Each report is built, file and all, in an OS thread over a read-only connection of its
+own (`Store.read_off_loop`), while the loop goes on serving kiosks, counters and displays.
+Before a summary reads, the closed days of its period that have no stored columns yet get
+them (server/core/report_days.py), on a connection of that thread. The handler only
+parses and answers.
 """
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from flask import Response, request
@@ -26,6 +31,7 @@ from server.web.api.base import api
 from server.web.api.params import int_arg, parse_day, scope_agency, text_arg
 from server.web.hall import Hall, current_hall
 
+log = logging.getLogger("antrean.reports")
 MAX_DAYS = 366
 PERIOD_QUERY = (
     ("from", "First service day, YYYY-MM-DD (default: today).", False),
@@ -88,8 +94,15 @@ def _closed_days(hall: Hall, filters: reports.Filters) -> Callable[[], Any]:
     """Store the columns of the period's closed days that have none yet (report_days.py), so
     the next report of them reads columns; the report is the same either way."""
     today = hall.site.local(hall.now()).date()
-    end = min(filters.end, today - timedelta(days=1))
-    return partial(report_days.build_missing, hall.store.path, hall.site, filters.start, end)
+    return partial(_store_columns, hall.store.path, hall.site, filters.start,
+                   min(filters.end, today - timedelta(days=1)))
+
+
+def _store_columns(path: Path, site: SiteIndex, start: date, end: date) -> None:
+    try:
+        report_days.build_missing(path, site, start, end)
+    except sqlite3.Error as exc:  # a full disk, say: the report reads those days live all the same
+        log.warning("report columns not stored: %s", exc)
 
 
 def _report(build: Builder, make_file: FileMaker | None = None, *,
