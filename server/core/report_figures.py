@@ -89,12 +89,12 @@ class Selection:
             # Sorted once; each grouping then sorts its small-int codes only (a radix sort).
             order = np.argsort(kept)
             owners = where[order]
-            del order, where
-            kept.sort()  # in place: the same values as kept[order], without a copy
-            ordered = kept
+            del where
+            ordered = kept[order]  # a gather: ten times quicker than sorting the values again
+            del order, kept
             for key in keys:
                 stats[key].append(self._stats(None if key is None else codes[key][owners], ordered, *counted[key]))
-            del ordered, owners, kept
+            del ordered, owners
         return {key: self._figures(self.codes_of(key), groups[key], stats[key], met[key], measured[key])
                 for key in keys}
 
