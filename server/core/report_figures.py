@@ -102,9 +102,10 @@ class Selection:
                  measured: Any) -> list[dict[str, Any] | None]:
         issued = np.bincount(codes, minlength=groups)
         statuses = self.data.names[STATUS]
-        by_status = np.zeros((groups, len(statuses)), dtype=np.int64)
-        for code in range(len(statuses)):
-            by_status[:, code] = np.bincount(codes[self.codes[STATUS] == code], minlength=groups)
+        # One count of (group, status) pairs; the arrays are only a year's codes (int32, 4 MB).
+        pairs = codes.astype(np.int32) * max(len(statuses), 1) + self.codes[STATUS]
+        by_status = np.bincount(pairs, minlength=groups * len(statuses)).reshape(groups, len(statuses))
+        del pairs
         result: list[dict[str, Any] | None] = []
         for group in range(groups):
             if not issued[group]:
