@@ -248,6 +248,35 @@ def m009_rate_limits(db: sqlite_utils.Database) -> None:
     db.conn.execute("CREATE INDEX rate_limits_at ON rate_limits (at)")
 
 
+def m010_report_days(db: sqlite_utils.Database) -> None:
+    """Each closed service day's tickets as compact columns for the reports
+    (server/core/report_days.py), and the triggers that drop a day's columns as soon as
+    one of its tickets is inserted or changed, so that stored columns always equal the
+    tickets. A deleted ticket keeps them: removing old history keeps its reports."""
+    statements = [
+        """CREATE TABLE report_days (
+            service_day TEXT PRIMARY KEY,
+            format INTEGER NOT NULL,      -- report_days.FORMAT the columns were written in
+            timezone TEXT NOT NULL,       -- the zone the hours of issue were counted in
+            tickets INTEGER NOT NULL,
+            names TEXT NOT NULL,          -- JSON: per key, the values its codes stand for
+            codes BLOB NOT NULL,          -- int16 (6, tickets)
+            waits BLOB NOT NULL,          -- float64 (tickets): NaN for a ticket without a wait
+            walks BLOB NOT NULL,          -- the same for the walk to the counter
+            services BLOB NOT NULL,       -- and for the service time
+            built_at REAL NOT NULL
+        )""",
+        """CREATE TRIGGER report_days_ticket_added AFTER INSERT ON tickets BEGIN
+            DELETE FROM report_days WHERE service_day = NEW.service_day;
+        END""",
+        """CREATE TRIGGER report_days_ticket_changed AFTER UPDATE ON tickets BEGIN
+            DELETE FROM report_days WHERE service_day IN (OLD.service_day, NEW.service_day);
+        END""",
+    ]
+    for statement in statements:
+        db.conn.execute(statement)
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_core", m001_core),
     ("002_waiting_index", m002_waiting_index),
@@ -258,6 +287,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("007_survey_secret", m007_survey_secret),
     ("008_site_state", m008_site_state),
     ("009_rate_limits", m009_rate_limits),
+    ("010_report_days", m010_report_days),
 ]
 
 

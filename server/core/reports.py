@@ -27,23 +27,20 @@ many minutes; None when no ticket qualifies. The standard is the one configured 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+import numpy as np
+
+from server.core import report_days, report_figures
 from server.core.config import WEEKDAYS
 from server.core.site import SiteIndex
 from server.core.store import Transaction
-from server.core.vocabulary import ACTIVE, FINISHED, STATUSES, Status
 
-# The figure that counts the tickets which ended with each finished status: a ticket that is
-# `done` was served; the others are counted under their own name.
-FINISHED_FIGURES: dict[Status, str] = {status: "served" if status == "done" else status for status in FINISHED}
-TICKET_COLUMNS = (
-    "id, service_day, service_id, agency_id, counter_id, officer, status, issued_at, called_at, started_at, finished_at"
-)
+# The figure that counts the tickets which ended with each finished status (defined with the figures).
+FINISHED_FIGURES = report_figures.FINISHED_FIGURES
+DAY_FIGURES = ("served", "no_show")  # what the summary's by_day gives besides the tickets issued
 # How a ticket event moves the number of people waiting (queue length over a day).
 WAITING_STEP = {"issued": 1, "transferred": 1, "called": -1, "cancelled": -1, "expired": -1}
 
@@ -103,64 +100,6 @@ def duration_stats(values: list[float]) -> dict[str, float | None]:
     return {"avg": round(sum(values) / len(values), 1), "median": round(middle, 1), "p90": round(p90, 1)}
 
 
-def _durations(rows: Iterable[dict[str, Any]], begin: str, end: str, status: str | None = None) -> list[float]:
-    return [
-        row[end] - row[begin]
-        for row in rows
-        if row[begin] is not None and row[end] is not None and (status is None or row["status"] == status)
-    ]
-
-
-def within_standard(site: SiteIndex, rows: Iterable[dict[str, Any]]) -> tuple[float | None, int, int]:
-    """(share, met, measured) of served tickets against their service's standard."""
-    met = measured = 0
-    for row in rows:
-        service = site.services.get(row["service_id"])
-        standard = service.standard_minutes if service else None
-        if row["status"] != "done" or row["started_at"] is None or row["finished_at"] is None or not standard:
-            continue
-        measured += 1
-        if row["finished_at"] - row["started_at"] <= standard * 60:
-            met += 1
-    return (round(met / measured, 4) if measured else None), met, measured
-
-
-def figures(site: SiteIndex, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Counts by status, the three durations and the standard-compliance share of these tickets."""
-    counts = dict.fromkeys(STATUSES, 0)
-    for row in rows:
-        counts[row["status"]] = counts.get(row["status"], 0) + 1
-    share, met, measured = within_standard(site, rows)
-    return {
-        "issued": len(rows),
-        **{figure: counts[status] for status, figure in FINISHED_FIGURES.items()},
-        "in_progress": sum(counts[status] for status in ACTIVE),
-        "wait": duration_stats(_durations(rows, "issued_at", "called_at")),
-        "walk": duration_stats(_durations(rows, "called_at", "started_at")),
-        "service": duration_stats(_durations(rows, "started_at", "finished_at", "done")),
-        "within_standard": share,
-        "within_standard_met": met,
-        "within_standard_measured": measured,
-    }
-
-
-# --- the summary report ----------------------------------------------------------------------
-
-
-def ticket_rows(tx: Transaction, filters: Filters) -> list[dict[str, Any]]:
-    where, params = filters.where()
-    return tx.all(f"SELECT {TICKET_COLUMNS} FROM tickets WHERE {where} ORDER BY issued_at", params)
-
-
-def _grouped(rows: list[dict[str, Any]], key: Callable[[dict[str, Any]], Any]) -> dict[Any, list[dict[str, Any]]]:
-    groups: dict[Any, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        value = key(row)
-        if value is not None:
-            groups[value].append(row)
-    return groups
-
-
 def _service_name(site: SiteIndex, service_id: str) -> tuple[str, str]:
     service = site.services.get(service_id)
     if service is None:  # removed from the configuration since: keep its id readable
@@ -168,11 +107,8 @@ def _service_name(site: SiteIndex, service_id: str) -> tuple[str, str]:
     return service.name, service.name_en or service.name
 
 
-def by_hour(site: SiteIndex, rows: list[dict[str, Any]]) -> list[dict[str, int]]:
+def by_hour(site: SiteIndex, counts: dict[int, int]) -> list[dict[str, int]]:
     """Tickets issued per local hour of the day, over the hall's hours and every hour with arrivals."""
-    counts: dict[int, int] = defaultdict(int)
-    for row in rows:
-        counts[site.local(row["issued_at"]).hour] += 1
     hall = site.config.site.hours
     first, last = hall.open.hour, max(hall.close.hour - (hall.close.minute == 0), hall.open.hour)
     for day_hours in hall.by_day.values():
@@ -183,8 +119,20 @@ def by_hour(site: SiteIndex, rows: list[dict[str, Any]]) -> list[dict[str, int]]
 
 
 def summary(tx: Transaction, site: SiteIndex, filters: Filters) -> dict[str, Any]:
-    """The summary report of the contract plus breakdowns by agency, counter, officer and day."""
-    rows = ticket_rows(tx, filters)
+    """The summary report of the contract plus breakdowns by agency, counter, officer and day.
+
+    Over the period's columns (server/core/report_days.py): stored for the closed days
+    that have them, read live from the tickets for the others."""
+    with report_days.snapshot(tx):
+        return _summary(site, filters, report_days.period(tx, site, filters.start, filters.end))
+
+
+def _summary(site: SiteIndex, filters: Filters, data: report_days.Period) -> dict[str, Any]:
+    chosen = report_figures.select(site, data, {
+        "agency_id": filters.agency_id, "service_id": filters.service_id, "counter_id": filters.counter_id,
+        "officer": filters.officer,
+    })
+    days = chosen.days()
     result: dict[str, Any] = {
         "from": filters.start.isoformat(),
         "to": filters.end.isoformat(),
@@ -192,39 +140,67 @@ def summary(tx: Transaction, site: SiteIndex, filters: Filters) -> dict[str, Any
         "service_id": filters.service_id,
         "counter_id": filters.counter_id,
         "officer": filters.officer,
-        "days": len({row["service_day"] for row in rows}),
-        **figures(site, rows),
+        "days": int(np.count_nonzero(np.bincount(days))) if len(days) else 0,
     }
+    keys: list[int | None] = [None, report_days.SERVICE, report_days.AGENCY, report_days.COUNTER, report_days.OFFICER]
+    figures_by = chosen.figures(keys)
+    result.update(figures_by[None][0] or chosen.empty())
+    services, agencies = data.names[report_days.SERVICE], data.names[report_days.AGENCY]
+    first_agency = chosen.first_of(report_days.SERVICE, report_days.AGENCY)
     by_service = []
-    for service_id, group in _grouped(rows, lambda r: r["service_id"]).items():
+    for code, figures in enumerate(figures_by[report_days.SERVICE]):
+        if figures is None:
+            continue
+        service_id = services[code]
         name, name_en = _service_name(site, service_id)
         service = site.services.get(service_id)
         by_service.append({
-            "service_id": service_id, "name": name, "name_en": name_en, "agency_id": group[0]["agency_id"],
-            "standard_minutes": service.standard_minutes if service else None, **figures(site, group),
+            "service_id": service_id, "name": name, "name_en": name_en, "agency_id": agencies[first_agency[code]],
+            "standard_minutes": service.standard_minutes if service else None, **figures,
         })
     order = {service_id: index for index, service_id in enumerate(site.services)}
     result["by_service"] = sorted(by_service, key=lambda s: (order.get(s["service_id"], len(order)), s["service_id"]))
     result["by_agency"] = [
         {"agency_id": agency_id, "name": site.agencies[agency_id].short_name if agency_id in site.agencies
-         else agency_id, **figures(site, group)}
-        for agency_id, group in sorted(_grouped(rows, lambda r: r["agency_id"]).items())
+         else agency_id, **figures}
+        for agency_id, figures in sorted(_named(chosen, figures_by, report_days.AGENCY).items())
     ]
     result["by_counter"] = [
-        {"counter_id": counter_id, **_counter_names(site, counter_id), **figures(site, group)}
-        for counter_id, group in sorted(_grouped(rows, lambda r: r["counter_id"]).items(),
-                                        key=lambda item: _natural(item[0]))
+        {"counter_id": counter_id, **_counter_names(site, counter_id), **figures}
+        for counter_id, figures in sorted(_named(chosen, figures_by, report_days.COUNTER).items(),
+                                          key=lambda item: _natural(item[0]))
     ]
     result["by_officer"] = [
-        {"officer": officer, **figures(site, group)}
-        for officer, group in sorted(_grouped(rows, lambda r: r["officer"]).items())
+        {"officer": officer, **figures}
+        for officer, figures in sorted(_named(chosen, figures_by, report_days.OFFICER).items())
     ]
-    result["by_day"] = [
-        {"date": day, **{k: v for k, v in figures(site, group).items() if k in ("issued", "served", "no_show")}}
-        for day, group in sorted(_grouped(rows, lambda r: r["service_day"]).items())
-    ]
-    result["by_hour"] = by_hour(site, rows)
+    result["by_day"] = _by_day(chosen, data.days)
+    result["by_hour"] = by_hour(site, chosen.count_by(report_days.HOUR))
     return result
+
+
+def _named(chosen: report_figures.Selection, figures_by: dict[int | None, list[dict[str, Any] | None]],
+           key: int) -> dict[str, dict[str, Any]]:
+    """The figures of each value of `key` that the selection has, by that value (None, a
+    ticket never called to a counter, is no group)."""
+    names = chosen.data.names[key]
+    return {names[code]: figures for code, figures in enumerate(figures_by[key])
+            if figures is not None and names[code] is not None}
+
+
+def _by_day(chosen: report_figures.Selection, days: list[str]) -> list[dict[str, Any]]:
+    """Issued, served and no-show per service day that has tickets."""
+    day_codes = chosen.days()
+    status_names = chosen.data.names[report_days.STATUS]
+    statuses = chosen.codes[report_days.STATUS]
+    issued = np.bincount(day_codes, minlength=len(days))
+    counted = {}
+    for status, figure in FINISHED_FIGURES.items():
+        if figure in DAY_FIGURES:
+            hit = day_codes[statuses == status_names.index(status)] if status in status_names else day_codes[:0]
+            counted[figure] = np.bincount(hit, minlength=len(days))
+    return [{"date": day, "issued": int(issued[code]), **{figure: int(counted[figure][code]) for figure in DAY_FIGURES}}
+            for code, day in enumerate(days) if issued[code]]
 
 
 def _counter_names(site: SiteIndex, counter_id: str) -> dict[str, str]:

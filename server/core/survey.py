@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections import defaultdict
-from collections.abc import Callable
 from typing import Any
 
 from server.core.errors import RuleError, conflict
@@ -193,11 +191,16 @@ def revoke_tablets(tx: Transaction, counter_id: str, actor: str, now: float, add
 
 def ikm(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Respondents, element means (two decimals), IKM and grade of these answers."""
-    count = len(rows)
+    return _index(len(rows), {element: sum(row[element] for row in rows) for element in ELEMENTS})
+
+
+def _index(count: int, sums: dict[str, int]) -> dict[str, Any]:
+    """The IKM of `count` answers whose elements add up to `sums` (whole numbers: their
+    means are the same in any order of adding)."""
     if count == 0:
         return {"respondents": 0, "elements": dict.fromkeys(ELEMENTS), "ikm": None, "grade": None,
                 "label": None, "label_en": None}
-    means = {element: sum(row[element] for row in rows) / count for element in ELEMENTS}
+    means = {element: sums[element] / count for element in ELEMENTS}
     value = round(25 * sum(means.values()) / len(ELEMENTS), 2)
     letter, label, label_en = grade(value)
     return {
@@ -210,16 +213,20 @@ def ikm(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def survey_rows(tx: Transaction, site: SiteIndex, filters: Filters) -> list[dict[str, Any]]:
-    """Answers of tickets whose service day lies in the period (and the other filters)."""
+# Over this many days the answers lead the join (each finds its ticket by id); over fewer,
+# the tickets of the period do (by service day). Measured on a year of history: a year led
+# by the tickets reads a million of them for 140,000 answers, 1.3 s instead of 0.3 s.
+ANSWERS_LEAD_DAYS = 31
+
+
+def _survey_where(filters: Filters) -> tuple[str, str, list[Any]]:
+    """The join and WHERE clause of the answers of tickets whose service day lies in the period
+    (and the other filters, on the answer's own service, agency, counter and officer)."""
     where, params = filters.where("t")
-    where = where.replace("t.agency_id", "s.agency_id").replace("t.service_id", "s.service_id")
-    where = where.replace("t.counter_id", "s.counter_id").replace("t.officer", "s.officer")
-    return tx.all(
-        f"SELECT s.*, t.service_day FROM surveys s JOIN tickets t ON t.id = s.ticket_id WHERE {where} "
-        "ORDER BY s.at",
-        params,
-    )
+    for column in ("agency_id", "service_id", "counter_id", "officer"):
+        where = where.replace(f"t.{column}", f"s.{column}")
+    join = "CROSS JOIN" if (filters.end - filters.start).days >= ANSWERS_LEAD_DAYS else "JOIN"
+    return f"surveys s {join} tickets t ON t.id = s.ticket_id", where, params
 
 
 def _service_name(site: SiteIndex, service_id: str) -> str:
@@ -227,43 +234,69 @@ def _service_name(site: SiteIndex, service_id: str) -> str:
     return service.name if service else service_id  # removed from the configuration since
 
 
-def _groups(rows: list[dict[str, Any]], key: Callable[[dict[str, Any]], str]) -> dict[str, list[dict[str, Any]]]:
-    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        groups[key(row)].append(row)
-    return dict(sorted(groups.items()))
+def _add(into: dict[Any, list[Any]], key: Any, count: int, sums: list[int]) -> None:
+    totals = into.setdefault(key, [0, [0] * len(ELEMENTS)])
+    totals[0] += count
+    totals[1] = [a + b for a, b in zip(totals[1], sums, strict=True)]
+
+
+def _indexed(groups: dict[Any, list[Any]]) -> dict[Any, dict[str, Any]]:
+    return {key: _index(count, dict(zip(ELEMENTS, sums, strict=True))) for key, (count, sums) in sorted(
+        groups.items())}
 
 
 def ikm_report(tx: Transaction, site: SiteIndex, filters: Filters) -> dict[str, Any]:
-    """The IKM of the period in total, by service, by agency and by month, with comments."""
-    rows = survey_rows(tx, site, filters)
+    """The IKM of the period in total, by service, by agency and by month, with comments.
+
+    Counted in SQL: one GROUP BY service, agency and month gives each group's number of
+    answers and the sum of each element; the totals of a service, an agency, a month and
+    the whole period are sums of those whole numbers, so they are exact."""
+    source, where, params = _survey_where(filters)
+    sums = ", ".join(f"sum(s.{element})" for element in ELEMENTS)
+    groups = tx.execute(
+        f"SELECT s.service_id, s.agency_id, substr(t.service_day, 1, 7), min(s.at), count(*), {sums} "
+        f"FROM {source} WHERE {where} GROUP BY 1, 2, 3",
+        params,
+    ).fetchall()
+    total: dict[Any, list[Any]] = {}
+    services: dict[Any, list[Any]] = {}
+    agencies: dict[Any, list[Any]] = {}
+    months: dict[Any, list[Any]] = {}
+    first: dict[str, tuple[float, str]] = {}  # each service's earliest answer: (at, its agency)
+    for service_id, agency_id, month, first_at, count, *element_sums in groups:
+        for into, key in ((total, None), (services, service_id), (agencies, agency_id), (months, month)):
+            _add(into, key, count, element_sums)
+        if service_id not in first or first_at < first[service_id][0]:
+            first[service_id] = (first_at, agency_id)
     order = {service_id: index for index, service_id in enumerate(site.services)}
     by_service = [
-        {"service_id": service_id, "name": _service_name(site, service_id), "agency_id": group[0]["agency_id"],
-         **ikm(group)}
-        for service_id, group in _groups(rows, lambda r: r["service_id"]).items()
+        {"service_id": service_id, "name": _service_name(site, service_id), "agency_id": first[service_id][1],
+         **figures}
+        for service_id, figures in _indexed(services).items()
     ]
     by_service.sort(key=lambda s: order.get(s["service_id"], len(order)))
+    comments = tx.all(
+        f"SELECT s.at, s.service_id, s.comment FROM {source} WHERE {where} AND s.comment IS NOT NULL "
+        "AND s.comment != '' ORDER BY s.at DESC, s.rowid DESC LIMIT 200",
+        params,
+    )
     return {
         "from": filters.start.isoformat(),
         "to": filters.end.isoformat(),
         "agency_id": filters.agency_id,
         "service_id": filters.service_id,
-        **ikm(rows),
+        **(_indexed(total).get(None) or _index(0, {})),
         "element_names": {e: {"id": names[0], "en": names[1]} for e, names in ELEMENT_NAMES.items()},
         "by_service": by_service,
         "by_agency": [
             {"agency_id": agency_id, "name": site.agencies[agency_id].short_name if agency_id in site.agencies
-             else agency_id, **ikm(group)}
-            for agency_id, group in _groups(rows, lambda r: r["agency_id"]).items()
+             else agency_id, **figures}
+            for agency_id, figures in _indexed(agencies).items()
         ],
-        "by_month": [
-            {"month": month, **ikm(group)}
-            for month, group in _groups(rows, lambda r: r["service_day"][:7]).items()
-        ],
+        "by_month": [{"month": month, **figures} for month, figures in _indexed(months).items()],
         "comments": [
             {"at": site.iso(r["at"]), "service_id": r["service_id"], "comment": r["comment"],
              "service_name": _service_name(site, r["service_id"])}
-            for r in reversed(rows) if r["comment"]
-        ][:200],
+            for r in comments
+        ],
     }

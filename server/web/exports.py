@@ -16,7 +16,6 @@ from server.core.survey import ELEMENT_NAMES, ELEMENTS
 
 if TYPE_CHECKING:  # openpyxl takes 0.3 s to import: only when a workbook is asked for
     from openpyxl import Workbook
-    from openpyxl.worksheet.worksheet import Worksheet
 
 MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -105,31 +104,42 @@ def summary_csv(data: dict[str, Any], lang: str = "id") -> bytes:
 
 
 def _new_book() -> Workbook:
+    """A workbook in openpyxl's write-only mode: each row goes out to the file as it is
+    appended instead of being kept as cell objects (a cell costs about half a kilobyte)."""
     from openpyxl import Workbook
 
-    return Workbook()
+    return Workbook(write_only=True)
 
 
-def _sheet(book: Workbook, title: str, rows: list[list[Any]], first: bool = False) -> Worksheet:
+def _sheet(book: Workbook, title: str, rows: list[list[Any]]) -> None:
+    """A sheet of `rows`, the first one bold and frozen, columns as wide as their text."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
-    sheet: Worksheet = book.active if first else book.create_sheet()  # type: ignore[assignment]
-    sheet.title = title[:31]
+    sheet: Any = book.create_sheet(title=title[:31])
+    # Widths and the frozen heading go before the first row: a write-only sheet is written in order.
+    widths: dict[int, int] = {}
     for row in rows:
-        # Control characters (a pasted comment, say) are not allowed in XLSX text: drop them.
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", cell) if isinstance(cell, str) else cell for cell in row])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in sheet.iter_rows():
-        for cell in row:
+        for index, cell in enumerate(row):
+            widths[index] = max(widths.get(index, 0), len(str("" if cell is None else cell)))
+    for index, width in widths.items():
+        sheet.column_dimensions[get_column_letter(index + 1)].width = min(max(width + 2, 8), 60)
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    for number, row in enumerate(rows):
+        cells = []
+        for value in row:
+            # Control characters (a pasted comment, say) are not allowed in XLSX text: drop them.
+            cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str)
+                                 else value)
             if isinstance(cell.value, str) and cell.data_type == "f":
                 cell.data_type = "s"  # text, never a formula
-    for column in sheet.columns:
-        width = max(len(str(cell.value or "")) for cell in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
-    sheet.freeze_panes = "A2"
-    return sheet
+            if number == 0:
+                cell.font = bold
+            cells.append(cell)
+        sheet.append(cells)
 
 
 def _bytes(book: Workbook) -> bytes:
@@ -147,7 +157,7 @@ def summary_xlsx(data: dict[str, Any], lang: str = "id") -> bytes:
     w = WORDS[lang]
     book = _new_book()
     figures = list(zip(_figure_headings(w), _figure_cells(data), strict=True))
-    _sheet(book, w["summary"], [[w["figure"], w["value"]], *_period(data, w), *map(list, figures)], first=True)
+    _sheet(book, w["summary"], [[w["figure"], w["value"]], *_period(data, w), *map(list, figures)])
     _sheet(book, w["by_service"], summary_table(data, lang))
     _sheet(book, w["by_hour"], [[w["hour"], w["arrivals"]]]
            + [[f"{h['hour']:02d}:00", h["arrivals"]] for h in data["by_hour"]])
@@ -193,7 +203,7 @@ def ikm_xlsx(data: dict[str, Any], lang: str = "id") -> bytes:
     total += [[f"{e.upper()} {ELEMENT_NAMES[e][index]}", data["elements"][e]] for e in ELEMENTS]
     label = data.get("label_en") if lang == "en" else data.get("label")
     total += [[w["ikm"], data["ikm"]], [w["grade"], data["grade"]], [w["label"], label]]
-    _sheet(book, w["ikm"], total, first=True)
+    _sheet(book, w["ikm"], total)
     _sheet(book, w["by_service"], ikm_table(data, lang))
     _sheet(book, w["by_agency"], [[w["agency"], *_ikm_headings(w)]]
            + [[a["name"], *_ikm_cells(a, lang)] for a in data["by_agency"]])

@@ -1,13 +1,15 @@
 """Work the clock does: expire yesterday's waiting tickets, tell kiosks when a
 service opens or closes by the hour (opening time, cut-off, a break) even though
-nobody changed anything, and back the database up once a day at a quiet moment."""
+nobody changed anything, and at a quiet moment once a day back the database up and
+store the report columns of the closed days that have none (server/core/report_days.py)."""
 
 from __future__ import annotations
 
 import logging
+from datetime import date, timedelta
 from typing import Any
 
-from server.core import tickets
+from server.core import report_days, tickets
 from server.core.backup import BackupError, daily_backup_path, make_daily_backup, remove_leftovers
 from server.core.events import ServiceHoursTurned
 from server.core.osthread import start_os_thread
@@ -23,6 +25,8 @@ class Housekeeper:
         self._known: dict[str, tuple[bool, str | None]] = {}
         self._backing_up = False
         self._failed_day: str | None = None
+        self._summarising = False
+        self._summarised_day: str | None = None
 
     def run_once(self) -> list[str]:
         """One round; returns the services whose open state changed since the last round."""
@@ -43,7 +47,33 @@ class Housekeeper:
         self._known = known
         if not any(available.open for available in states.values()):
             self.back_up(site.service_day(now))
+            self.summarise(site.service_day(now))
         return changed
+
+    def summarise(self, day: str) -> None:
+        """Store the report columns of every closed day before `day` that has none, once a
+        day, on a thread of its own (a year's first time takes seconds; a day's, a tenth).
+        A day changed later loses its columns (a trigger) and a report reads it live, then
+        stores it again; so once a day is enough."""
+        if self._summarising or self._summarised_day == day:
+            return
+        self._summarising = True
+        path, site = self.hall.store.path, self.hall.site
+
+        def work() -> None:
+            try:
+                first = report_days.first_day(path)
+                if first is not None:
+                    made = report_days.build_missing(path, site, first, date.fromisoformat(day) - timedelta(days=1))
+                    if made:
+                        log.info("stored the report columns of %d closed days", made)
+                self._summarised_day = day
+            except Exception:  # a later round tries again; the reports read the days live meanwhile
+                log.exception("storing the report columns failed")
+            finally:
+                self._summarising = False
+
+        start_os_thread(work)
 
     def back_up(self, day: str) -> None:
         """Start the day's backup on a thread of its own, unless it exists or is under way.

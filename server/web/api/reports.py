@@ -1,19 +1,26 @@
 """Report routes (supervisor, admin): summary, IKM and a day's queue length, as JSON,
 CSV and XLSX. A supervisor sees only their own agency.
 
-A report of a year reads and counts for seconds: each is built, file and all, in an OS
-thread over a read-only connection of its own (`Store.read_off_loop`), while the loop
-goes on serving kiosks, counters and displays. The handler only parses and answers.
+Each report is built, file and all, in an OS thread over a read-only connection of its
+own (`Store.read_off_loop`), while the loop goes on serving kiosks, counters and displays.
+Before a summary reads, the closed days of its period that have no stored columns yet get
+them (server/core/report_days.py), on a connection of that thread. The handler only
+parses and answers.
 """
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from collections.abc import Callable
+from datetime import date, timedelta
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 from flask import Response, request
 
-from server.core import reports, survey
+from server.core import report_days, reports, survey
 from server.core.errors import RuleError
 from server.core.site import SiteIndex
 from server.core.store import Transaction
@@ -24,6 +31,7 @@ from server.web.api.base import api
 from server.web.api.params import int_arg, parse_day, scope_agency, text_arg
 from server.web.hall import Hall, current_hall
 
+log = logging.getLogger("antrean.reports")
 MAX_DAYS = 366
 PERIOD_QUERY = (
     ("from", "First service day, YYYY-MM-DD (default: today).", False),
@@ -74,10 +82,27 @@ FileMaker = Callable[[dict[str, Any], str], bytes]
 
 
 def _built(tx: Transaction, site: SiteIndex, filters: reports.Filters, build: Builder,
-           make_file: FileMaker | None, lang: str) -> Any:
+           make_file: FileMaker | None, lang: str, prepare: Callable[[], Any] | None) -> Any:
     """The report, and its file when one is asked for (in the worker thread)."""
+    if prepare is not None:
+        prepare()  # before the report's first read: its snapshot then sees what this stored
     data = build(tx, site, filters)
     return data if make_file is None else make_file(data, lang)
+
+
+def _closed_days(hall: Hall, filters: reports.Filters) -> Callable[[], Any]:
+    """Store the columns of the period's closed days that have none yet (report_days.py), so
+    the next report of them reads columns; the report is the same either way."""
+    today = hall.site.local(hall.now()).date()
+    return partial(_store_columns, hall.store.path, hall.site, filters.start,
+                   min(filters.end, today - timedelta(days=1)))
+
+
+def _store_columns(path: Path, site: SiteIndex, start: date, end: date) -> None:
+    try:
+        report_days.build_missing(path, site, start, end)
+    except sqlite3.Error as exc:  # a full disk, say: the report reads those days live all the same
+        log.warning("report columns not stored: %s", exc)
 
 
 def _report(build: Builder, make_file: FileMaker | None = None, *,
@@ -85,7 +110,8 @@ def _report(build: Builder, make_file: FileMaker | None = None, *,
     """Filters parsed here (they answer 4xx at once); the report, and its file, built off the loop."""
     hall = current_hall()
     filters = report_filters(hall, with_counter=with_counter)
-    return hall.store.read_off_loop(_built, hall.site, filters, build, make_file, _lang()), filters
+    prepare = _closed_days(hall, filters) if build is reports.summary else None
+    return hall.store.read_off_loop(_built, hall.site, filters, build, make_file, _lang(), prepare), filters
 
 
 def _report_file(build: Builder, make_file: FileMaker, kind: str, name: str, *, with_counter: bool = False) -> Response:

@@ -1,0 +1,184 @@
+"""The summary's figures over a period's columns (server/core/report_days.py), per group.
+
+The same numbers as adding the rows up one by one in Python, to the last bit:
+- a sum is `np.bincount(..., weights=...)`, which adds each group's values one after the
+  other in the order the tickets were issued, as Python's `sum` over the rows did (numpy's
+  own `sum` adds pairwise and may differ in the last bit, which the rounding can show);
+- a median or P90 is the value at its rank in the group's sorted values: each duration is
+  sorted once for the whole selection, then a stable sort by group code (a radix sort of
+  small ints) lays every group's values out in order, side by side;
+- the averages, midpoints and the share within standard are the same IEEE operations on
+  the same doubles, rounded by Python's `round`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from server.core.report_days import KEYS, SERVICE, SERVICE_TIME, STATUS, Floats, Period
+from server.core.site import SiteIndex
+from server.core.vocabulary import ACTIVE, FINISHED, Status
+
+# The figure that counts the tickets which ended with each finished status: a ticket that is
+# `done` was served; the others are counted under their own name.
+FINISHED_FIGURES: dict[Status, str] = {status: "served" if status == "done" else status for status in FINISHED}
+Index = npt.NDArray[np.int32] | npt.NDArray[np.intp]
+DURATIONS = ("wait", "walk", "service")
+NO_STATS = {"avg": None, "median": None, "p90": None}
+
+
+class Selection:
+    """The tickets of a period that pass the filters, ready to be grouped."""
+
+    def __init__(self, site: SiteIndex, data: Period, index: Index | None) -> None:
+        self.site, self.data = site, data
+        self.index = index  # positions in the period; None for all of them
+        self.codes = data.codes if index is None else data.codes[:, index]
+        self.size = int(self.codes.shape[1])
+        # Standards in seconds are whole numbers: float32 holds them exactly, in half the space.
+        self.standards = np.zeros(len(data.names[SERVICE]), dtype=np.float32)
+        for code, service_id in enumerate(data.names[SERVICE]):
+            service = site.services.get(service_id)
+            if service is not None and service.standard_minutes:
+                self.standards[code] = service.standard_minutes * 60
+
+    def codes_of(self, key: int | None) -> npt.NDArray[Any]:
+        """Each selected ticket's group: its code for `key`, or 0 for the one group of all."""
+        return np.zeros(self.size, dtype=np.int16) if key is None else self.codes[key]
+
+    def figures(self, keys: list[int | None]) -> dict[int | None, list[dict[str, Any] | None]]:
+        """For each key (None: all the tickets as one group), the figures of each of its codes,
+        None where a code has no selected ticket."""
+        groups = {key: 1 if key is None else len(self.data.names[key]) for key in keys}
+        codes = {key: self.codes[key] for key in keys if key is not None}
+        stats: dict[int | None, list[list[dict[str, Any]]]] = {key: [] for key in keys}
+        met: dict[int | None, Any] = {}
+        measured: dict[int | None, Any] = {}
+        for row in range(len(DURATIONS)):
+            # One duration at a time, and of it only what the next step needs: a year is a
+            # million tickets, 8 MB for each array of floats (positions are int32, 4 MB).
+            if self.index is None:
+                where, kept = self.data.present(row)
+            else:
+                values = self.data.duration(row)[self.index]
+                where = np.flatnonzero(~np.isnan(values)).astype(np.int32)
+                kept = values[where]
+                del values
+            # In issue order: the counts and the sums, added one after the other; and for the
+            # service time, within standard: against its service's standard now.
+            if row == SERVICE_TIME:
+                standard = self.standards[self.codes[SERVICE, where]] if len(self.standards) else \
+                    np.zeros(len(where), dtype=np.float32)
+                measuring = standard > 0
+                meeting = measuring & (kept <= standard)
+                del standard
+            counted = {}
+            for key in keys:
+                owner = np.zeros(len(where), dtype=np.intp) if key is None else codes[key][where]
+                counted[key] = (np.bincount(owner, minlength=groups[key]),
+                                np.bincount(owner, weights=kept, minlength=groups[key]))
+                if row == SERVICE_TIME:
+                    met[key] = np.bincount(owner[meeting], minlength=groups[key])
+                    measured[key] = np.bincount(owner[measuring], minlength=groups[key])
+                del owner
+            if row == SERVICE_TIME:
+                del measuring, meeting
+            # Sorted once; each grouping then sorts its small-int codes only (a radix sort).
+            order = np.argsort(kept)
+            owners = where[order]
+            del where
+            ordered = kept[order]  # a gather: ten times quicker than sorting the values again
+            del order, kept
+            for key in keys:
+                stats[key].append(self._stats(None if key is None else codes[key][owners], ordered, *counted[key]))
+            del ordered, owners
+        return {key: self._figures(self.codes_of(key), groups[key], stats[key], met[key], measured[key])
+                for key in keys}
+
+    def _figures(self, codes: npt.NDArray[Any], groups: int, stats: list[list[dict[str, Any]]], met: Any,
+                 measured: Any) -> list[dict[str, Any] | None]:
+        issued = np.bincount(codes, minlength=groups)
+        statuses = self.data.names[STATUS]
+        # One count of (group, status) pairs; the arrays are only a year's codes (int32, 4 MB).
+        pairs = codes.astype(np.int32) * max(len(statuses), 1) + self.codes[STATUS]
+        by_status = np.bincount(pairs, minlength=groups * len(statuses)).reshape(groups, len(statuses))
+        del pairs
+        result: list[dict[str, Any] | None] = []
+        for group in range(groups):
+            if not issued[group]:
+                result.append(None)
+                continue
+            count = {status: int(by_status[group, code]) for code, status in enumerate(statuses)}
+            share = round(int(met[group]) / int(measured[group]), 4) if measured[group] else None
+            result.append({
+                "issued": int(issued[group]),
+                **{figure: count.get(status, 0) for status, figure in FINISHED_FIGURES.items()},
+                "in_progress": sum(count.get(status, 0) for status in ACTIVE),
+                **{name: duration[group] for name, duration in zip(DURATIONS, stats, strict=True)},
+                "within_standard": share,
+                "within_standard_met": int(met[group]),
+                "within_standard_measured": int(measured[group]),
+            })
+        return result
+
+    @staticmethod
+    def _stats(owners: npt.NDArray[Any] | None, ordered: Floats, counts: Any, sums: Any) -> list[dict[str, Any]]:
+        """avg, median and P90 (see server/core/reports.py) of one duration in each group:
+        `ordered` the values sorted, `owners` their groups (None: one group of all)."""
+        groups = len(counts)
+        # A stable sort by group of the values in sorted order lays each group out sorted;
+        # only the few values at the ranks are then read.
+        layout = None if owners is None else np.argsort(owners, kind="stable")
+        starts = np.cumsum(counts) - counts
+        present = np.flatnonzero(counts)
+        n = counts[present]
+        ranks = np.stack([starts[present] + (n - 1) // 2, starts[present] + n // 2,
+                          starts[present] + np.maximum(1, (90 * n + 99) // 100) - 1])  # p90: integer ceil(0.9 n)
+        picked = ordered[ranks if layout is None else layout[ranks]].tolist()
+        stats: list[dict[str, Any]] = [dict(NO_STATS) for _ in range(groups)]
+        for column, group in enumerate(present.tolist()):
+            low, high, p90 = picked[0][column], picked[1][column], picked[2][column]
+            count = int(counts[group])
+            median = high if count % 2 else (low + high) / 2  # the middle, or the mean of the two middles
+            stats[group] = {"avg": round(float(sums[group]) / count, 1), "median": round(median, 1),
+                            "p90": round(p90, 1)}
+        return stats
+
+    def empty(self) -> dict[str, Any]:
+        """The figures of no ticket at all."""
+        return {
+            "issued": 0, **dict.fromkeys(FINISHED_FIGURES.values(), 0), "in_progress": 0,
+            **{name: dict(NO_STATS) for name in DURATIONS},
+            "within_standard": None, "within_standard_met": 0, "within_standard_measured": 0,
+        }
+
+    def first_of(self, key: int, other: int) -> dict[int, int]:
+        """For each code of `key`, the `other` code of its first selected ticket (in issue order)."""
+        codes = self.codes[key]
+        order = np.argsort(codes, kind="stable")
+        firsts = order[np.flatnonzero(np.diff(codes[order], prepend=-1))]
+        return {int(codes[position]): int(self.codes[other, position]) for position in firsts}
+
+    def count_by(self, key: int) -> dict[int, int]:
+        """How many selected tickets have each code of `key` (only codes that have some)."""
+        counts = np.bincount(self.codes[key])
+        return {code: int(n) for code, n in enumerate(counts) if n}
+
+    def days(self) -> npt.NDArray[np.int16]:
+        return self.data.day if self.index is None else self.data.day[self.index]
+
+
+def select(site: SiteIndex, data: Period, filters: dict[str, Any]) -> Selection:
+    """The tickets of the period that have each given value (agency_id, service_id, ...)."""
+    mask: npt.NDArray[np.bool_] | None = None
+    for key, value in filters.items():
+        if value is None:
+            continue
+        names = data.names[KEYS.index(key)]
+        hit = data.codes[KEYS.index(key)] == names.index(value) if value in names else \
+            np.zeros(data.tickets, dtype=bool)
+        mask = hit if mask is None else mask & hit
+    return Selection(site, data, None if mask is None else np.flatnonzero(mask))
