@@ -248,6 +248,30 @@ def m009_rate_limits(db: sqlite_utils.Database) -> None:
     db.conn.execute("CREATE INDEX rate_limits_at ON rate_limits (at)")
 
 
+def m011_history_indexes(db: sqlite_utils.Database) -> None:
+    """The counter actions in the history by time, for the audit search: its newest page then
+    reads the index backwards and stops at the limit instead of scanning every row of every
+    year (0.8 s on a year). The issue rows are left out (the search never shows them): a
+    kiosk's ticket pays nothing for this index, and the index is a quarter smaller. Queries
+    must say "kind <> 'issued'" for SQLite to use it.
+
+    With it, the days whose history was moved to a yearly archive (server/core/retention.py),
+    and the statistics SQLite's planner chooses indexes by (ANALYZE, sampled: milliseconds;
+    refreshed each night by the housekeeping)."""
+    db.conn.execute("CREATE INDEX ticket_events_at ON ticket_events (at, kind) WHERE kind <> 'issued'")
+    db.conn.execute(
+        """CREATE TABLE history_moved (
+            service_day TEXT PRIMARY KEY,   -- every history row of this day's tickets is in an archive
+            moved_at REAL NOT NULL,
+            events INTEGER NOT NULL,        -- ticket history rows moved
+            audit INTEGER NOT NULL          -- audit log rows moved (those older than the day's end)
+        )"""
+    )
+    db.conn.execute("PRAGMA analysis_limit=1000")
+    db.conn.execute("ANALYZE")
+    db.conn.execute("PRAGMA analysis_limit=0")
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_core", m001_core),
     ("002_waiting_index", m002_waiting_index),
@@ -258,6 +282,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("007_survey_secret", m007_survey_secret),
     ("008_site_state", m008_site_state),
     ("009_rate_limits", m009_rate_limits),
+    ("011_history_indexes", m011_history_indexes),
 ]
 
 
