@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from server.core import retention
 from server.core.site import SiteIndex
 from server.core.store import Transaction
 from server.core.vocabulary import FINISHED
@@ -82,9 +83,7 @@ def _ticket_rows(tx: Transaction, search: Search, begin: float, end: float) -> l
     )
 
 
-def search(tx: Transaction, site: SiteIndex, search: Search) -> dict[str, Any]:
-    """Newest first; `more` says the limit cut the list (narrow the search to see the rest)."""
-    begin, end = _bounds(site, search)
+def _entries(tx: Transaction, search: Search, begin: float, end: float) -> list[dict[str, Any]]:
     entries = [
         {"source": "audit", "id": r["id"], "at_epoch": r["at"], "actor": r["actor"], "action": r["action"],
          "target": r["target"], "address": r["address"], "detail": _detail(r["detail"])}
@@ -99,7 +98,18 @@ def search(tx: Transaction, site: SiteIndex, search: Search) -> dict[str, Any]:
                 "address": r["address"],
                 "detail": {"ticket_id": r["ticket_id"], **(detail if isinstance(detail, dict) else {})},
             })
-    entries.sort(key=lambda e: (e["at_epoch"], e["id"]), reverse=True)
+    return entries
+
+
+def search(tx: Transaction, site: SiteIndex, search: Search) -> dict[str, Any]:
+    """Newest first; `more` says the limit cut the list (narrow the search to see the rest).
+    Years moved to an archive (server/core/retention.py) are searched there too."""
+    begin, end = _bounds(site, search)
+    found = {(e["source"], e["id"]): e for e in _entries(tx, search, begin, end)}
+    for archive in retention.archives_between(tx, site.tz, begin, end):
+        for entry in _entries(archive, search, begin, end):
+            found.setdefault((entry["source"], entry["id"]), entry)  # a move killed halfway: in both, once
+    entries = sorted(found.values(), key=lambda e: (e["at_epoch"], e["id"]), reverse=True)
     more = len(entries) > search.limit
     entries = entries[: search.limit]
     for entry in entries:

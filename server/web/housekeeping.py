@@ -1,13 +1,15 @@
 """Work the clock does: expire yesterday's waiting tickets, tell kiosks when a
 service opens or closes by the hour (opening time, cut-off, a break) even though
-nobody changed anything, and back the database up once a day at a quiet moment."""
+nobody changed anything, and back the database up once a day at a quiet moment; then
+(the backup made) move old history to the archives and analyse the database
+(server/core/retention.py), stopping between batches if a service opens meanwhile."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from server.core import tickets
+from server.core import retention, tickets
 from server.core.backup import BackupError, daily_backup_path, make_daily_backup, remove_leftovers
 from server.core.events import ServiceHoursTurned
 from server.core.osthread import start_os_thread
@@ -23,6 +25,8 @@ class Housekeeper:
         self._known: dict[str, tuple[bool, str | None]] = {}
         self._backing_up = False
         self._failed_day: str | None = None
+        self._cared_day: str | None = None  # the night care (retention, ANALYZE) runs once a day
+        self._hall_open = False
 
     def run_once(self) -> list[str]:
         """One round; returns the services whose open state changed since the last round."""
@@ -41,9 +45,32 @@ class Housekeeper:
                     tx.raise_event(ServiceHoursTurned(service_id=service_id))
                 known[service_id] = state
         self._known = known
-        if not any(available.open for available in states.values()):
+        self._hall_open = any(available.open for available in states.values())
+        if not self._hall_open:
             self.back_up(site.service_day(now))
+            self.care(site.service_day(now))
         return changed
+
+    def care(self, day: str) -> None:
+        """Once a day, after the day's backup (never beside it: a copy restarts when the file
+        changes under it), the night care in an OS thread of its own."""
+        hall = self.hall
+        backup_due = hall.site.config.server.backup_keep and self._failed_day != day and not (
+            daily_backup_path(hall.backup_folder, day).exists())
+        if hall.demo or self._cared_day == day or self._backing_up or backup_due:
+            return
+        self._cared_day = day
+        store, tz, years = hall.store, hall.site.tz, hall.site.config.server.history_years
+        today = hall.site.local(hall.now()).date()
+
+        def work() -> None:
+            try:
+                done = retention.night_care(store.path, tz, today, years, lambda: self._hall_open)
+                log.info("night care: %s", done)
+            except Exception:  # sqlite3.Error, OSError: said, and tried again tomorrow
+                log.exception("night care failed")
+
+        start_os_thread(work)
 
     def back_up(self, day: str) -> None:
         """Start the day's backup on a thread of its own, unless it exists or is under way.
@@ -79,6 +106,8 @@ def start_housekeeping(socketio: Any, hall: Hall) -> None:
     keeper = Housekeeper(hall)
     for leftover in remove_leftovers(hall.backup_folder):  # of a backup killed before this start
         log.warning("removed %s, left by a backup that did not finish", leftover)
+    if not hall.demo:
+        retention.recover_archives(hall.store.path)  # an archive copy killed halfway is rolled back
 
     def loop() -> None:
         while True:
