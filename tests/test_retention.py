@@ -198,3 +198,15 @@ def test_a_large_move_is_compacted_away_and_a_small_one_is_not(seeded_db: Path, 
     assert retention.vacuum_if_worth_it(db) is not None
     assert db.stat().st_size < size * 0.7
     assert _rows(db, "PRAGMA integrity_check") == [("ok",)]
+
+
+def test_a_search_whose_newest_week_does_not_fill_the_page_goes_on_into_older_days(seeded_db: Path) -> None:
+    site = SiteIndex(load_config(ROOT / "config.yaml"))
+    search = audit_search.Search(start=date(2025, 12, 1), end=date(2026, 1, 7), action="called", limit=1500)
+    with read_only(seeded_db) as tx:
+        found = audit_search.search(tx, site, search)["entries"]
+    expected = _rows(seeded_db, "SELECT id FROM ticket_events WHERE kind = 'called' "
+                     "ORDER BY at DESC, id DESC LIMIT 1500")
+    newest_week = [e for e in found if e["at"] >= "2026-01-01"]
+    assert 0 < len(newest_week) < 1500  # the page is filled from both sides of the week
+    assert [e["id"] for e in found] == [row[0] for row in expected]
