@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
+from server.core.checkpoint import FALLBACK_PAGES
 from server.core.osthread import os_sleep
 from server.core.store import Transaction, owner_only
 
@@ -93,6 +94,7 @@ def _connect(db_path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(db_path, isolation_level=None, timeout=15)
     conn.execute("PRAGMA busy_timeout=15000")
     conn.execute("PRAGMA synchronous=FULL")  # a batch deleted here is in the archive for good
+    conn.execute(f"PRAGMA wal_autocheckpoint={FALLBACK_PAGES}")  # as the server's own connection
     return conn
 
 
