@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -64,17 +65,25 @@ def _audit_rows(tx: Transaction, search: Search, begin: float, end: float) -> li
 
 
 # The newest week of a search's range is read through the index of the history by time; if
-# that does not fill the page, the rest of the range is read straight through the table.
+# that does not fill the page, the rest of the range too when it is a small part of the history
+# (under a quarter of its time), or else straight through the table.
 INDEXED_SECONDS = 7 * 86400
+INDEXED_SHARE = 0.25
 
 
 def _ticket_rows(tx: Transaction, search: Search, begin: float, end: float) -> list[dict[str, Any]]:
     """The newest counter actions. For the newest week SQLite walks the index of the history by
     time (ticket_events_at, migration 011) from the newest down and stops at the limit: the first
     page of a search costs milliseconds on any history ("kind <> 'issued'", written out, is what
-    lets it use that index). A search that finds less than a page there matches few rows:
-    beyond, a scan of the table (NOT INDEXED) costs about half of looking every row of the index
-    up in the table."""
+    lets it use that index). A search that finds less than a page there matches few rows: over
+    much of the history, a scan of the table (NOT INDEXED) then costs about half of looking every
+    entry of the index up in the table. The range is first cut to the history this database (or
+    archive) holds, so a range it does not reach costs nothing."""
+    first = tx.scalar("SELECT at FROM ticket_events WHERE kind <> 'issued' ORDER BY at LIMIT 1")
+    last = tx.scalar("SELECT at FROM ticket_events WHERE kind <> 'issued' ORDER BY at DESC LIMIT 1")
+    if first is None or begin > last or end <= first:
+        return []
+    begin, end = max(begin, first), min(end, math.nextafter(last, math.inf))
     kinds = [search.action] if search.action else list(TICKET_ACTIONS)
     where = ["e.kind <> 'issued'", f"e.kind IN ({','.join('?' * len(kinds))})"]
     params: list[Any] = [*kinds]
@@ -90,7 +99,8 @@ def _ticket_rows(tx: Transaction, search: Search, begin: float, end: float) -> l
     split = max(begin, end - INDEXED_SECONDS)
     rows = tx.all(sql.format(scan=""), (*params, split, end, search.limit + 1))
     if len(rows) <= search.limit and begin < split:
-        rows += tx.all(sql.format(scan="NOT INDEXED"), (*params, begin, split, search.limit + 1 - len(rows)))
+        scan = "NOT INDEXED" if split - begin > INDEXED_SHARE * (last - first) else ""
+        rows += tx.all(sql.format(scan=scan), (*params, begin, split, search.limit + 1 - len(rows)))
     return rows
 
 
@@ -117,6 +127,8 @@ def search(tx: Transaction, site: SiteIndex, search: Search) -> dict[str, Any]:
     Years moved to an archive (server/core/retention.py) are searched there too."""
     begin, end = _bounds(site, search)
     found = {(e["source"], e["id"]): e for e in _entries(tx, search, begin, end)}
+    if len(found) > search.limit:  # a full page already: older rows than its last cannot be on it
+        begin = max(begin, sorted(e["at_epoch"] for e in found.values())[-search.limit - 1])
     for archive in retention.archives_between(tx, site.tz, begin, end):
         for entry in _entries(archive, search, begin, end):
             found.setdefault((entry["source"], entry["id"]), entry)  # a move killed halfway: in both, once
