@@ -211,3 +211,20 @@ def test_a_search_whose_newest_week_does_not_fill_the_page_goes_on_into_older_da
     newest_week = [e for e in found if e["at"] >= "2026-01-01"]
     assert 0 < len(newest_week) < 1500  # the page is filled from both sides of the week
     assert [e["id"] for e in found] == [row[0] for row in expected]
+
+
+def test_a_move_stops_when_the_hall_opens_and_goes_on_the_next_night(seeded_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "antrean.db"
+    with closing(sqlite3.connect(seeded_db)) as source, closing(sqlite3.connect(db)) as copy:
+        source.backup(copy)
+    original = _every_row(db)
+    tz = SiteIndex(load_config(ROOT / "config.yaml")).tz
+    asked = []
+    first = retention.move_old_history(db, tz, date(2027, 6, 1), 1, pause=0,
+                                       should_stop=lambda: asked.append(1) is None and len(asked) > 2)
+    assert not first.finished and first.days == 2
+    assert _rows(db, "SELECT service_day FROM history_moved ORDER BY 1") == [("2025-12-29",), ("2025-12-30",)]
+    assert _rows(db, "SELECT count(*) FROM ticket_events")[0][0] > 0  # three days are still in the database
+    second = retention.move_old_history(db, tz, date(2027, 6, 1), 1, pause=0)
+    assert second.finished and second.days == 3
+    assert _every_row(db) == original and _rows(db, "SELECT count(*) FROM ticket_events") == [(0,)]
