@@ -285,6 +285,9 @@ class ServerSettings(Strict):
     message_queue: str | None = None
     backup_keep: int = Field(default=14, ge=0, le=3650)
     backup_dir: str = "backups"
+    # Ticket history and audit log rows older than this many years move to yearly archive files
+    # beside the database (server/core/retention.py); 0 keeps them all in the database.
+    history_years: int = Field(default=5, ge=0, le=100)
 
     @field_validator("message_queue")
     @classmethod

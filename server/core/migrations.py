@@ -277,6 +277,29 @@ def m010_report_days(db: sqlite_utils.Database) -> None:
         db.conn.execute(statement)
 
 
+def m011_history_indexes(db: sqlite_utils.Database) -> None:
+    """The counter actions in the history by time, for the audit search: its newest page then
+    reads the index backwards and stops at the limit instead of scanning every row of every
+    year (0.8 s on a year). The issue rows are left out (the search never shows them): a
+    kiosk's ticket pays nothing for this index, and the index is a quarter smaller. Queries
+    must say "kind <> 'issued'" for SQLite to use it.
+
+    With it, the days whose history was moved to a yearly archive (server/core/retention.py),
+    and the statistics SQLite's planner chooses indexes by (ANALYZE: 0.6 s on a year; refreshed
+    each night by the housekeeping). Without them it read a counter's whole year for its day's
+    figures (tickets_counter_finished) instead of the day's tickets."""
+    db.conn.execute("CREATE INDEX ticket_events_at ON ticket_events (at, kind) WHERE kind <> 'issued'")
+    db.conn.execute(
+        """CREATE TABLE history_moved (
+            service_day TEXT PRIMARY KEY,   -- every history row of this day's tickets is in an archive
+            moved_at REAL NOT NULL,
+            events INTEGER NOT NULL,        -- ticket history rows moved
+            audit INTEGER NOT NULL          -- audit log rows moved (those older than the day's end)
+        )"""
+    )
+    db.conn.execute("ANALYZE")  # whole, not sampled: a sample of 1,000 rows misjudged a day's tickets by 4x
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_core", m001_core),
     ("002_waiting_index", m002_waiting_index),
@@ -288,6 +311,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("008_site_state", m008_site_state),
     ("009_rate_limits", m009_rate_limits),
     ("010_report_days", m010_report_days),
+    ("011_history_indexes", m011_history_indexes),
 ]
 
 

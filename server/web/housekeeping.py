@@ -1,7 +1,9 @@
 """Work the clock does: expire yesterday's waiting tickets, tell kiosks when a
 service opens or closes by the hour (opening time, cut-off, a break) even though
-nobody changed anything, and at a quiet moment once a day back the database up and
-store the report columns of the closed days that have none (server/core/report_days.py)."""
+nobody changed anything, and at a quiet moment once a day back the database up, store
+the report columns of the closed days that have none (server/core/report_days.py), and
+(the backup made) move old history to the archives and analyse the database
+(server/core/retention.py), stopping between batches if a service opens meanwhile."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import logging
 from datetime import date, timedelta
 from typing import Any
 
-from server.core import report_days, tickets
+from server.core import report_days, retention, tickets
 from server.core.backup import BackupError, daily_backup_path, make_daily_backup, remove_leftovers
 from server.core.events import ServiceHoursTurned
 from server.core.osthread import start_os_thread
@@ -27,6 +29,8 @@ class Housekeeper:
         self._failed_day: str | None = None
         self._summarising = False
         self._summarised_day: str | None = None
+        self._cared_day: str | None = None  # the night care (retention, ANALYZE) runs once a day
+        self._hall_open = False
 
     def run_once(self) -> list[str]:
         """One round; returns the services whose open state changed since the last round."""
@@ -45,9 +49,11 @@ class Housekeeper:
                     tx.raise_event(ServiceHoursTurned(service_id=service_id))
                 known[service_id] = state
         self._known = known
-        if not any(available.open for available in states.values()):
+        self._hall_open = any(available.open for available in states.values())
+        if not self._hall_open:
             self.back_up(site.service_day(now))
             self.summarise(site.service_day(now))
+            self.care(site.service_day(now))
         return changed
 
     def summarise(self, day: str) -> None:
@@ -55,7 +61,7 @@ class Housekeeper:
         day, on a thread of its own (a year's first time takes seconds; a day's, a tenth).
         A day changed later loses its columns (a trigger) and a report reads it live, then
         stores it again; so once a day is enough."""
-        if self._summarising or self._summarised_day == day:
+        if self._summarising or self._summarised_day == day or self._backing_up:  # not beside the copy
             return
         self._summarising = True
         path, site = self.hall.store.path, self.hall.site
@@ -72,6 +78,27 @@ class Housekeeper:
                 log.exception("storing the report columns failed")
             finally:
                 self._summarising = False
+
+        start_os_thread(work)
+
+    def care(self, day: str) -> None:
+        """Once a day, after the day's backup (never beside it: a copy restarts when the file
+        changes under it), the night care in an OS thread of its own."""
+        hall = self.hall
+        backup_due = hall.site.config.server.backup_keep and self._failed_day != day and not (
+            daily_backup_path(hall.backup_folder, day).exists())
+        if hall.demo or self._cared_day == day or self._backing_up or backup_due:
+            return
+        self._cared_day = day
+        store, tz, years = hall.store, hall.site.tz, hall.site.config.server.history_years
+        today = hall.site.local(hall.now()).date()
+
+        def work() -> None:
+            try:
+                done = retention.night_care(store.path, tz, today, years, lambda: self._hall_open)
+                log.info("night care: %s", done)
+            except Exception:  # sqlite3.Error, OSError: said, and tried again tomorrow
+                log.exception("night care failed")
 
         start_os_thread(work)
 
@@ -109,6 +136,8 @@ def start_housekeeping(socketio: Any, hall: Hall) -> None:
     keeper = Housekeeper(hall)
     for leftover in remove_leftovers(hall.backup_folder):  # of a backup killed before this start
         log.warning("removed %s, left by a backup that did not finish", leftover)
+    if not hall.demo:
+        retention.recover_archives(hall.store.path)  # an archive copy killed halfway is rolled back
 
     def loop() -> None:
         while True:
