@@ -61,7 +61,7 @@ class Housekeeper:
         day, on a thread of its own (a year's first time takes seconds; a day's, a tenth).
         A day changed later loses its columns (a trigger) and a report reads it live, then
         stores it again; so once a day is enough."""
-        if self._summarising or self._summarised_day == day or self._backing_up:  # not beside the copy
+        if self._summarising or self._summarised_day == day:
             return
         self._summarising = True
         path, site = self.hall.store.path, self.hall.site
