@@ -14,7 +14,7 @@ import qrcode
 import qrcode.image.svg
 from flask import Blueprint, Response, render_template, request
 
-from server.core import survey
+from server.core import tickets
 from server.web import views
 from server.web.hall import current_hall
 
@@ -53,7 +53,7 @@ def ticket_qr(ticket_id: str) -> Any:
         row = tx.one("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
     if row is None:
         return _not_found("ticket", ticket_id)
-    keyed = survey.holds_secret(row, request.args.get("k"))
+    keyed = tickets.holds_secret(row, request.args.get("k"))
     url = views.qr_url(hall.site, row) if keyed else f"{hall.site.config.site.public_url}/t/{ticket_id}"
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
     buffer = io.BytesIO()

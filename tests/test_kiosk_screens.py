@@ -84,7 +84,7 @@ def test_every_kiosk_screen_fits_and_is_photographed(browser: Browser, site: Liv
         kiosk.touch(page.locator("#popular").locator(kiosk.service("SKCK Baru")))
         expect(page.locator("#print-status")).to_have_attribute("data-status", "printed", timeout=TIMEOUT)
         expect(page.locator("#ticket-qr")).to_be_visible()
-        page.wait_for_function("document.getElementById('ticket-qr').complete")
+        expect(page.locator("#ticket-qr")).to_have_js_property("complete", True)  # loaded (no eval: the CSP)
         check_fits(page, "confirmation")
         assert all_inside_viewport(page, "#ticket-number, #ticket-qr, #print-status, .done-button")
         screenshot(page, f"kiosk-{size}-confirmation")
@@ -92,7 +92,7 @@ def test_every_kiosk_screen_fits_and_is_photographed(browser: Browser, site: Liv
         kiosk.open("kiosk-2", NO_AUTO_RETURN)
         kiosk.touch(page.locator("#popular").locator(kiosk.service("Kartu Keluarga")))
         expect(page.locator("#print-photo")).to_be_visible(timeout=TIMEOUT)
-        page.wait_for_function("document.getElementById('ticket-qr').complete")
+        expect(page.locator("#ticket-qr")).to_have_js_property("complete", True)  # loaded (no eval: the CSP)
         assert all_inside_viewport(page, "#ticket-number, #ticket-qr, #print-status")
         screenshot(page, f"kiosk-{size}-printer-failed")
     finally:
