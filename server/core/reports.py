@@ -68,38 +68,6 @@ class Filters:
         return " AND ".join(clauses), params
 
 
-# --- statistics ------------------------------------------------------------------------------
-
-
-def median(values: list[float]) -> float | None:
-    """The middle of the sorted values; the mean of the two middle ones for an even count."""
-    ordered = sorted(values)
-    n = len(ordered)
-    if n == 0:
-        return None
-    middle = n // 2
-    return ordered[middle] if n % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-
-
-def nearest_rank(values: list[float], percent: int) -> float | None:
-    """The nearest-rank percentile: the value at 1-based rank ceil(percent/100 × n)."""
-    ordered = sorted(values)
-    n = len(ordered)
-    if n == 0:
-        return None
-    rank = max(1, (percent * n + 99) // 100)  # integer ceil, no float rounding surprises
-    return ordered[rank - 1]
-
-
-def duration_stats(values: list[float]) -> dict[str, float | None]:
-    """`{"avg", "median", "p90"}` of durations in seconds, one decimal."""
-    if not values:
-        return {"avg": None, "median": None, "p90": None}
-    middle, p90 = median(values), nearest_rank(values, 90)
-    assert middle is not None and p90 is not None  # None only for no values, handled above
-    return {"avg": round(sum(values) / len(values), 1), "median": round(middle, 1), "p90": round(p90, 1)}
-
-
 def _service_name(site: SiteIndex, service_id: str) -> tuple[str, str]:
     service = site.services.get(service_id)
     if service is None:  # removed from the configuration since: keep its id readable
