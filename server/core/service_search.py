@@ -137,6 +137,12 @@ class ServiceSearch:
                                                                 *service.keywords] if text)
                 self.entries.append(_Entry(service.id, agency.id, service.popular, tokens, phrases))
         self.vocabulary = list(vocabulary)
+        owners: dict[str, set[int]] = {}  # each phrase -> the entries that have it
+        for order, entry in enumerate(self.entries):
+            for phrase in entry.phrases:
+                owners.setdefault(phrase, set()).add(order)
+        self.phrases = list(owners)
+        self.phrase_owners = [owners[phrase] for phrase in self.phrases]
 
     def _word_scores(self, word: str) -> dict[int, float]:
         """How well `word` matches each word of the vocabulary it matches at all."""
@@ -178,6 +184,10 @@ class ServiceSearch:
             return []
         per_word = [self._word_scores(word) for word in query_words]
         phrase = " ".join(query_words)
+        close: set[int] = set()  # the entries with a phrase like the whole query
+        for _phrase, _ratio, index in process.extract(phrase, self.phrases, scorer=fuzz.ratio,
+                                                      score_cutoff=PHRASE_CUTOFF, limit=None):
+            close |= self.phrase_owners[index]
         ranked: list[tuple[int, float, int, Match]] = []
         for order, entry in enumerate(self.entries):
             matched, total = 0, 0.0
@@ -191,7 +201,7 @@ class ServiceSearch:
             score = total / len(query_words)
             if phrase in entry.phrases:
                 score += PHRASE_EXACT
-            elif process.extractOne(phrase, entry.phrases, scorer=fuzz.ratio, score_cutoff=PHRASE_CUTOFF):
+            elif order in close:
                 score += PHRASE_CLOSE
             if entry.popular:
                 score += POPULAR
