@@ -19,7 +19,6 @@
         state.agencyOf.set(service.id, agency);
       }
     }
-    state.index = KioskSearch.buildIndex(agencies);
     state.loaded = true;
   }
 

@@ -42,16 +42,41 @@
     $("agency-services").replaceChildren(...serviceTiles(services, false));
   };
 
+  // The search: the typed text at once; the results when the server answers (kiosk-search.js).
+  // Nothing found: the agencies, so the visitor can still look by office. No answer (the server
+  // is out of reach): the last results stay, and the line above them says so.
+  const askSearch = KioskSearch.create((answer) => {
+    if (answer.query !== state.query) return; // typed on since: its own answer is coming
+    state.searchFailed = Boolean(answer.failed);
+    if (!answer.failed) state.found = { query: answer.query, serviceIds: answer.serviceIds };
+    drawSearchResults();
+  });
+
+  function drawSearchResults() {
+    const found = state.found.serviceIds.map((id) => state.services.get(id)).filter(Boolean);
+    const nothing = Boolean(state.found.query) && found.length === 0;
+    const results = $("search-results");
+    results.classList.toggle("agency-offer", nothing && !state.searchFailed);
+    if (nothing && !state.searchFailed) {
+      results.replaceChildren(
+        ...state.agencies.map((agency) => View.fillAgencyTile(document.createElement("button"), agency, view())),
+      );
+    } else {
+      results.replaceChildren(...serviceTiles(found, true));
+    }
+    let count = "";
+    if (state.searchFailed) count = tr("search_offline");
+    else if (nothing) count = tr("search_none", { query: state.found.query });
+    else if (state.found.query) count = tr("search_count", { count: found.length });
+    $("search-count").textContent = count;
+  }
+
   K.renderSearch = function renderSearch() {
     $("search-text").textContent = state.query;
     $("search-query").classList.toggle("empty", !state.query);
     $("search-query").dataset.placeholder = tr("search_hint");
-    const found = KioskSearch.search(state.index, state.query).map((entry) => state.services.get(entry.service.id));
-    $("search-results").replaceChildren(...serviceTiles(found, true));
-    let count = "";
-    if (state.query && found.length) count = tr("search_count", { count: found.length });
-    else if (state.query) count = tr("search_none", { query: state.query });
-    $("search-count").textContent = count;
+    if (state.query !== state.found.query || state.searchFailed) askSearch(state.query);
+    drawSearchResults();
   };
 
   K.renderPriority = function renderPriority() {

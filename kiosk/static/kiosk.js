@@ -46,7 +46,8 @@
     hall: { open: true, reason: null, opens_at: null }, // from the server, as the tiles are
     services: new Map(), // id -> Service (live)
     agencyOf: new Map(), // service id -> agency
-    index: [],
+    found: { query: "", serviceIds: [] }, // the search's last answer (kiosk-render.js)
+    searchFailed: false, // the last search could not reach the server
     agencyId: null,
     query: "",
     priority: null,
@@ -110,6 +111,8 @@
     state.lang = "id";
     state.priority = null;
     state.query = "";
+    state.found = { query: "", serviceIds: [] };
+    state.searchFailed = false;
     state.agencyId = null;
     $("notice").hidden = true;
     delete body.dataset.ticketId;

@@ -1,13 +1,14 @@
-"""Public catalog routes: health, agencies, services, counters, kiosks, displays, printers."""
+"""Public catalog routes: health, agencies, services and their search, counters, kiosks, displays, printers."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from server.core import service_search
 from server.core.errors import RuleError
 from server.core.version import VERSION
 from server.web import views
-from server.web.api import schemas
+from server.web.api import params, schemas
 from server.web.api.base import api
 from server.web.hall import current_hall
 
@@ -37,13 +38,26 @@ def list_agencies() -> dict[str, Any]:
         return views.agencies_json(tx, hall.site, hall.now())
 
 
-
 @api.route("/services", "GET", summary="Every service and its state now.", tag="catalog", response=schemas.Services)
 def list_services() -> dict[str, Any]:
     """All services: open or not (and why), waiting, quota and what remains of it."""
     hall = current_hall()
     with hall.store.read() as tx:
         return {"services": views.services_json(tx, hall.site, hall.now())}
+
+
+@api.route("/services/search", "GET", summary="The services that match what a visitor typed, best first.",
+           tag="catalog", response=schemas.ServiceSearchResults, errors=((422, "invalid_request"),),
+           query=(("q", "What was typed (up to 64 characters); empty or absent: no results.", False),
+                  ("limit", "At most this many results, 1 to 200 (default 50).", False)))
+def search_services() -> dict[str, Any]:
+    """Typos, informal spellings and ordinary words forgiven (server/core/service_search.py)."""
+    text = params.text_arg("q") or ""
+    limit = params.int_arg("limit", 50, 1, 200)
+    matches = service_search.search(current_hall().site.config, text, limit)
+    return {"query": text, "words": service_search.words(text),
+            "results": [{"service_id": m.service_id, "agency_id": m.agency_id, "score": m.score,
+                         "words_matched": m.words_matched} for m in matches]}
 
 
 @api.route("/counters", "GET", summary="Counters (public fields).", tag="catalog", response=schemas.PublicCounters)

@@ -191,6 +191,19 @@ class Services(Out):
     services: list[Service]
 
 
+class SearchResult(Out):
+    service_id: str
+    agency_id: str
+    score: float = Field(description="Higher is better; about 1 when every word matched exactly.")
+    words_matched: int = Field(description="How many of the query's words this service matches.")
+
+
+class ServiceSearchResults(Out):
+    query: str
+    words: list[str] = Field(description="The words searched for: spelled the official way, ordinary words dropped.")
+    results: list[SearchResult]
+
+
 class CounterActions(Out):
     """Whether the server accepts each action now (server/core/counters.py ACTIONS, in that order)."""
 
