@@ -54,7 +54,7 @@ def ticket_qr(ticket_id: str) -> Any:
     if row is None:
         return _not_found("ticket", ticket_id)
     keyed = tickets.holds_secret(row, request.args.get("k"))
-    url = views.qr_url(hall.site, row) if keyed else f"{hall.site.config.site.public_url}/t/{ticket_id}"
+    url = views.qr_url(hall.site, row) if keyed else views.status_url(hall.site, row)
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
     buffer = io.BytesIO()
     image.save(buffer)

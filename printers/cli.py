@@ -11,6 +11,8 @@ from printers.render import render_ticket
 from printers.ticket import TicketPrint
 from server.core.config import SiteConfig
 
+# A test ticket's QR code leads nowhere real; without a public_url it shows the server's default address.
+TEST_ORIGIN = "http://127.0.0.1:5000"
 SAMPLE_SERVICE = {
     "id": "Tiket percobaan printer - bukan nomor antrean",
     "en": "Printer test ticket - not a queue number",
@@ -33,7 +35,7 @@ def sample_ticket(config: SiteConfig, now: datetime | None = None, logo_path: st
         estimated_wait_seconds=15 * 60,
         priority=None,
         counter_names=[counter.english_name if lang == "en" else counter.name for counter in config.counters[:3]],
-        status_url=f"{site.public_url}/t/test",
+        status_url=f"{site.public_url or TEST_ORIGIN}/t/test",
         footer=site.ticket.footer if lang == "id" else site.ticket.footer_en,
         lang=lang,
     )

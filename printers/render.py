@@ -158,7 +158,10 @@ def render_ticket(ticket: TicketPrint, width_mm: int = 80, profile: str | None =
     out.lines(wording.label(lang, "ahead", n=ticket.ahead))
     out.lines(wording.wait_line(ticket.estimated_wait_seconds, lang, "±" if has_cp437 else "+/-"))
     out.lines(wording.priority_line(ticket.priority, lang), bold=True)
-    out.lines(wording.counters_line(ticket.counter_names, lang))
+    if ticket.place:
+        out.lines(wording.label(lang, "place", place=ticket.place), bold=True)
+    else:
+        out.lines(wording.counters_line(ticket.counter_names, lang))
     out.blank()
     if ticket.status_url:
         module = qr_module_size(ticket.status_url, paper)

@@ -31,6 +31,9 @@ class TicketPrint:
     status_url: str
     footer: str
     lang: str
+    # Where to go, in the ticket's language ("Loket 1–4, Lantai 1"): printed instead of the
+    # bare counter names when the server knows it (the ticket JSON's place / place_en).
+    place: str | None = None
 
     def __post_init__(self) -> None:
         # Fail when the ticket is built, not halfway through printing it.

@@ -34,6 +34,7 @@ LABELS = {
         "ahead": "Antrean di depan Anda: {n}",
         "priority": "PRIORITAS: {name}",
         "counters": "Loket: {names}",
+        "place": "Dilayani di: {place}",
         "scan": "Pindai untuk memantau antrean",
     },
     "en": {
@@ -42,6 +43,7 @@ LABELS = {
         "priority": "PRIORITY: {name}",
         "counters": "Counter: {names}",
         "counters_many": "Counters: {names}",
+        "place": "Served at: {place}",
         "scan": "Scan to follow your queue",
     },
 }

@@ -55,11 +55,22 @@ def cli(ctx: click.Context, config_path: Path, db: Path | None) -> None:
     ctx.obj = Context(config_path, db)
 
 
+def _warn_addresses(config: SiteConfig, port: int | None, listen_host: str | None = None) -> None:
+    """Say plainly when phones could not reach the address in the tickets' QR codes (not an error)."""
+    from server.core.addresses import public_url_warnings
+
+    for warning in public_url_warnings(config, port, listen_host):
+        click.echo(f"Warning: {warning}", err=True)
+
+
 @cli.command("check-config")
+@click.option("--port", default=None, type=click.IntRange(1, 65535),
+              help="The port `serve` will listen on: also check that site.public_url uses it.")
 @click.pass_obj
-def check_config(obj: Context) -> None:
+def check_config(obj: Context, port: int | None) -> None:
     """Validate the configuration and say exactly what is wrong and where."""
     config = obj.config()
+    _warn_addresses(config, port)
     services = sum(len(a.services) for a in config.agencies)
     click.echo(
         f"{obj.config_path}: OK - {len(config.agencies)} agencies, {services} services, "
@@ -116,6 +127,10 @@ def serve(obj: Context, host: str, port: int, demo: bool) -> None:
         demo=demo,
         async_mode="gevent",
     )
+    from server.web.addresses import LISTEN_HOST
+
+    app.config[LISTEN_HOST] = host  # a kiosk reaching 127.0.0.1 gets the LAN address only if served there
+    _warn_addresses(config, port, host)
     hall = app.extensions["antrean"]
     hall.store.checkpoint_in_background()
     start_housekeeping(socketio, hall)

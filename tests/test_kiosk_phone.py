@@ -76,7 +76,7 @@ def test_the_phone_page_follows_the_ticket_until_its_counter_calls_it(site: Live
 
     assert counter("call-next")["ticket"]["id"] == mine["id"]
     expect(phone.locator("#called")).to_be_visible(timeout=TIMEOUT)
-    expect(phone.locator("#called-counter")).to_have_text("Silakan menuju Loket 57")
+    expect(phone.locator("#called-counter")).to_have_text("Silakan menuju Loket 57, Lantai 2")  # the floor too
     expect(phone.locator("#status")).to_have_text("Dipanggil")
     expect(phone.locator("#fact-ahead")).to_be_hidden()
     assert phone.evaluate("window.__vibrations.length") >= 1
@@ -101,11 +101,11 @@ def test_the_phone_page_speaks_the_tickets_language_and_can_switch(site: LiveSer
     assert untranslated == []
     expect(phone.locator(".label")).to_have_text("Your queue number")
     expect(phone.locator("#service")).to_have_text("Passport Collection and Immigration Information")
-    expect(phone.locator("#counters")).to_have_text("Counter 57")
+    expect(phone.locator("#counters")).to_have_text("Counter 57, Floor 2")
     phone.locator("#lang-switch").click()
     expect(phone.locator("#status")).to_have_text("Menunggu giliran")
     expect(phone.locator("#lang-switch")).to_have_text("English")
-    expect(phone.locator("#counters")).to_have_text("Loket 57")
+    expect(phone.locator("#counters")).to_have_text("Loket 57, Lantai 2")
 
 
 def test_the_call_sound_is_served_by_the_hall_server(site: LiveServer) -> None:

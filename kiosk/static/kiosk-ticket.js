@@ -17,7 +17,7 @@
     return printed;
   }
 
-  // Number, service, agency, place in line, counters, QR; returns whether it printed.
+  // Number, service, agency, place in line, where to go (counters and floor), QR; returns whether it printed.
   function fill(ticket, { lang, tr, agency }) {
     const View = window.KioskView;
     $("ticket-number").textContent = ticket.number;
@@ -31,8 +31,10 @@
     $("ticket-wait").textContent = ticket.ahead
       ? Antrean.waitText(ticket.estimated_wait_seconds, tr) || tr("wait_unknown")
       : tr("wait_soon");
+    // Where to go, with the floor, as the server words it ("Loket 1–4, Lantai 1").
+    const place = (lang === "en" && ticket.place_en) || ticket.place;
     const counters = (lang === "en" && ticket.counter_names_en) || ticket.counter_names || [];
-    $("ticket-counters").textContent = counters.join(", ") || "—";
+    $("ticket-counters").textContent = place || counters.join(", ") || "—";
     // The issuing answer's qr_url carries the survey secret (?k=): the QR shown here carries it too.
     const key = ticket.qr_url ? new URL(ticket.qr_url, window.location.href).searchParams.get("k") : null;
     $("ticket-qr").src = `/kiosk/qr/${encodeURIComponent(ticket.id)}.svg${key ? `?k=${encodeURIComponent(key)}` : ""}`;

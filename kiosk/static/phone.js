@@ -19,8 +19,21 @@
     return (state.lang === "en" && ticket.counter_name_en) || ticket.counter_name || "";
   }
 
+  // Where to go, counter(s) and floor, as the server words it ("Loket 57, Lantai 2").
+  function placeText(ticket) {
+    return (state.lang === "en" && ticket.place_en) || ticket.place || counterName(ticket);
+  }
+
   function statusText(ticket) {
-    return tr(`status_${ticket.status}`, { counter: counterName(ticket) });
+    return tr(`status_${ticket.status}`, { counter: placeText(ticket) });
+  }
+
+  // What the visitor can do now: a ticket called and missed is told so, not thanked.
+  function hintText(ticket) {
+    if (ticket.status === "cancelled") return tr("hint_cancelled");
+    if (ticket.status === "no_show") return tr("hint_no_show", { counter: placeText(ticket) });
+    if (ticket.status === "expired") return tr("hint_expired");
+    return FINISHED.includes(ticket.status) ? tr("hint_done") : tr("hint");
   }
 
   function renderTexts() {
@@ -38,7 +51,7 @@
     $("priority").hidden = !ticket.priority;
     $("priority").textContent = tr("priority");
     $("service").textContent = en ? ticket.service_name_en || ticket.service_name : ticket.service_name;
-    $("agency").textContent = ticket.agency_name || "";
+    $("agency").textContent = (en && ticket.agency_name_en) || ticket.agency_name || "";
     $("status").textContent = statusText(ticket);
     $("status").className = `status status-${ticket.status}`;
     const waiting = ticket.status === "waiting";
@@ -49,13 +62,14 @@
       ? Antrean.waitText(ticket.estimated_wait_seconds, tr) || tr("wait_unknown")
       : tr("wait_soon");
     $("fact-counters").hidden = !waiting;
-    $("counters").textContent = ((state.lang === "en" && ticket.counter_names_en) || ticket.counter_names || []).join(", ");
+    $("counters").textContent = (en && ticket.place_en) || ticket.place
+      || ((en && ticket.counter_names_en) || ticket.counter_names || []).join(", ");
     const called = ticket.status === "called";
     $("called").hidden = !called;
-    $("called-counter").textContent = tr("go_to", { counter: counterName(ticket) });
+    $("called-counter").textContent = tr("go_to", { counter: placeText(ticket) });
     document.body.dataset.status = ticket.status;
     const finished = FINISHED.includes(ticket.status);
-    $("hint").textContent = ticket.status === "cancelled" ? tr("hint_cancelled") : finished ? tr("hint_done") : tr("hint");
+    $("hint").textContent = hintText(ticket);
     renderCancel(waiting);
     $("sound-button").hidden = finished;
     showSurvey(ticket);
@@ -148,8 +162,11 @@
     state.events = (state.events || 0) + 1;
     if (state.ticket) {
       const { counter_id, counter_name, counter_name_en } = call;
-      state.ticket = { ...state.ticket, status: "called", counter_id, counter_name, counter_name_en };
+      // The call names the counter; its place (with the floor) comes with the ticket itself.
+      state.ticket = { ...state.ticket, status: "called", counter_id, counter_name, counter_name_en,
+        place: null, place_en: null };
       renderTicket();
+      refetch();
     }
     alertCalled();
   }

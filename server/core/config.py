@@ -117,11 +117,20 @@ class TicketText(Strict):
     logo: str | None = None
 
 
+class Floor(Strict):
+    """How visitors are told a floor: `site.floors` by the counters' `floor` number."""
+
+    name: str = Field(min_length=1)
+    name_en: str | None = Field(default=None, min_length=1)
+
+
 class Site(Strict):
     name: str = Field(min_length=1)
     timezone: str = "Asia/Jakarta"
     language: Literal["id", "en"] = "id"
-    public_url: str = "http://127.0.0.1:5000"
+    # None: each ticket's address is the one its kiosk reached the server at (server/web/addresses.py).
+    public_url: str | None = None
+    floors: dict[int, Floor] = Field(default_factory=dict)
     hours: SiteHours
     ticket_cutoff_minutes: int = Field(default=30, ge=0, le=600)
     breaks: list[Break] = Field(default_factory=list)
@@ -142,7 +151,9 @@ class Site(Strict):
 
     @field_validator("public_url")
     @classmethod
-    def _http_url(cls, value: str) -> str:
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         if not re.fullmatch(r"https?://[^\s/]+(/[^\s]*)?", value):
             raise ValueError("expected an http:// or https:// address")
         return value.rstrip("/")

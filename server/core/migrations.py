@@ -300,6 +300,12 @@ def m011_history_indexes(db: sqlite_utils.Database) -> None:
     db.conn.execute("ANALYZE")  # whole, not sampled: a sample of 1,000 rows misjudged a day's tickets by 4x
 
 
+def m014_ticket_place(db: sqlite_utils.Database) -> None:
+    """The address the issuing kiosk reached the server at (`scheme://host:port`): without
+    `site.public_url`, the ticket's QR code and status_url lead there (server/web/addresses.py)."""
+    db.conn.execute("ALTER TABLE tickets ADD COLUMN origin TEXT")
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_core", m001_core),
     ("002_waiting_index", m002_waiting_index),
@@ -312,6 +318,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("009_rate_limits", m009_rate_limits),
     ("010_report_days", m010_report_days),
     ("011_history_indexes", m011_history_indexes),
+    ("014_ticket_place", m014_ticket_place),
 ]
 
 

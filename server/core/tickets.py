@@ -58,8 +58,10 @@ def issue_ticket(
     kiosk_id: str | None = None,
     lang: str = "id",
     device: str | None = None,
+    origin: str | None = None,
 ) -> dict[str, Any]:
-    """Give the next number of a service's daily sequence to a new waiting ticket."""
+    """Give the next number of a service's daily sequence to a new waiting ticket; `origin`: the
+    address the kiosk reached the server at, where the ticket's QR code leads without a public_url."""
     service = site.service_or_404(service_id, "service_id")
     if kiosk_id is not None:
         site.kiosk_or_404(kiosk_id, "kiosk_id")
@@ -97,6 +99,7 @@ def issue_ticket(
         "queue_at": now,
         "issued_at": now,
         "survey_secret": secrets.token_urlsafe(16),  # only the ticket's QR code and its counter's tablet get it
+        "origin": origin,
     }
     columns = ", ".join(row)
     tx.execute(f"INSERT INTO tickets ({columns}) VALUES ({', '.join('?' * len(row))})", tuple(row.values()))

@@ -38,4 +38,5 @@ def build_ticket_print(hall: Hall, ticket_id: str, lang: str) -> TicketPrint:
         status_url=views.qr_url(site, row),  # the QR code carries the survey secret
         footer=text.footer_en if english else text.footer,
         lang=lang,
+        place=ticket["place_en"] if english else ticket["place"],
     )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from server.core import config, counters, hours, print_queue, tickets
+from server.core import addresses, config, counters, hours, places, print_queue, tickets
 from server.core.site import SiteIndex
 from server.core.store import Transaction
 
@@ -19,12 +19,18 @@ RECENT_CALLS = 10
 CALLING_SECONDS = 120  # a call stays "being called" this long unless the visitor arrives first
 
 
+def status_url(site: SiteIndex, row: dict[str, Any]) -> str:
+    """The ticket's phone page: at `site.public_url`, else where its kiosk reached the server."""
+    base = site.config.site.public_url or row.get("origin") or addresses.UNKNOWN_ORIGIN
+    return f"{base}/t/{row['id']}"
+
+
 def qr_url(site: SiteIndex, row: dict[str, Any]) -> str:
     """The address of the ticket's QR code: its `status_url` with the survey secret (`?k=`).
 
     Only the ticket's visitor gets it (the issuing kiosk's answer, the printed and on-screen
     QR code); every shape that others can read carries the bare `status_url` of `ticket_json`."""
-    bare = f"{site.config.site.public_url}/t/{row['id']}"
+    bare = status_url(site, row)
     return f"{bare}?k={row['survey_secret']}" if row.get("survey_secret") else bare
 
 
@@ -56,7 +62,7 @@ def ticket_json(
         "counter_id": row["counter_id"],
         "ahead": ahead,
         "estimated_wait_seconds": tickets.estimated_wait(tx, site, row["service_id"], ahead) if waiting else None,
-        "status_url": f"{site.config.site.public_url}/t/{row['id']}",
+        "status_url": status_url(site, row),
         "print": print_state if print_state is not None else print_queue.print_state(tx, row["id"]),
         "lang": row["lang"],
         "service_day": row["service_day"],
@@ -69,6 +75,7 @@ def ticket_json(
         "counter_name_en": counter.english_name if counter else None,
         "counter_names": [site.counters[c].name for c in serving],
         "counter_names_en": [site.counters[c].english_name for c in serving],
+        **places.ticket_place(site, row),
     }
 
 

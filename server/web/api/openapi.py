@@ -109,6 +109,8 @@ def openapi_document(public_url: str) -> dict[str, Any]:
 @api.route("/openapi.json", "GET", summary="This API's OpenAPI document.", tag="catalog")
 def openapi_json() -> dict[str, Any]:
     """The OpenAPI 3.1 document of every /api/v1 route."""
+    from flask import request
+
     from server.web.hall import current_hall
 
-    return openapi_document(current_hall().site.config.site.public_url)
+    return openapi_document(current_hall().site.config.site.public_url or request.host_url.rstrip("/"))

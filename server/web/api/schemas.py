@@ -145,6 +145,13 @@ class Ticket(Out):
     counter_name_en: str | None = None
     counter_names: list[str] = []
     counter_names_en: list[str] = []
+    counter_floor: int | None = Field(default=None, description="The floor of the ticket's counter "
+                                      "(null until a counter calls it, or when that counter has no floor).")
+    floors: list[int] = Field(default=[], description="The floors the visitor goes to: its counter's once "
+                              "called, before that those of the counters serving its service.")
+    place: str | None = Field(default=None, description="Where to go, in Bahasa Indonesia: the counter(s) "
+                              "and floor, e.g. 'Loket 1–4, Lantai 1'; once called 'Loket 3, Lantai 1'.")
+    place_en: str | None = Field(default=None, description="The same in English, e.g. 'Counters 1–4, Floor 1'.")
 
 
 class Service(Out):

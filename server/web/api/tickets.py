@@ -9,7 +9,7 @@ from flask import request
 from server.core import idempotency, limits, print_queue, tickets
 from server.core.errors import RuleError
 from server.core.store import TICKET_RESERVE_BYTES
-from server.web import views
+from server.web import addresses, views
 from server.web.api import schemas
 from server.web.api.access import current_user
 from server.web.api.base import api
@@ -68,7 +68,7 @@ def create_ticket(body: schemas.TicketCreate) -> dict[str, Any]:
         row = tickets.issue_ticket(
             tx, hall.site, now, body.service_id,
             priority=body.priority, kiosk_id=body.kiosk_id, lang=body.lang,
-            device=body.kiosk_id or request.remote_addr,
+            device=body.kiosk_id or request.remote_addr, origin=addresses.request_origin(),
         )
         if key:
             idempotency.remember(tx, row["service_day"], key, digest, row["id"], now)
