@@ -97,6 +97,7 @@ def serve(obj: Context, host: str, port: int, demo: bool) -> None:
     import logging
 
     from server.app import create_app
+    from server.web.demo import demo_config, start_demo
     from server.web.hall import keep_up_forever
     from server.web.housekeeping import start_housekeeping
     from server.web.serving import NoDelayHandler
@@ -112,7 +113,7 @@ def serve(obj: Context, host: str, port: int, demo: bool) -> None:
         data_dir=obj.data_dir(config),
         db_path=obj.db_path(config, demo),
         clock=_start_clock(),
-        config_path=obj.config_path.resolve(),
+        config_path=demo_config(obj.config_path.resolve()) if demo else obj.config_path.resolve(),
         demo=demo,
         async_mode="gevent",
     )
@@ -121,8 +122,6 @@ def serve(obj: Context, host: str, port: int, demo: bool) -> None:
     start_housekeeping(socketio, hall)
     socketio.start_background_task(keep_up_forever, hall, socketio.sleep)
     if demo:
-        from server.web.demo import start_demo
-
         start_demo(app, socketio)
     click.echo(f"Antrean serving {config.site.name} on http://{host}:{port}/" + (" (demo)" if demo else ""))
     # What start-up made (modules, the site's configuration, templates) lives as long as the
