@@ -184,7 +184,7 @@ def _without_old_header(preamble: str) -> str:
 
 def _reads_as(text: str, data: dict[str, Any]) -> bool:
     try:
-        return bool(yaml.safe_load(text) == data)
+        return bool(yaml.load(text, Loader=yaml_edit.FAST_LOADER) == data)
     except yaml.YAMLError:
         return False
 
