@@ -107,13 +107,21 @@ def serve(obj: Context, host: str, port: int, demo: bool) -> None:
         click.echo("server.message_queue is set, but the redis package is not installed: "
                    "pip install '.[scale]' (or remove the key).", err=True)
         sys.exit(2)
+    config_path = obj.config_path.resolve()
+    if demo:
+        try:
+            config_path = demo_config(config_path)
+        except OSError as exc:
+            click.echo(f"The demo cannot make its copy of {config_path.name} beside it: {exc.strerror or exc}. "
+                       "Run the demo from a folder this user may write to.", err=True)
+            sys.exit(2)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app, socketio = create_app(
         config,
         data_dir=obj.data_dir(config),
         db_path=obj.db_path(config, demo),
         clock=_start_clock(),
-        config_path=demo_config(obj.config_path.resolve()) if demo else obj.config_path.resolve(),
+        config_path=config_path,
         demo=demo,
         async_mode="gevent",
     )

@@ -376,6 +376,9 @@ def start_demo(app: Flask, socketio: SocketIO, settings: DemoSettings | None = N
                f"counters {', '.join(trainee)} are left for you. Log in at /counter or /admin with:")
     for account in accounts:
         click.echo(f"  {account.username:<11} password {DEMO_PASSWORD}  ({account.role}: {account.detail})")
+    if hall.config_path is not None:
+        click.echo(f"Settings saved in the demo go to {hall.config_path.name}, a copy made at this start; "
+                   "the site's own file is not changed.")
     simulation = DemoSimulation(hall, settings, trainee)
     app.extensions["antrean_demo"] = simulation
     socketio.start_background_task(simulation.run, socketio.sleep)
