@@ -13,6 +13,7 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
+from printers.messages import say
 from printers.transports import transport_for
 from printers.transports.base import SILENT, Delivery, PrintError, Sending, Timeouts
 from server.core.config import Printer
@@ -44,4 +45,4 @@ def check_status(cfg: Printer, *, timeouts: Timeouts | None = None,
     try:
         return transport_for(cfg).status(timeouts or Timeouts(), abort)
     except Exception as exc:  # a health check must never take the worker down
-        return "unknown", f"status check failed: {exc}"
+        return "unknown", say("status_check_failed", error=exc)

@@ -36,6 +36,7 @@ from typing import Any
 from printers import connections
 from printers.connections import PrintError, Timeouts
 from printers.lease import Leases
+from printers.messages import say
 from printers.render import render_ticket
 from printers.ticket import TicketPrint
 from server.core.config import Printer
@@ -77,7 +78,7 @@ class _PrinterState:
 
     cfg: Printer
     status: str = "unknown"
-    detail: str | None = "not checked yet"
+    detail: str | None = say("not_checked")
     checked_at: float | None = None
     wake: threading.Event = field(default_factory=threading.Event)
     stop: threading.Event = field(default_factory=threading.Event)

@@ -108,6 +108,7 @@ def serve(obj: Context, host: str, port: int, demo: bool) -> None:
     import logging
 
     from server.app import create_app
+    from server.web.demo import demo_config, start_demo
     from server.web.hall import keep_up_forever
     from server.web.housekeeping import start_housekeeping
     from server.web.serving import NoDelayHandler
@@ -117,13 +118,21 @@ def serve(obj: Context, host: str, port: int, demo: bool) -> None:
         click.echo("server.message_queue is set, but the redis package is not installed: "
                    "pip install '.[scale]' (or remove the key).", err=True)
         sys.exit(2)
+    config_path = obj.config_path.resolve()
+    if demo:
+        try:
+            config_path = demo_config(config_path)
+        except OSError as exc:
+            click.echo(f"The demo cannot make its copy of {config_path.name} beside it: {exc.strerror or exc}. "
+                       "Run the demo from a folder this user may write to.", err=True)
+            sys.exit(2)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app, socketio = create_app(
         config,
         data_dir=obj.data_dir(config),
         db_path=obj.db_path(config, demo),
         clock=_start_clock(),
-        config_path=obj.config_path.resolve(),
+        config_path=config_path,
         demo=demo,
         async_mode="gevent",
     )
@@ -136,8 +145,6 @@ def serve(obj: Context, host: str, port: int, demo: bool) -> None:
     start_housekeeping(socketio, hall)
     socketio.start_background_task(keep_up_forever, hall, socketio.sleep)
     if demo:
-        from server.web.demo import start_demo
-
         start_demo(app, socketio)
     click.echo(f"Antrean serving {config.site.name} on http://{host}:{port}/" + (" (demo)" if demo else ""))
     # What start-up made (modules, the site's configuration, templates) lives as long as the

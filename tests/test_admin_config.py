@@ -5,6 +5,7 @@ hand-broken file reported, and the comments of the sections a save did not chang
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from admin_api_support import (  # noqa: F401  (admin_fixture, site_fixture: the
     site_fixture,
 )
 
-from server.core import config_file
+from server.core import config_changes, config_file
 from server.core.config_load import load_config
 from tests.conftest import HallApp
 from tests.rules import issue
@@ -193,4 +194,66 @@ def test_a_save_keeps_the_comments_of_every_section_it_did_not_change(tmp_path: 
     on_disk = load_config(path)
     assert on_disk.site.running_text == "Selamat datang di MPP Jember"
     assert {c.id: c.name for c in on_disk.counters}["loket-64"] == "Loket 64 (Pengaduan)"
+    site.hall.store.close()
+
+
+def _changed_lines(before: str, after: str) -> list[str]:
+    """The lines a save changed, leaving out the header every save writes at the top."""
+    body = after.split("\n\n", 1)[1] if after.startswith(config_file.HEADER_MARK) else after
+    old_body = before.split("\n\n", 1)[1] if before.startswith(config_file.HEADER_MARK) else before
+    return [line for line in difflib.unified_diff(old_body.splitlines(), body.splitlines(), lineterm="", n=0)
+            if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+
+
+def test_a_save_changes_only_the_edited_values_line_inside_its_section(tmp_path: Path, clock: Any) -> None:
+    """The bundled config.yaml edited from the admin pages: a counter's name, a service's quota,
+    a display's name and its counters. Each save changes the edited value's line and no other,
+    so the comments inside the section ("# Lantai 2" among the counters, a service's notes, the
+    displays' long lists laid over several lines) stay as the person who wrote them left them."""
+    import shutil
+
+    from server.app import create_app
+    from tests.conftest import BUNDLED_CONFIG
+
+    path = tmp_path / "site" / "config.yaml"
+    path.parent.mkdir()
+    shutil.copy(BUNDLED_CONFIG, path)
+    app, socketio = create_app(load_config(path), data_dir=path.parent / "data", clock=clock, config_path=path,
+                               start_printing=False)
+    site = HallApp(app, socketio, clock, path.parent / "data")
+    site.path = path  # type: ignore[attr-defined]
+    admin = site.add_user("kepala", "admin")
+
+    def save(url: str, value: Any) -> list[str]:
+        before = path.read_text(encoding="utf-8")
+        answer = site.client().put(f"{CONFIG_URL}/{url}", headers=admin, json={"value": value})
+        assert answer.status_code == 200, answer.json
+        return _changed_lines(before, path.read_text(encoding="utf-8"))
+
+    counter = {"id": "loket-64", "name": "Loket 64 (Pengaduan)", "agency": "kemenkum", "floor": 2,
+               "services": ["kekayaan-intelektual", "ahu", "penyuluhan-hukum"]}
+    assert save("counters/loket-64", counter) == [
+        "-  - {id: loket-64, name: Loket 64, agency: kemenkum, floor: 2, services: [kekayaan-intelektual, ahu, "
+        "penyuluhan-hukum]}",
+        "+  - {id: loket-64, name: Loket 64 (Pengaduan), agency: kemenkum, floor: 2, services: "
+        "[kekayaan-intelektual, ahu, penyuluhan-hukum]}"]
+
+    service = service_value(site, "ktp-el-perekaman")
+    changed = save("services/ktp-el-perekaman", {**service, "quota": service["quota"] + 25})
+    assert changed == [f"-        quota: {service['quota']}", f"+        quota: {service['quota'] + 25}"]
+
+    displays = config_changes.sections(config_file.read(path)[0])["displays"]
+    displays[1]["name"] = "Layar Lantai Satu"
+    displays[2]["counters"].remove("loket-40")
+    changed = save("displays", displays)
+    assert len(changed) == 4 and "-    name: Layar Lantai 1" in changed and "+    name: Layar Lantai Satu" in changed
+    assert [line for line in changed if "loket-40" in line] == [
+        "-        loket-33, loket-34, loket-35, loket-36, loket-37, loket-38, loket-39, loket-40, loket-41, loket-42,"]
+
+    saved = path.read_text(encoding="utf-8")
+    assert "  # Lantai 2\n  - {id: loket-33" in saved
+    on_disk = load_config(path)
+    assert {c.id: c.name for c in on_disk.counters}["loket-64"] == "Loket 64 (Pengaduan)"
+    assert on_disk.displays[1].name == "Layar Lantai Satu" and "loket-40" not in on_disk.displays[2].counters
+    assert site.site.services["ktp-el-perekaman"].quota == service["quota"] + 25  # and live at once
     site.hall.store.close()

@@ -85,3 +85,42 @@ def test_demo_server_fills_the_screens_and_lets_a_trainee_work(live_server_facto
     data = server.folder / "data"
     assert (data / "antrean-demo.db").exists()
     assert not (data / "antrean.db").exists()  # the real database is never touched
+
+
+def test_the_demo_admin_edits_a_copy_never_the_sites_config_file(live_server_factory: Any) -> None:
+    """The demo's admin account saves a service's new name through the admin API: the demo
+    shows it at once (the kiosk's catalog), and the site's own config.yaml is not touched."""
+    server = live_server_factory(demo=True)
+    real = server.config_path.read_bytes()
+    login = requests.post(server.url + "/api/v1/session", json={"username": "admin", "password": DEMO_PASSWORD},
+                          timeout=5).json()
+    headers = {"Authorization": f"Bearer {login['token']}"}
+    config = requests.get(server.url + "/api/v1/admin/config", headers=headers, timeout=10).json()
+    agency = config["sections"]["agencies"][0]
+    service = {**agency["services"][0], "name": "Layanan Uji Coba Demo"}
+    answer = requests.put(f"{server.url}/api/v1/admin/config/services/{service['id']}", headers=headers,
+                          json={"value": service, "version": config["version"]}, timeout=30)
+    assert answer.status_code == 200, answer.text
+
+    assert server.config_path.read_bytes() == real  # the site's file, byte for byte
+    catalog = requests.get(server.url + "/api/v1/agencies", timeout=5).json()
+    names = {s["id"]: s["name"] for a in catalog["agencies"] for s in a["services"]}
+    assert names[service["id"]] == "Layanan Uji Coba Demo"  # the demo shows the edit
+    copy = server.config_path.with_name("config.demo.yaml")
+    assert "Layanan Uji Coba Demo" in copy.read_text(encoding="utf-8")
+    assert not list((server.folder / "data" / "config-history").glob("config-*.yaml"))  # nor the site's history
+
+
+def test_the_simulated_morning_answers_surveys_so_the_ikm_page_has_figures(hall_app: Any) -> None:
+    """About three in ten served visitors answer the survey, with the scores a service hall
+    usually gets (IKM grade B or A): the IKM report the admin page shows is not empty."""
+    run_simulation(hall_app, DemoSettings(ticket_cap=300, seed=5), real_seconds=1200)
+    with hall_app.hall.store.read() as tx:
+        served = tx.scalar("SELECT count(*) FROM tickets WHERE status = 'done'")
+    admin = hall_app.add_user("kepala", "admin")
+    report = hall_app.client().get("/api/v1/reports/ikm", headers=admin).json
+    assert served > 50
+    assert 0.15 * served <= report["respondents"] <= 0.45 * served, (report["respondents"], served)
+    assert 80 <= report["ikm"] <= 92 and report["grade"] in ("A", "B")
+    assert min(report["elements"].values()) == report["elements"]["u3"]  # the wait is what visitors rate lowest
+    assert report["by_service"] and report["by_agency"]

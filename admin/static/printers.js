@@ -3,6 +3,11 @@
   "use strict";
   const { el, clear, tr } = AdminUI;
 
+  // The server sends a printer's detail in both languages (printers/messages.py).
+  function detailText(printer) {
+    return (AdminUI.lang === "id" && printer.detail_id) || printer.detail || "";
+  }
+
   function mount(tbody) {
     const printers = new Map();
 
@@ -17,7 +22,7 @@
           el("td", {}, el("strong", { text: printer.name }), el("div", { className: "muted small", text: printer.id })),
           el("td", { text: `${printer.type} · ${printer.width_mm} mm` }),
           el("td", {}, el("span", { className: `tag tag-${printer.status}`, text: tr(`printer_${printer.status}`) })),
-          el("td", { className: "small", text: printer.detail || "" })));
+          el("td", { className: "small", text: detailText(printer) })));
       }
     }
 
@@ -35,7 +40,8 @@
     function update(change) {
       const printer = printers.get(change.id);
       if (!printer) return load();
-      printers.set(change.id, { ...printer, status: change.status, detail: change.detail });
+      printers.set(change.id, { ...printer, status: change.status, detail: change.detail,
+        detail_code: change.detail_code, detail_id: change.detail_id });
       render();
     }
 

@@ -10,13 +10,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
+from printers.messages import say
 from server.core.config import PRINTER_TYPES, Printer
 
 KINDS = ("offline", "paper_out", "failed")
-NO_STATUS = "this kind of printer reports no status"
-SILENT = "accepts tickets but does not answer status requests, so its paper cannot be checked"
-PAPER_OUT = "out of paper: load a new roll"
-PAPER_LOW = "paper is running low"
+NO_STATUS = say("no_status")
+SILENT = say("silent")
+PAPER_OUT = say("paper_out")
+PAPER_LOW = say("paper_low")
 SLICE = 0.1  # how often a wait looks at the abort event
 
 

@@ -14,9 +14,10 @@ import shutil
 import subprocess
 import threading
 
+from printers.messages import say
 from printers.transports.base import NO_STATUS, Delivery, PrintError, Sending, Timeouts, Transport
 
-CLIENT_MISSING = "CUPS client not installed: install Debian's cups-client (lp, lpstat) or use a network or usb printer"
+CLIENT_MISSING = say("cups_missing")
 
 
 class CupsTransport(Transport):
@@ -29,17 +30,16 @@ class CupsTransport(Transport):
         name, queue = self.describe(), str(self.cfg.cups_name)
         state, detail = self.status(sending.timeouts, sending.abort)
         if state == "unknown" and detail == CLIENT_MISSING:
-            raise PrintError("failed", f"Printer {name}: {CLIENT_MISSING}")
-        if detail is not None and detail.startswith("CUPS has no printer"):
-            raise PrintError("failed", f"Printer {name}: {detail}: check cups_name against `lpstat -p`")
+            raise PrintError("failed", say("cups_failed", printer=name, detail=CLIENT_MISSING))
+        if detail is not None and detail == say("cups_no_queue", queue=repr(queue)):
+            raise PrintError("failed", say("cups_unknown_queue", printer=name, detail=detail))
         if state == "offline":
-            raise PrintError("offline", f"Printer {name}: {detail}")
+            raise PrintError("offline", say("cups_failed", printer=name, detail=detail))
         done = _run(["lp", "-d", queue, "-o", "raw", "-t", "antrean ticket", "--", "-"], data,
                     sending.timeouts.connect + sending.timeouts.write)
         if done is None or done.returncode != 0:
-            said = _said(done) if done is not None else "it did not answer in time"
-            raise PrintError("offline", f"Printer {name}: CUPS did not take the ticket ({said}): "
-                             "check that CUPS is running and the queue is enabled")
+            said = _said(done) if done is not None else say("cups_late")
+            raise PrintError("offline", say("cups_refused", printer=name, said=said))
         return Delivery("unknown", NO_STATUS)
 
     def status(self, timeouts: Timeouts, abort: threading.Event | None) -> tuple[str, str | None]:
@@ -48,15 +48,15 @@ class CupsTransport(Transport):
         queue = str(self.cfg.cups_name)
         done = _run(["lpstat", "-p", queue], b"", max(timeouts.status, 2.0))
         if done is None:
-            return "offline", "CUPS did not answer in time"
+            return "offline", say("cups_timeout")
         text = _said(done)
         if done.returncode != 0:
             if "invalid destination" in text.lower() or "unknown destination" in text.lower():
-                return "offline", f"CUPS has no printer named {queue!r}"
-            return "offline", f"CUPS is not answering ({text})"
+                return "offline", say("cups_no_queue", queue=repr(queue))
+            return "offline", say("cups_not_answering", said=text)
         if " disabled" in text:  # "printer kiosk disabled since ... -\n\treason"
             reason = text.split("\n", 1)[1].strip() if "\n" in text else ""
-            return "offline", reason or "the CUPS queue is stopped"
+            return "offline", reason or say("cups_stopped")
         return "online", None
 
 

@@ -7,6 +7,7 @@ import selectors
 import threading
 import time
 
+from printers.messages import say
 from printers.transports.base import NO_STATUS, SLICE, Delivery, PrintError, Sending, Timeouts, Transport
 
 
@@ -29,8 +30,8 @@ class FileTransport(Transport):
 def device_status(device: str) -> tuple[str, str | None]:
     """A device that reports nothing about itself: it is there, or it is unplugged."""
     if not os.path.exists(device):
-        return "offline", f"{device} does not exist: check the cable and that the printer is on"
-    return "unknown", f"the device is present; {NO_STATUS}"
+        return "offline", say("device_absent", device=device)
+    return "unknown", say("device_present")
 
 
 def write_device(name: str, device: str, data: bytes, timeouts: Timeouts, abort: threading.Event | None) -> None:
@@ -39,13 +40,11 @@ def write_device(name: str, device: str, data: bytes, timeouts: Timeouts, abort:
         # No O_CREAT: a missing /dev/usb/lp0 means "unplugged", not "make a file".
         fd = os.open(device, os.O_WRONLY | os.O_APPEND | os.O_NONBLOCK | os.O_NOCTTY)
     except FileNotFoundError:
-        raise PrintError("offline", f"Printer {name}: {device} does not exist: "
-                         "check that the printer is plugged in and switched on") from None
+        raise PrintError("offline", say("device_missing", printer=name, device=device)) from None
     except PermissionError:
-        raise PrintError("failed", f"Printer {name}: no permission to write to {device}: "
-                         "add the server's user to the device's group (often lp)") from None
+        raise PrintError("failed", say("device_permission", printer=name, device=device)) from None
     except OSError as exc:
-        raise PrintError("offline", f"Printer {name}: {device} cannot be opened ({exc.strerror})") from None
+        raise PrintError("offline", say("device_unopened", printer=name, device=device, error=exc.strerror)) from None
     view = memoryview(data)
     selector: selectors.BaseSelector | None = selectors.DefaultSelector()
     try:
@@ -56,10 +55,9 @@ def write_device(name: str, device: str, data: bytes, timeouts: Timeouts, abort:
         last_progress = time.monotonic()
         while view:
             if abort is not None and abort.is_set():
-                raise PrintError("offline", f"Printer {name}: printing was interrupted (server stopping)")
+                raise PrintError("offline", say("device_interrupted", printer=name))
             if time.monotonic() - last_progress > timeouts.write:
-                raise PrintError("offline", f"Printer {name} took no data for {timeouts.write:g} s: "
-                                 "check that it is switched on and has paper")
+                raise PrintError("offline", say("device_no_data", printer=name, seconds=f"{timeouts.write:g}"))
             if selector is not None and not selector.select(SLICE):
                 continue
             try:
@@ -68,8 +66,7 @@ def write_device(name: str, device: str, data: bytes, timeouts: Timeouts, abort:
             except BlockingIOError:
                 continue
             except OSError as exc:
-                raise PrintError("offline", f"Printer {name} stopped taking data ({exc.strerror}): "
-                                 "check its cable and that it is switched on") from None
+                raise PrintError("offline", say("device_stopped", printer=name, error=exc.strerror)) from None
     finally:
         if selector is not None:
             selector.close()

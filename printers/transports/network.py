@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 from escpos.constants import RT_MASK_ONLINE, RT_STATUS, RT_STATUS_ONLINE, RT_STATUS_PAPER
 
+from printers.messages import say
 from printers.transports import base
 from printers.transports.base import Delivery, PrintError, Sending, Timeouts, Transport
 
@@ -45,11 +46,11 @@ ERROR = 0x40  # DLE EOT 2, bit 6: a jam, the cutter, the head too hot
 PAPER_END = 0x60  # DLE EOT 4, bits 5 and 6
 PAPER_NEAR_END = 0x0C  # DLE EOT 4, bits 2 and 3
 
-NOT_READING = ("accepts the connection but reads nothing (it answers no status request and does not "
-               "close when we do): it may be jammed, busy or its network card hung; switch it off and on. "
-               "The ticket was not sent; waiting tickets print by themselves once it reads again")
-NOT_CONFIRMED = ("took the ticket's bytes but did not confirm them within {seconds:g} s, so it stopped reading: "
-                 "check it (jammed, busy, cover); the ticket stays queued and prints by itself once it reads again")
+NOT_READING = say("not_reading")
+
+
+def not_confirmed(seconds: float) -> str:
+    return say("not_confirmed", seconds=f"{seconds:g}")
 
 
 class LinkError(Exception):
@@ -85,12 +86,11 @@ class Report:
         if self.paper_out:
             return "paper_out", base.PAPER_OUT
         if self.cover_open:
-            return "offline", "cover open: close it; waiting tickets print by themselves"
+            return "offline", say("cover_open")
         if self.error:
-            return "offline", ("error reported (paper jam, cutter or print head): open it, clear the paper "
-                               "and close it, or switch it off and on")
+            return "offline", say("printer_error")
         if self.offline:
-            return "offline", "offline (its feed button held, or recovering from an error)"
+            return "offline", say("offline_button")
         return "online", base.PAPER_LOW if self.paper_low else None
 
     @property
@@ -126,7 +126,7 @@ class Link:
         try:
             while True:
                 if self.abort is not None and self.abort.is_set():
-                    raise LinkError("offline", "printing was interrupted because the server is stopping")
+                    raise LinkError("offline", say("server_stopping"))
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return False
@@ -139,26 +139,21 @@ class Link:
         try:
             infos = socket.getaddrinfo(self.host, self.port, type=socket.SOCK_STREAM)
         except socket.gaierror:
-            raise LinkError("offline", f"the address {self.host!r} cannot be resolved: "
-                            "check the printer's host in config.yaml") from None
+            raise LinkError("offline", say("host_unknown", host=repr(self.host))) from None
         family, kind, proto, _, address = infos[0]
         self.sock = socket.socket(family, kind, proto)
         self.sock.setblocking(False)
         code = self.sock.connect_ex(address)
         if code in (errno.EINPROGRESS, errno.EWOULDBLOCK, errno.EALREADY):
             if not self._wait(selectors.EVENT_WRITE, seconds):
-                raise LinkError("offline", f"did not answer within {seconds:g} s: "
-                                "check that it is switched on and connected to the network")
+                raise LinkError("offline", say("no_answer", seconds=f"{seconds:g}"))
             code = self.sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
         if code == errno.ECONNREFUSED:
-            raise LinkError("offline", "refused the connection: check that it is switched on, "
-                            f"that nothing else is printing to it, and that its port is {self.port}")
+            raise LinkError("offline", say("refused", port=self.port))
         if code in (errno.EHOSTUNREACH, errno.ENETUNREACH, errno.EHOSTDOWN):
-            raise LinkError("offline", "cannot be reached from this server: check the network "
-                            "cable and that its address in config.yaml is right")
+            raise LinkError("offline", say("unreachable"))
         if code:
-            raise LinkError("offline", f"could not be connected to ({errno.errorcode.get(code, code)}): "
-                            "check that it is switched on and connected to the network")
+            raise LinkError("offline", say("connect_failed", error=errno.errorcode.get(code, code)))
 
     def send(self, data: bytes, stall_seconds: float) -> None:
         """Write all of `data`; fails when the printer takes nothing for `stall_seconds`."""
@@ -166,15 +161,13 @@ class Link:
         view = memoryview(data)
         while view:
             if not self._wait(selectors.EVENT_WRITE, stall_seconds):
-                raise LinkError("offline", f"accepted the connection but took no data for {stall_seconds:g} s: "
-                                "it may be jammed, busy or out of paper; check it")
+                raise LinkError("offline", say("stalled", seconds=f"{stall_seconds:g}"))
             try:
                 view = view[self.sock.send(view):]
             except BlockingIOError:
                 continue
             except OSError:
-                raise LinkError("offline", "closed the connection while receiving the ticket: "
-                                "check the printer, then the ticket prints again by itself") from None
+                raise LinkError("offline", say("closed_while_receiving")) from None
 
     def ask(self, seconds: float, *, answers_before: int = 0) -> Report:
         """Send DLE EOT 1, 2 and 4 and wait up to `seconds` for the three answers.
@@ -199,8 +192,7 @@ class Link:
             except OSError:
                 chunk = b""
             if not chunk:
-                raise LinkError("offline", "closed the connection without answering: "
-                                "check the printer, then the ticket prints again by itself")
+                raise LinkError("offline", say("closed_without_answer"))
             answers.extend(value for value in chunk if _is_status_byte(value))
         if len(answers) < 3:
             return Report(answered=False)
@@ -213,7 +205,7 @@ class Link:
         try:
             self.sock.shutdown(socket.SHUT_WR)
         except OSError:
-            raise LinkError("offline", "closed the connection while receiving the ticket") from None
+            raise LinkError("offline", say("closed_mid_ticket")) from None
         deadline = time.monotonic() + seconds
         while True:
             left = deadline - time.monotonic()
@@ -225,8 +217,7 @@ class Link:
             except BlockingIOError:
                 continue
             except OSError:
-                raise LinkError("offline", "reset the connection before taking the whole ticket: "
-                                "check the printer, then the ticket prints again by itself") from None
+                raise LinkError("offline", say("reset_mid_ticket")) from None
 
     def close(self, *, reset: bool = False) -> None:
         """Close; `reset` discards whatever is still unsent so it cannot print late."""
@@ -245,9 +236,9 @@ def _refuse_if_down(report: Report, *, after: bool) -> None:
         return
     kind, detail = report.words()
     if after:
-        reason = f"stopped during the ticket ({detail}); the ticket prints again once the printer is ready"
+        reason = say("stopped_during_ticket", detail=detail)
     else:
-        reason = f"is not ready ({detail}); the ticket was not sent and prints by itself once it is ready"
+        reason = say("not_ready", detail=detail)
     raise LinkError("paper_out" if kind == "paper_out" else "offline", reason)
 
 
@@ -267,7 +258,7 @@ def _send_silent(host: str, port: int, data: bytes, *, connect: float, write: fl
         link.connect(connect)
         link.send(data, write)
         if not link.reads_to_end(write):
-            raise LinkError("offline", NOT_CONFIRMED.format(seconds=write))
+            raise LinkError("offline", not_confirmed(write))
         ok = True
     finally:
         link.close(reset=not ok)
@@ -291,7 +282,7 @@ def print_bytes(host: str, port: int, data: bytes, *, connect: float, write: flo
                 link.send(data, write)
                 after = link.ask(write, answers_before=status_requests_in(data))
                 if not after.answered:
-                    raise LinkError("offline", NOT_CONFIRMED.format(seconds=write))
+                    raise LinkError("offline", not_confirmed(write))
                 _refuse_if_down(after, after=True)
                 ok = True
                 return after
@@ -331,7 +322,7 @@ class NetworkTransport(Transport):
             report = print_bytes(self.cfg.host, self.cfg.port, data, connect=waits.connect, write=waits.write,
                                  status=waits.status, abort=sending.abort, silent=sending.silent)
         except LinkError as exc:
-            raise PrintError(exc.kind, f"Printer {self.describe()} {exc.reason}") from None
+            raise PrintError(exc.kind, say("network_failed", printer=self.describe(), reason=exc.reason)) from None
         return Delivery(*report.words())
 
     def status(self, timeouts: Timeouts, abort: threading.Event | None) -> tuple[str, str | None]:

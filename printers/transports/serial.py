@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from printers.messages import say
 from printers.transports.base import NO_STATUS, Delivery, PrintError, Sending, Timeouts, Transport
 from printers.transports.file import device_status
 
@@ -22,22 +23,20 @@ class SerialTransport(Transport):
 
         name = self.describe()
         if not Serial.is_usable():
-            raise PrintError("failed", f"Printer {name}: serial support is not installed: pip install pyserial")
+            raise PrintError("failed", say("serial_missing", printer=name))
         printer = Serial(devfile=self.cfg.device, baudrate=self.cfg.baudrate, timeout=sending.timeouts.status,
                          profile=self.cfg.profile)
         try:
             printer.open()
         except DeviceNotFoundError:
-            raise PrintError("offline", f"Printer {name}: the serial port cannot be opened: "
-                             "check the cable and the device name in config.yaml") from None
+            raise PrintError("offline", say("serial_unopened", printer=name)) from None
         port: Any = printer.device
         try:
             port.write_timeout = sending.timeouts.write  # escpos sets none: a stopped printer would block forever
             port.write(data)
         except Exception as exc:  # serial.SerialTimeoutException, SerialException
             port.reset_output_buffer()  # so closing does not wait to drain what the printer refused
-            raise PrintError("offline", f"Printer {name} did not take the ticket ({exc}): "
-                             "check that it is switched on and has paper") from None
+            raise PrintError("offline", say("serial_refused", printer=name, error=exc)) from None
         finally:
             port.close()
         return Delivery("unknown", NO_STATUS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 
+from printers.messages import say
 from printers.transports.base import NO_STATUS, Delivery, PrintError, Sending, Timeouts, Transport
 
 
@@ -20,8 +21,7 @@ class UsbTransport(Transport):
 
         name = self.describe()
         if not Usb.is_usable():
-            raise PrintError("failed", f"Printer {name}: USB support is not installed: "
-                             "install pyusb (pip install pyusb) and Debian's libusb-1.0-0")
+            raise PrintError("failed", say("usb_missing", printer=name))
         printer = Usb(self.cfg.vendor_id, self.cfg.product_id, timeout=int(sending.timeouts.write * 1000),
                       profile=self.cfg.profile)
         try:
@@ -29,15 +29,12 @@ class UsbTransport(Transport):
             printer._raw(data)
         except DeviceNotFoundError as exc:
             if "denied" in str(exc).lower() or "permission" in str(exc).lower():
-                raise PrintError("failed", f"Printer {name}: no permission to use the USB device: "
-                                 "add a udev rule giving the server's user access to it") from None
-            raise PrintError("offline", f"Printer {name} was not found on USB: "
-                             "check its cable and that it is switched on") from None
+                raise PrintError("failed", say("usb_permission", printer=name)) from None
+            raise PrintError("offline", say("usb_not_found", printer=name)) from None
         except Exception as exc:  # pyusb raises USBError / NoBackendError; it may not be importable
             if type(exc).__name__ == "NoBackendError":
-                raise PrintError("failed", f"Printer {name}: libusb is missing: apt-get install libusb-1.0-0") from None
-            raise PrintError("offline", f"Printer {name} did not take the ticket ({exc}): "
-                             "check its cable, paper and that it is switched on") from None
+                raise PrintError("failed", say("usb_libusb", printer=name)) from None
+            raise PrintError("offline", say("usb_refused", printer=name, error=exc)) from None
         finally:
             try:
                 printer.close()
@@ -49,13 +46,13 @@ class UsbTransport(Transport):
         from escpos.printer import Usb
 
         if not Usb.is_usable():
-            return "unknown", "USB support is not installed (pyusb)"
+            return "unknown", say("usb_no_support")
         import usb.core  # type: ignore[import-not-found, unused-ignore]
 
         try:
             found = usb.core.find(idVendor=self.cfg.vendor_id, idProduct=self.cfg.product_id)
         except Exception as exc:  # NoBackendError when libusb is missing
-            return "unknown", f"USB cannot be inspected ({exc})"
+            return "unknown", say("usb_uninspectable", error=exc)
         if found is None:
-            return "offline", "not found on USB: check its cable and that it is switched on"
-        return "unknown", f"connected; {NO_STATUS}"
+            return "offline", say("usb_absent")
+        return "unknown", say("usb_connected")

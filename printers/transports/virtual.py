@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from printers.decode import decode_escpos
+from printers.messages import say
 from printers.preview import render_preview
 from printers.render import PAPERS
 from printers.transports.base import Delivery, PrintError, Sending, Timeouts, Transport
@@ -40,8 +41,8 @@ class VirtualTransport(Transport):
             files[1].write_text(decoded.text(paper.columns), encoding="utf-8")
             render_preview(decoded, paper.dots).save(files[2], optimize=True)
         except OSError as exc:
-            raise PrintError("failed", f"Printer {self.describe()} cannot write its printout to {folder}: "
-                             f"{exc.strerror or exc}; check the data folder's permissions and free space") from None
+            raise PrintError("failed", say("virtual_unwritable", printer=self.describe(), folder=folder,
+                                           error=exc.strerror or exc)) from None
         return files
 
 

@@ -5,9 +5,11 @@
 data folder's `config-history/`, and writes the new text atomically (a temp file in the
 same folder, fsync, `os.replace`); only then does the running hall take it.
 
-Comments are kept where the change allows: a save rewrites only the top-level sections
-(`site`, `agencies`, `counters`, ...) whose data changed, and keeps every other section as
-written, with its comments; a changed section keeps the comment lines just above its key.
+Comments are kept: a save rewrites only the values that changed, in place (`yaml_edit`), so
+the comments inside and around an edited section, its flow or block style and its line
+breaks stay as written. Where the file's layout is beyond that (anchors, duplicate keys), a
+save rewrites the top-level sections (`site`, `agencies`, ...) whose data changed and keeps
+every other section as written; a rewritten section keeps the comment lines above its key.
 The copy of every previous version is kept as well, so nothing written by hand is lost.
 
 Every process of a site watches the file (`stamp`, a stat, before each request) and takes a
@@ -29,6 +31,7 @@ from typing import Any
 
 import yaml
 
+from server.core import yaml_edit
 from server.core.config import SiteConfig
 from server.core.config_changes import ConfigRefused, validate
 from server.core.config_load import ConfigError, config_from_text, media_problems
@@ -140,6 +143,12 @@ def dump(data: dict[str, Any], header: str = "") -> str:
                               default_flow_style=None, width=110)
 
 
+def _render(value: Any, *, flow: bool) -> str:
+    """One value for `yaml_edit`: on one line (flow), or as a block with leaf lists inline."""
+    return yaml.dump(value, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                     default_flow_style=True if flow else None, width=1_000_000)
+
+
 _TOP_KEY = re.compile(r"([A-Za-z_][\w-]*):(\s|$)")
 HEADER_MARK = "# Antrean site configuration, saved from the admin pages"
 
@@ -173,8 +182,19 @@ def _without_old_header(preamble: str) -> str:
     return rest
 
 
+def _reads_as(text: str, data: dict[str, Any]) -> bool:
+    try:
+        return bool(yaml.load(text, Loader=yaml_edit.FAST_LOADER) == data)
+    except yaml.YAMLError:
+        return False
+
+
 def dump_keeping_comments(old_text: str, old: dict[str, Any], new: dict[str, Any], header: str) -> str:
-    """`new` as YAML, reusing the text of every top-level section whose data did not change."""
+    """`new` as YAML, rewriting only what changed: the changed values in place (`yaml_edit`),
+    or, where the file's layout is not followed, every top-level section whose data changed."""
+    spliced = yaml_edit.splice(old_text, old, new, _render)
+    if spliced is not None and _reads_as(spliced, new):
+        return header + _without_old_header(spliced)
     preamble, sections = _split_sections(old_text)
     parts = [header, _without_old_header(preamble)]
     for key, value in new.items():
@@ -183,11 +203,7 @@ def dump_keeping_comments(old_text: str, old: dict[str, Any], new: dict[str, Any
             body = dump({key: value}) + "\n"
         parts.append(comments + body)
     text = "".join(parts)
-    try:
-        kept = yaml.safe_load(text) == new
-    except yaml.YAMLError:
-        kept = False
-    return text if kept else dump(new, header)  # a layout this cannot follow: written afresh
+    return text if _reads_as(text, new) else dump(new, header)  # a layout this cannot follow: written afresh
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -3,13 +3,17 @@
 A background task issues tickets at a busy hall's rate across the site's services
 (popular ones far more often, about one in ten with priority) and works most
 counters through the same queue rules the API uses: call, start, finish, now and
-then a recall, a no-show or a transfer. Every change goes through `hall.store.write()`
+then a recall, a no-show or a transfer; about three in ten served visitors then answer
+the survey, so the IKM report has figures. Every change goes through `hall.store.write()`
 so kiosks, displays and phones hear of it like any other change.
 
 Simulated time runs `speed` times faster than the clock, so a 15-minute service
 takes 90 seconds and the hall display changes every few seconds. A few counters
 are left alone for a trainee who logs in with the demo accounts printed at start.
 The simulation stops issuing at `ticket_cap` tickets a day, so it stays bounded.
+
+The demo's admin account may edit the configuration, so the demo runs on a copy of the
+site's file (`demo_config`), made afresh at every start: its saves never reach config.yaml.
 """
 
 from __future__ import annotations
@@ -19,13 +23,14 @@ import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import click
 from flask import Flask
 from flask_socketio import SocketIO
 
-from server.core import auth, counters, tickets
+from server.core import auth, counters, survey, tickets
 from server.core.errors import RuleError
 from server.core.site import SiteIndex
 from server.core.vocabulary import PRIORITIES
@@ -52,6 +57,7 @@ class DemoSettings:
     transfer_share: float = 0.03  # served visitors sent on to another service
     trainee_counters: int = 3  # counters the simulation leaves to a trainee
     first_call_within: float = 100.0  # counters open one by one over this many simulated seconds
+    survey_share: float = 0.3  # served visitors who answer the survey (at the tablet or from the QR code)
     tick_seconds: float = 0.25  # real seconds between steps
     seed: int | None = None
 
@@ -83,6 +89,7 @@ class DemoSimulation:
     next_arrival: float | None = None
     day: str | None = None
     used_up: set[str] = field(default_factory=set)  # services refusing tickets today (quota, closed)
+    surveys: list[tuple[float, str, str]] = field(default_factory=list)  # (due, ticket id, its secret)
     stopped: bool = False
     _site: SiteIndex | None = None
     _services: list[str] = field(default_factory=list)
@@ -120,6 +127,7 @@ class DemoSimulation:
         for plan in list(self.plans.values()):
             if plan.next_at <= now:
                 self._act(site, plan, now)
+        self._answer_surveys(site, now)
 
     def _real(self, simulated_seconds: float) -> float:
         return simulated_seconds / self.settings.speed
@@ -245,17 +253,74 @@ class DemoSimulation:
             if target is not None and self.rng.random() < self.settings.transfer_share:
                 counters.transfer(tx, site, now, counter_id, target, ACTOR)
             else:
-                counters.finish(tx, site, now, counter_id, ACTOR)
+                done = counters.finish(tx, site, now, counter_id, ACTOR)
+                if self.rng.random() < self.settings.survey_share:
+                    due = now + self._real(wait(20, 120))  # a minute or two at the tablet
+                    self.surveys.append((due, done["id"], done["survey_secret"]))
             self._ready(plan, now)
 
     def _ready(self, plan: CounterPlan, now: float) -> None:
         plan.step = "call"
         plan.next_at = now + self._real(self.rng.uniform(5, 25))
 
+    # --- surveys ----------------------------------------------------------------------------
+
+    def _answer_surveys(self, site: SiteIndex, now: float) -> None:
+        due = [s for s in self.surveys if s[0] <= now]
+        if not due:
+            return
+        self.surveys = [s for s in self.surveys if s[0] > now]
+        for _, ticket_id, key in due:
+            answers = {element: self._score(element) for element in survey.ELEMENTS}
+            comment = self.rng.choice(SURVEY_COMMENTS) if self.rng.random() < 0.08 else None
+            try:
+                with self.hall.store.write() as tx:
+                    survey.answer(tx, site, now, ticket_id, answers, comment, key)
+            except RuleError as exc:  # answered already, or the ticket went on (a supervisor's doing)
+                log.debug("demo: survey of %s refused: %s", ticket_id, exc.code)
+
+    def _score(self, element: str) -> int:
+        """One answer from 1 to 4, weighted as a hall's surveys come out (IKM in the 80s: mostly
+        "good", many "very good", a few poor; waiting time and facilities a little lower)."""
+        weights = SCORE_WEIGHTS.get(element, SCORE_WEIGHTS["*"])
+        return int(self.rng.choices((1, 2, 3, 4), weights)[0])
+
     def _transfer_target(self, site: SiteIndex, current: dict[str, Any]) -> str | None:
         """Another service of the same agency (a visitor sent on to the next desk)."""
         same_agency = [s.id for s in site.agencies[current["agency_id"]].services if s.id != current["service_id"]]
         return self.rng.choice(same_agency) if same_agency else None
+
+
+# The share of answers 1 to 4 per element (the rest use "*"): a service hall's usual IKM, B
+# ("Baik") to A, with free services ranked high on cost and the waiting time ranked lowest.
+SCORE_WEIGHTS: dict[str, tuple[float, float, float, float]] = {
+    "*": (0.01, 0.06, 0.50, 0.43),
+    "u3": (0.03, 0.14, 0.53, 0.30),  # completion time
+    "u4": (0.00, 0.02, 0.28, 0.70),  # cost: most services here are free
+    "u9": (0.02, 0.10, 0.52, 0.36),  # facilities
+}
+SURVEY_COMMENTS = (
+    "Pelayanan cepat dan ramah, terima kasih.",
+    "Antrean agak lama di jam sibuk.",
+    "Petugas menjelaskan persyaratan dengan jelas.",
+    "Mohon tambah kursi di ruang tunggu.",
+    "Sudah bagus, pertahankan.",
+)
+
+
+# --- the demo's own configuration -----------------------------------------------------------------
+
+COPY_NOTE = ("# A copy of {name} for `antrean serve --demo`, made afresh at every demo start: the demo's\n"
+             "# admin edits land here and never in {name}. Edit {name} itself, not this file.\n")
+
+
+def demo_config(config_path: Path) -> Path:
+    """The copy of the site's config file the demo runs on, beside it (so the names it gives
+    relative to its folder, media and voice packs, still point at the same files)."""
+    copy = config_path.with_name(f"{config_path.stem}.demo{config_path.suffix or '.yaml'}")
+    text = config_path.read_text(encoding="utf-8")
+    copy.write_text(COPY_NOTE.format(name=config_path.name) + text, encoding="utf-8")
+    return copy
 
 
 # --- accounts ---------------------------------------------------------------------------------
@@ -311,6 +376,9 @@ def start_demo(app: Flask, socketio: SocketIO, settings: DemoSettings | None = N
                f"counters {', '.join(trainee)} are left for you. Log in at /counter or /admin with:")
     for account in accounts:
         click.echo(f"  {account.username:<11} password {DEMO_PASSWORD}  ({account.role}: {account.detail})")
+    if hall.config_path is not None:
+        click.echo(f"Settings saved in the demo go to {hall.config_path.name}, a copy made at this start; "
+                   "the site's own file is not changed.")
     simulation = DemoSimulation(hall, settings, trainee)
     app.extensions["antrean_demo"] = simulation
     socketio.start_background_task(simulation.run, socketio.sleep)

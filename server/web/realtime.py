@@ -114,7 +114,7 @@ SCREENS: dict[type[ev.Event], Callable[[Any, SiteIndex], list[Refresh]]] = {
     ev.ConfigChanged: lambda e, site: [
         Refresh("config", "site", {"version": e.version}), *(_queue(s) for s in site.services)],
     ev.PrinterStatusChanged: lambda e, site: [
-        Refresh("printer", e.printer_id, {"status": e.status, "detail": e.detail})],
+        Refresh("printer", e.printer_id, {"status": e.status, "detail": e.detail, **views.printer_detail(e.detail)})],
     ev.SurveyAnswered: lambda e, site: [Refresh("survey", e.ticket_id, {"counter_id": e.counter_id})],
     ev.SurveyTabletsChanged: _nothing,
     ev.UserCreated: _nothing,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from printers import messages
 from server.core import addresses, config, counters, hours, places, print_queue, tickets
 from server.core.site import SiteIndex
 from server.core.store import Transaction
@@ -283,6 +284,11 @@ def kiosk_state(site: SiteIndex, kiosk_id: str, statuses: dict[str, dict[str, An
     return {"kiosk_id": kiosk_id, "printer": printer}
 
 
+def printer_detail(detail: str | None) -> dict[str, str | None]:
+    """A printer's detail in the screens' second language: its message's code and Indonesian words."""
+    return messages.both(detail)
+
+
 def printers_json(site: SiteIndex, statuses: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Each printer with its last known status (`unknown` before the first check)."""
     return {
@@ -294,6 +300,7 @@ def printers_json(site: SiteIndex, statuses: dict[str, dict[str, Any]]) -> dict[
                 "width_mm": p.width_mm,
                 "status": statuses.get(p.id, {}).get("status", "unknown"),
                 "detail": statuses.get(p.id, {}).get("detail"),
+                **printer_detail(statuses.get(p.id, {}).get("detail")),
             }
             for p in site.config.printers
         ]

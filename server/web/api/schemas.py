@@ -329,6 +329,8 @@ class Printer(Out):
     width_mm: int
     status: Literal["online", "offline", "paper_out", "unknown"]
     detail: str | None = None
+    detail_code: str | None = None  # the message's code (printers/messages.py); null for a system's own words
+    detail_id: str | None = None  # `detail` in Bahasa Indonesia
 
 
 class Printers(Out):
