@@ -6,8 +6,9 @@ year) and the audit log, once they are older than `server.history_years`. The `t
 rows stay (one a ticket, nothing personal about a visitor): every report counts tickets,
 and they keep answering over any range without reading an archive. An archive is an
 ordinary SQLite file beside the database, `archive/antrean-YYYY.db`, holding the rows whose
-time falls in that year (the site's time zone); the audit search reads it when its range
-reaches that year.
+time falls in that year (the site's time zone); the audit search and the reports that read
+the history (the queue length over a day: `history_rows`) read it when their range reaches
+that year. The daily backup copies the archives that changed (server/core/backup.py).
 
 A move never holds the hall's write lock for long and never loses or doubles a row, even
 when the process is killed halfway. It goes a day of tickets at a time, in batches: a batch
@@ -25,12 +26,13 @@ import logging
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlite_utils
@@ -226,6 +228,20 @@ def archives_between(tx: Transaction, tz: ZoneInfo, begin: float, end: float) ->
         if path.is_file():
             with _archive_read(db_path, path) as archive:
                 yield archive
+
+
+def history_rows(
+    tx: Transaction, tz: ZoneInfo, begin: float, end: float, sql: str, params: Sequence[Any],
+) -> list[dict[str, Any]]:
+    """The rows of a query over `ticket_events e` (selecting e.id and e.at) for the range
+    [begin, end), read from the database and from the archives the range reaches, each row
+    once, oldest first: what a report of a day finds in its history whether or not the day
+    has moved to an archive (wholly, or halfway when a move was killed)."""
+    found = {row["id"]: row for row in tx.all(sql, params)}
+    for archive in archives_between(tx, tz, begin, end):
+        for row in archive.all(sql, params):
+            found.setdefault(row["id"], row)
+    return sorted(found.values(), key=lambda row: (row["at"], row["id"]))
 
 
 def analyze(db_path: Path) -> float:
