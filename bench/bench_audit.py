@@ -9,8 +9,9 @@ On a copy of the cached year (bench_reports' `~/.cache/antrean/bench-year`, made
 - the time migration 012 takes to index the year's history (the figure in docs/reports.md),
   and how much the file grows;
 - what the index's trigger adds to a ticket issue and to a counter's call (`call_next`,
-  which also finishes the ticket before): the same `Store.write()` transactions with the
-  triggers and without, alternating rounds.
+  which also finishes the ticket before: two history rows indexed): the same
+  `Store.write()` transactions (synchronous=FULL, as the server) with the triggers and
+  without, in alternating rounds after one that warms the caches up.
 
     .venv/bin/python -m bench.bench_audit [--db PATH] [--repeat 3] [--actions 400]
 """
@@ -101,7 +102,7 @@ def write_costs(db: Path, site: SiteIndex, actions: int) -> dict[str, dict[str, 
     samples: dict[str, dict[str, list[float]]] = {k: {"issue": [], "call": []} for k in ("with", "without")}
     store = Store(db)
     try:
-        for round_ in range(4):
+        for round_ in range(7):  # the first warms the caches up and is not counted
             mode = "with" if round_ % 2 == 0 else "without"
             for name, sql in kept.items():
                 store.db.conn.execute(f"DROP TRIGGER IF EXISTS {name}")
@@ -109,10 +110,13 @@ def write_costs(db: Path, site: SiteIndex, actions: int) -> dict[str, dict[str, 
                     store.db.conn.execute(sql)
             for i in range(actions // 2):
                 now += 1
-                samples[mode]["issue"].append(_timed(store, lambda tx, i=i, now=now: issue_ticket(
-                    tx, site, now, services[i % len(services)])))
-                samples[mode]["call"].append(_timed(store, lambda tx, i=i, now=now: call_next(
-                    tx, site, now, counters[i % len(counters)], actor="bench")))
+                issued = _timed(store, lambda tx, i=i, now=now: issue_ticket(
+                    tx, site, now, services[i % len(services)]))
+                called = _timed(store, lambda tx, i=i, now=now: call_next(
+                    tx, site, now, counters[i % len(counters)], actor="bench"))
+                if round_:
+                    samples[mode]["issue"].append(issued)
+                    samples[mode]["call"].append(called)
     finally:
         store.close()
     return {mode: {f"{kind} {stat}": fn(values) for kind, values in by.items()
