@@ -161,3 +161,29 @@ def test_the_migration_indexes_the_history_a_database_already_has(tmp_path: Path
     assert _search(db, site, text="loket-2") == walked
     assert _steps(db, site, text="tidak-ada") * 10 < _steps(_without_index(db, tmp_path / "walk.db"), site,
                                                              text="tidak-ada")
+
+
+def test_the_archives_have_the_index_too_and_an_archive_made_before_it_gets_it_at_night(
+    seeded: tuple[Path, Path], tmp_path: Path,
+) -> None:
+    db = _copy(seeded[0], tmp_path / "antrean.db")
+    site = SiteIndex(load_config(ROOT / "config.yaml"))
+    texts = [{"text": "loket-61"}, {"text": "PETUGAS-CADANGAN"}, {"text": "tidak-ada"}, {"text": "lok_t-1%"}]
+    before = [_search(db, site, **fields) for fields in texts]
+    walked = _steps(seeded[1], site, text="tidak-ada")
+    retention.move_old_history(db, site.tz, date(2027, 6, 1), 1, pause=0)  # all of it, to 2025's and 2026's
+    with closing(sqlite3.connect(db)) as conn:
+        assert conn.execute("SELECT count(*) FROM ticket_events").fetchone() == (0,)
+    assert [_search(db, site, **fields) for fields in texts] == before
+    assert _steps(db, site, text="tidak-ada") * 10 < walked  # each archive read through its index
+
+    old = retention.archive_path(db, 2025)
+    with closing(sqlite3.connect(old)) as conn:  # as an archive made before the index
+        conn.execute("DROP TABLE ticket_events_text")
+    assert [_search(db, site, **fields) for fields in texts] == before  # walked, as before
+    assert retention.night_care(db, site.tz, date(2027, 6, 1), 1).moved.finished
+    with closing(sqlite3.connect(old)) as conn:
+        assert conn.execute("SELECT count(*) FROM ticket_events_text WHERE ticket_events_text MATCH '\"ket\"'"
+                            ).fetchone()[0] > 1000
+    assert [_search(db, site, **fields) for fields in texts] == before
+    assert _steps(db, site, text="tidak-ada") * 10 < walked

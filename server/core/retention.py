@@ -57,6 +57,14 @@ ARCHIVE_SCHEMA = (
     "action TEXT NOT NULL, target TEXT, address TEXT, detail TEXT)",
     "CREATE INDEX IF NOT EXISTS {a}.audit_log_at ON audit_log (at)",
 )
+# The audit search's text index of the counter actions (migration 012), in an archive too: its
+# rows are indexed as they are copied in (a trigger cannot read the database's `tickets`).
+TEXT_COLUMNS = "actor, kind, counter_id, number, device"
+TEXT_INDEX = ("CREATE VIRTUAL TABLE {a}.ticket_events_text USING fts5("
+              f"{TEXT_COLUMNS}, content='', detail=none, tokenize='trigram')")
+TEXT_ROWS = ("INSERT INTO {a}.ticket_events_text (rowid, " + TEXT_COLUMNS + ") SELECT e.id, e.actor, e.kind, "
+             "e.counter_id, t.number, e.device FROM {source}.ticket_events e LEFT JOIN main.tickets t "
+             "ON t.id = e.ticket_id WHERE e.kind <> 'issued'")
 BATCH_ROWS = 2000  # about 10 ms of the hall's write lock on a year's database (docs/reports.md)
 BATCH_TICKETS = 500  # a day's tickets, this many at a time: about 2,000 history rows
 PAUSE_SECONDS = 0.02  # between batches: a kiosk or a counter that waits for the lock gets in
@@ -120,8 +128,13 @@ def _move_rows(
             conn.execute("BEGIN")
             for statement in ARCHIVE_SCHEMA:
                 conn.execute(statement.format(a="archive"))
+            if table == "ticket_events":
+                ids_new = _text_index_in_archive(conn, ids)
             conn.execute(f"INSERT OR IGNORE INTO archive.{table} ({columns}) "
                          f"SELECT {columns} FROM main.{table} WHERE id IN ({marks})", ids)
+            if table == "ticket_events" and ids_new:
+                conn.execute(TEXT_ROWS.format(a="archive", source="main") +
+                             f" AND e.id IN ({','.join('?' * len(ids_new))})", ids_new)
             conn.execute("COMMIT")  # the archive holds the batch: only now may the database let it go
             conn.execute("BEGIN IMMEDIATE")
             # Only rows the archive holds as they are here: an id given again after a restore
@@ -138,6 +151,18 @@ def _move_rows(
         finally:
             conn.execute("DETACH DATABASE archive")
     return moved
+
+
+def _text_index_in_archive(conn: sqlite3.Connection, ids: list[int]) -> list[int]:
+    """Of these rows, those the attached archive does not hold yet (to index as they are copied).
+    An archive made before its text index gets it here, filled with every row it holds, in the
+    transaction of the copy: never an index that misses rows."""
+    if not conn.execute("SELECT 1 FROM archive.sqlite_master WHERE name = 'ticket_events_text'").fetchone():
+        conn.execute(TEXT_INDEX.format(a="archive"))
+        conn.execute(TEXT_ROWS.format(a="archive", source="archive"))
+    held = {row[0] for row in conn.execute(
+        f"SELECT id FROM archive.ticket_events WHERE id IN ({','.join('?' * len(ids))})", ids)}
+    return [row_id for row_id in ids if row_id not in held]
 
 
 def _next_day(conn: sqlite3.Connection, before: str) -> str | None:
@@ -193,6 +218,31 @@ def move_old_history(
             moved_events, moved_audit = _move_day(conn, db_path, tz, day, pause)
             days, events, audit = days + 1, events + moved_events, audit + moved_audit
     return Moved(days, events, audit, time.perf_counter() - began)
+
+
+def index_archives(db_path: Path) -> int:
+    """Give the archives made before the text index (migration 012) theirs, filled with every row
+    they hold (about a minute for a year's archive, once); returns how many were indexed."""
+    indexed = 0
+    with closing(_connect(db_path)) as conn:
+        for path in sorted(archive_folder(db_path).glob(f"{db_path.stem}-????.db")):
+            conn.execute("ATTACH DATABASE ? AS archive", (str(path),))
+            try:
+                if not conn.execute("SELECT 1 FROM archive.sqlite_master WHERE name = 'ticket_events'").fetchone():
+                    continue
+                if conn.execute("SELECT 1 FROM archive.sqlite_master WHERE name = 'ticket_events_text'").fetchone():
+                    continue
+                conn.execute("BEGIN")
+                _text_index_in_archive(conn, [])
+                conn.execute("COMMIT")
+                indexed += 1
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            finally:
+                conn.execute("DETACH DATABASE archive")
+    return indexed
 
 
 def recover_archives(db_path: Path) -> None:
@@ -282,7 +332,10 @@ def night_care(
     db_path: Path, tz: ZoneInfo, today: date, years: int, should_stop: Callable[[], bool] = lambda: False,
 ) -> NightCare:
     """What the housekeeping does once a night while the hall is closed, in its OS thread:
-    move the old history, refresh the statistics, compact when a move freed much."""
+    move the old history, index the archives made before the text index, refresh the
+    statistics, compact when a move freed much."""
     moved = move_old_history(db_path, tz, today, years, should_stop=should_stop)
+    if not should_stop():
+        index_archives(db_path)
     analyze_seconds = analyze(db_path)
     return NightCare(moved, analyze_seconds, None if should_stop() else vacuum_if_worth_it(db_path))
