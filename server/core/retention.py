@@ -65,7 +65,9 @@ TEXT_INDEX = ("CREATE VIRTUAL TABLE {a}.ticket_events_text USING fts5("
 TEXT_ROWS = ("INSERT INTO {a}.ticket_events_text (rowid, " + TEXT_COLUMNS + ") SELECT e.id, e.actor, e.kind, "
              "e.counter_id, t.number, e.device FROM {source}.ticket_events e LEFT JOIN main.tickets t "
              "ON t.id = e.ticket_id WHERE e.kind <> 'issued'")
-BATCH_ROWS = 2000  # about 10 ms of the hall's write lock on a year's database (docs/reports.md)
+# About 10 ms of the hall's write lock on a year's database, 65 ms with the text index's
+# trigger (migration 012; docs/reports.md); the move runs while the hall is closed.
+BATCH_ROWS = 2000
 BATCH_TICKETS = 500  # a day's tickets, this many at a time: about 2,000 history rows
 PAUSE_SECONDS = 0.02  # between batches: a kiosk or a counter that waits for the lock gets in
 VACUUM_FREE_SHARE = 0.25  # compact once this share of the file is free pages (after a big move)
@@ -222,7 +224,7 @@ def move_old_history(
 
 def index_archives(db_path: Path) -> int:
     """Give the archives made before the text index (migration 012) theirs, filled with every row
-    they hold (about a minute for a year's archive, once); returns how many were indexed."""
+    they hold (1–2 minutes for a year's archive, once); returns how many were indexed."""
     indexed = 0
     with closing(_connect(db_path)) as conn:
         for path in sorted(archive_folder(db_path).glob(f"{db_path.stem}-????.db")):

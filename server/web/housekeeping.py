@@ -74,7 +74,7 @@ class Housekeeper:
         path, site = self.hall.store.path, self.hall.site
 
         def work() -> None:
-            lease = night_lease.take(path, "summarise", day, self._holder, LEASE_SECONDS["summarise"])
+            lease = self._take(path, "summarise", day)
             if lease is not night_lease.Lease.TAKEN:  # done, or another process does it now
                 self._summarised_day = day if lease is night_lease.Lease.DONE else None
                 self._summarising = False
@@ -109,9 +109,9 @@ class Housekeeper:
         today = hall.site.local(hall.now()).date()
 
         def work() -> None:
-            lease = night_lease.take(store.path, "care", day, self._holder, LEASE_SECONDS["care"])
+            lease = self._take(store.path, "care", day)
             if lease is not night_lease.Lease.TAKEN:
-                if lease is night_lease.Lease.HELD:  # another process cares now: look again next round
+                if lease is not night_lease.Lease.DONE:  # another process cares now: look again next round
                     self._cared_day = None
                 return
             try:
@@ -140,8 +140,7 @@ class Housekeeper:
 
         def work() -> None:
             path = self.hall.store.path
-            if night_lease.take(path, "backup", day, self._holder, LEASE_SECONDS["backup"]) is not (
-                    night_lease.Lease.TAKEN):
+            if self._take(path, "backup", day) is not night_lease.Lease.TAKEN:
                 self._backing_up = False  # made, or being made by another process: its file tells
                 return
             made_it = False
@@ -160,6 +159,14 @@ class Housekeeper:
                 self._backing_up = False
 
         start_os_thread(work)
+
+    def _take(self, path: Path, work: str, day: str) -> night_lease.Lease | None:
+        """The lease of a night's work; None when the database would not say (tried next round)."""
+        try:
+            return night_lease.take(path, work, day, self._holder, LEASE_SECONDS[work])
+        except Exception:  # sqlite3.Error: a write lock held beyond the timeout, a full disk
+            log.exception("taking the lease of %s failed", work)
+            return None
 
     def _give_back(self, path: Path, work: str, day: str, done: bool) -> None:
         try:
