@@ -244,6 +244,8 @@ def backup(obj: Context, target: Path | None) -> None:
         click.echo(f"No backup made: {exc}", err=True)
         sys.exit(2)
     click.echo(f"Backed up {made.tickets} tickets ({made.size_bytes / 1e6:.1f} MB) to {made.path}")
+    for archive in made.archives:
+        click.echo(f"Copied the archive {archive.name} (it changed since its last copy) to {archive}")
 
 
 @cli.group()

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import sqlite3
+import subprocess
+import sys
 import time
 from contextlib import closing
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import JAKARTA, make_hall_app
-from rules import issue
+from rules import act, issue
 
+from server.core import retention
+from server.core.backup import make_daily_backup
 from server.core.clock import FixedClock
 from server.core.config import SiteConfig
 from server.web.housekeeping import Housekeeper
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _app_with(small_config: SiteConfig, tmp_path: Path, **server: Any) -> Any:
@@ -127,3 +134,82 @@ def test_admins_see_the_backups_newest_first_and_nobody_else_does(small_config: 
     assert app.client().get("/api/v1/admin/backups", headers=supervisor).status_code == 403
     assert app.client().get("/api/v1/admin/backups").status_code == 401
     app.hall.store.close()
+
+
+# --- the yearly archives of old history ---------------------------------------------------------
+
+
+def _archived_hall(small_config: SiteConfig, tmp_path: Path) -> Any:
+    """A hall whose 2020 history (siti's call and finish) has moved to archive/antrean-2020.db."""
+    app = _app_with(small_config, tmp_path, history_years=5)
+    app.clock.set(datetime(2020, 3, 2, 9, 0, tzinfo=JAKARTA))
+    issue(app, "ktp")
+    act(app, "call_next", "loket-1", actor="siti")
+    act(app, "finish", "loket-1", actor="siti")
+    app.clock.set(datetime(2026, 12, 1, 9, 0, tzinfo=JAKARTA))
+    issue(app, "kk")
+    retention.move_old_history(app.hall.store.path, app.site.tz, date(2026, 12, 1), 5, pause=0)
+    return app
+
+
+def _history_in(path: Path) -> list[tuple[str, str]]:
+    with closing(sqlite3.connect(path)) as db:
+        return [(row[0], row[1]) for row in db.execute("SELECT kind, actor FROM ticket_events ORDER BY id")]
+
+
+def test_the_daily_backup_copies_the_archives_that_changed_beside_it_and_a_restore_reads_them(
+    small_config: SiteConfig, tmp_path: Path,
+) -> None:
+    app = _archived_hall(small_config, tmp_path)
+    db, folder = app.hall.store.path, tmp_path / "data" / "backups"
+    archive = retention.archive_path(db, 2020)
+    assert _history_in(archive) == [("issued", None), ("called", "siti"), ("done", "siti")]
+    made = make_daily_backup(db, folder, "2026-12-01", keep=7)
+    assert made is not None and made.archives == (folder / "archive" / "antrean-2020.db",)
+    copy = folder / "archive" / "antrean-2020.db"
+    assert _history_in(copy) == _history_in(archive)
+    assert copy.stat().st_mode & 0o077 == 0  # as private as the database
+    copied_at = copy.stat().st_ctime_ns
+
+    time.sleep(0.05)
+    again = make_daily_backup(db, folder, "2026-12-02", keep=7)  # the archive did not change: not copied
+    assert again is not None and again.archives == () and copy.stat().st_ctime_ns == copied_at
+
+    app.clock.set(datetime(2020, 3, 3, 9, 0, tzinfo=JAKARTA))  # another 2020 day, archived later
+    issue(app, "ktp")
+    act(app, "call_next", "loket-1", actor="budi")
+    retention.move_old_history(db, app.site.tz, date(2026, 12, 2), 5, pause=0)
+    third = make_daily_backup(db, folder, "2026-12-03", keep=7)
+    assert third is not None and third.archives == (copy,)
+    assert ("called", "budi") in _history_in(copy) and _history_in(copy) == _history_in(archive)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "antrean-2026-12-01.db", "antrean-2026-12-02.db", "antrean-2026-12-03.db", "archive"]
+    app.hall.store.close()
+
+    # Restoring, as docs/reports.md says: the backup becomes antrean.db, its archive folder the data's.
+    restored = tmp_path / "restored"
+    restored.mkdir()
+    shutil.copyfile(folder / "antrean-2026-12-03.db", restored / "antrean.db")
+    shutil.copytree(folder / "archive", restored / "archive")
+    back = make_hall_app(app.hall.site.config, restored, FixedClock(datetime(2026, 12, 3, 9, 0, tzinfo=JAKARTA)))
+    admin = back.add_user("kepala", "admin")
+    entries = back.client().get("/api/v1/admin/audit?from=2020-03-01&to=2020-03-31", headers=admin).json["entries"]
+    assert [(e["action"], e["actor"]) for e in entries if e["source"] == "ticket"] == [
+        ("called", "budi"), ("done", "siti"), ("called", "siti")]
+    back.hall.store.close()
+
+
+def test_antrean_backup_copies_the_archives_too(small_config: SiteConfig, tmp_path: Path) -> None:
+    app = _archived_hall(small_config, tmp_path)
+    db = app.hall.store.path
+    app.hall.store.close()
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    first = subprocess.run([sys.executable, "-m", "server.cli", "--db", str(db), "backup", "--to", str(usb)],
+                           cwd=ROOT, text=True, capture_output=True, timeout=60)
+    assert first.returncode == 0, first.stderr
+    assert f"Copied the archive antrean-2020.db (it changed since its last copy) to {usb / 'archive'}" in first.stdout
+    assert _history_in(usb / "archive" / "antrean-2020.db") == _history_in(retention.archive_path(db, 2020))
+    second = subprocess.run([sys.executable, "-m", "server.cli", "--db", str(db), "backup", "--to", str(usb)],
+                            cwd=ROOT, text=True, capture_output=True, timeout=60)
+    assert second.returncode == 0 and "Backed up 2 tickets" in second.stdout and "archive" not in second.stdout

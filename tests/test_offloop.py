@@ -127,8 +127,9 @@ def test_a_kiosk_issues_while_admins_search_the_whole_audit_log(
         seeded: LiveServer, history: tuple[Path, int, Seeded]) -> None:
     headers = _admin(seeded)
     probe = Probe(seeded)
-    # Text that no row holds: every history row of the period is read and compared.
-    url = f"{seeded.url}/api/v1/admin/audit?from={history[2].first_day}&to={LAST_DAY}&q=tidak-ada-di-mana-pun"
+    # Text that no row holds, of two letters (too short for the trigram index of migration 012,
+    # which answers a longer one in milliseconds): every history row of the period is read and compared.
+    url = f"{seeded.url}/api/v1/admin/audit?from={history[2].first_day}&to={LAST_DAY}&q=~~"
     answers: list[requests.Response] = []
 
     def three_admins_search() -> requests.Response:

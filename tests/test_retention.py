@@ -229,3 +229,23 @@ def test_a_move_stops_when_the_hall_opens_and_goes_on_the_next_night(seeded_db: 
     second = retention.move_old_history(db, tz, date(2027, 6, 1), 1, pause=0)
     assert second.finished and second.days == 3
     assert _every_row(db) == original and _rows(db, "SELECT count(*) FROM ticket_events") == [(0,)]
+
+
+def test_a_days_queue_length_reads_its_history_in_the_archive(small_config: SiteConfig, tmp_path: Path) -> None:
+    config = small_config.model_copy(update={"server": small_config.server.model_copy(update={"history_years": 5})})
+    app = make_hall_app(config, tmp_path / "data", FixedClock(datetime(2020, 3, 2, 9, 0, tzinfo=JAKARTA)))
+    for minute in (0, 3, 7):  # three in line by 09:07, the first called at 09:20
+        app.clock.set(datetime(2020, 3, 2, 9, minute, tzinfo=JAKARTA))
+        issue(app, "ktp")
+    app.clock.set(datetime(2020, 3, 2, 9, 20, tzinfo=JAKARTA))
+    act(app, "call_next", "loket-1", actor="siti")
+    app.clock.set(datetime(2026, 12, 1, 9, 0, tzinfo=JAKARTA))
+    admin = app.add_user("kepala", "admin")
+    url = "/api/v1/reports/queue?date=2020-03-02&step=10"
+    before = app.client().get(url, headers=admin).json
+    assert before["peak"] == {"waiting": 3, "at": "2020-03-02T09:07:00+07:00"}
+    assert {"at": "09:10", "waiting": 3} in before["points"] and {"at": "09:20", "waiting": 2} in before["points"]
+    moved = retention.move_old_history(app.hall.store.path, app.site.tz, date(2026, 12, 1), 5, pause=0)
+    assert moved.events == 4 and retention.archive_path(app.hall.store.path, 2020).exists()
+    assert app.client().get(url, headers=admin).json == before
+    app.hall.store.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -71,6 +72,31 @@ INDEXED_SECONDS = 7 * 86400
 INDEXED_SHARE = 0.25
 
 
+TEXT_INDEX = "ticket_events_text"  # migration 012: the trigram index of the counter actions' words
+# Rows are written in time order: ids follow `at` but for the moment between reading the clock
+# and taking the write lock. The index is walked by id, bounded this much wider than the range.
+ID_SLACK_SECONDS = 60.0
+
+
+def trigram_query(text: str) -> str | None:
+    """The index query for LIKE '%text%': every three letters of the text's literal pieces (LIKE's
+    % and _ stand for anything), each quoted. Every row LIKE matches holds them all; the rows
+    found are then checked with LIKE itself, so the results are LIKE's. None when the text has
+    no three letters in a row: the index cannot help."""
+    pieces = re.split(r"[%_]", text)
+    grams = {piece[i:i + 3] for piece in pieces for i in range(len(piece) - 2)}
+    if not grams:
+        return None
+    return " AND ".join('"' + gram.replace('"', '""') + '"' for gram in sorted(grams))
+
+
+def _id_bound(tx: Transaction, at: float, newest: bool) -> int | None:
+    order, compare = ("DESC", "<") if newest else ("", ">=")
+    found = tx.scalar(f"SELECT id FROM ticket_events WHERE kind <> 'issued' AND at {compare} ? "
+                      f"ORDER BY at {order} LIMIT 1", (at,))
+    return None if found is None else int(found)
+
+
 def _ticket_rows(tx: Transaction, search: Search, begin: float, end: float) -> list[dict[str, Any]]:
     """The newest counter actions. For the newest week SQLite walks the index of the history by
     time (ticket_events_at, migration 011) from the newest down and stops at the limit: the first
@@ -78,7 +104,8 @@ def _ticket_rows(tx: Transaction, search: Search, begin: float, end: float) -> l
     lets it use that index). A search that finds less than a page there matches few rows: over
     much of the history, a scan of the table (NOT INDEXED) then costs about half of looking every
     entry of the index up in the table. The range is first cut to the history this database (or
-    archive) holds, so a range it does not reach costs nothing."""
+    archive) holds, so a range it does not reach costs nothing. A search with a text goes through
+    the trigram index instead, where there is one (see _text_rows)."""
     first = tx.scalar("SELECT at FROM ticket_events WHERE kind <> 'issued' ORDER BY at LIMIT 1")
     last = tx.scalar("SELECT at FROM ticket_events WHERE kind <> 'issued' ORDER BY at DESC LIMIT 1")
     if first is None or begin > last or end <= first:
@@ -93,6 +120,9 @@ def _ticket_rows(tx: Transaction, search: Search, begin: float, end: float) -> l
     if search.text:
         where.append("(e.actor LIKE ? OR e.kind LIKE ? OR e.counter_id LIKE ? OR t.number LIKE ? OR e.device LIKE ?)")
         params += [f"%{search.text}%"] * 5
+        query = trigram_query(search.text)
+        if query is not None and tx.scalar(f"SELECT 1 FROM main.sqlite_master WHERE name = '{TEXT_INDEX}'"):
+            return _text_rows(tx, search, begin, end, query, " AND ".join(where), params)
     sql = ("SELECT e.id, e.at, e.actor, e.kind AS action, e.counter_id, e.device AS address, e.detail, "
            "e.ticket_id, t.number FROM ticket_events e {scan} JOIN tickets t ON t.id = e.ticket_id "
            f"WHERE {' AND '.join(where)} AND e.at >= ? AND e.at < ? ORDER BY e.at DESC, e.id DESC LIMIT ?")
@@ -102,6 +132,26 @@ def _ticket_rows(tx: Transaction, search: Search, begin: float, end: float) -> l
         scan = "NOT INDEXED" if split - begin > INDEXED_SHARE * (last - first) else ""
         rows += tx.all(sql.format(scan=scan), (*params, begin, split, search.limit + 1 - len(rows)))
     return rows
+
+
+def _text_rows(
+    tx: Transaction, search: Search, begin: float, end: float, query: str, where: str, params: list[Any],
+) -> list[dict[str, Any]]:
+    """The rows that hold every three letters of the text (the trigram index, migration 012),
+    newest first by id within the ids of the range, each checked by the same conditions as the
+    walk above: a text found nowhere costs a look in the index, not a year's walk."""
+    low = _id_bound(tx, begin - ID_SLACK_SECONDS, newest=False)
+    high = _id_bound(tx, end + ID_SLACK_SECONDS, newest=True)
+    if low is None or high is None or low > high:
+        return []
+    rows = tx.all(
+        "SELECT e.id, e.at, e.actor, e.kind AS action, e.counter_id, e.device AS address, e.detail, e.ticket_id, "
+        f"t.number FROM main.{TEXT_INDEX} f JOIN ticket_events e ON e.id = f.rowid "
+        f"JOIN tickets t ON t.id = e.ticket_id WHERE {TEXT_INDEX} MATCH ? AND f.rowid BETWEEN ? AND ? "
+        f"AND {where} AND e.at >= ? AND e.at < ? ORDER BY f.rowid DESC LIMIT ?",
+        (query, low, high, *params, begin, end, search.limit + 1),
+    )
+    return sorted(rows, key=lambda r: (r["at"], r["id"]), reverse=True)
 
 
 def _entries(tx: Transaction, search: Search, begin: float, end: float) -> list[dict[str, Any]]:

@@ -9,6 +9,13 @@ checked, and only then renamed, so a file with the final name is always whole.
 A copy that fails (a full disk halfway) removes its partial file; one that is killed
 cannot, so each backup first removes the partial files that no running backup holds
 (each holds a lock on its own while it copies; the system drops it when the process dies).
+
+The yearly archives of old history (server/core/retention.py, `data/archive/antrean-YYYY.db`)
+are copied too, the same way, into a folder `archive/` beside the backup file, under their own
+names: one copy of each, made again only when the archive changed since (its modification
+time is given to the copy; an archive is written only on the nights history moves into it).
+Restoring (docs/reports.md): the backup file becomes `antrean.db`, the folder `archive/`
+beside it becomes the data folder's `archive/`.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO
 
+from server.core.retention import archive_folder
 from server.core.store import owner_only
 
 
@@ -34,6 +42,7 @@ class Backup:
     path: Path
     tickets: int
     size_bytes: int
+    archives: tuple[Path, ...] = ()  # the yearly archives copied beside it (those that changed)
 
 
 def backup_folder(data_dir: Path, backup_dir: str) -> Path:
@@ -71,12 +80,8 @@ def remove_leftovers(folder: Path) -> list[Path]:
     return removed
 
 
-def backup_database(source: Path, target: Path, now: datetime | None = None) -> Backup:
-    """Copy `source` (possibly in use) to `target` (a new file or a folder)."""
-    now = now or datetime.now()
-    if not source.is_file():
-        raise BackupError(f"there is no database at {source} (has the server run with this configuration?).")
-    target = _target_file(target, source, now)
+def _copy(source: Path, target: Path, count: str | None) -> int:
+    """One consistent moment of `source` into the new file `target`, checked; `count`'s figure."""
     remove_leftovers(target.parent)
     partial = target.with_name(f".{target.name}.partial")
     held: IO[bytes] | None = None
@@ -87,7 +92,7 @@ def backup_database(source: Path, target: Path, now: datetime | None = None) -> 
         with closing(sqlite3.connect(source, timeout=15)) as src, closing(sqlite3.connect(partial)) as dst:
             src.backup(dst)
             check = dst.execute("PRAGMA quick_check").fetchone()[0]
-            tickets = dst.execute("SELECT count(*) FROM tickets").fetchone()[0]
+            counted = dst.execute(count).fetchone()[0] if count else 0
         if check != "ok":
             raise BackupError(f"the copy failed its integrity check ({check}); the database may need attention.")
         os.replace(partial, target)
@@ -100,7 +105,41 @@ def backup_database(source: Path, target: Path, now: datetime | None = None) -> 
         partial.with_name(partial.name + "-journal").unlink(missing_ok=True)
         if held is not None:
             held.close()
-    return Backup(target, int(tickets), target.stat().st_size)
+    return int(counted)
+
+
+def backup_database(source: Path, target: Path, now: datetime | None = None) -> Backup:
+    """Copy `source` (possibly in use) to `target` (a new file or a folder), and its yearly
+    archives that changed since their last copy to the folder `archive/` beside it."""
+    now = now or datetime.now()
+    if not source.is_file():
+        raise BackupError(f"there is no database at {source} (has the server run with this configuration?).")
+    target = _target_file(target, source, now)
+    tickets = _copy(source, target, "SELECT count(*) FROM tickets")
+    archives = backup_archives(source, target.parent)
+    return Backup(target, tickets, target.stat().st_size, tuple(archives))
+
+
+def archive_backup_folder(folder: Path) -> Path:
+    return folder / "archive"
+
+
+def backup_archives(db_path: Path, folder: Path) -> list[Path]:
+    """Copy each yearly archive of the database that changed since its copy in `folder`/archive
+    (or has none) there; returns the copies made. The copy carries the modification time the
+    archive had before it was read: an archive written during the copy is copied again next time."""
+    copies = archive_backup_folder(folder)
+    made = []
+    for source in sorted(archive_folder(db_path).glob(f"{db_path.stem}-????.db")):
+        copy = copies / source.name
+        stamp = source.stat().st_mtime_ns
+        if copy.is_file() and copy.stat().st_mtime_ns == stamp:
+            continue
+        copies.mkdir(mode=0o700, exist_ok=True)
+        _copy(source, copy, None)
+        os.utime(copy, ns=(stamp, stamp))
+        made.append(copy)
+    return made
 
 
 DAILY_PATTERN = "antrean-????-??-??.db"  # daily backups; copies made by hand carry a time as well

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from server.core import report_days, report_figures
+from server.core import report_days, report_figures, retention
 from server.core.config import WEEKDAYS
 from server.core.site import SiteIndex
 from server.core.store import Transaction
@@ -204,13 +204,12 @@ def queue_length(
     """
     filters = Filters(day, day, agency_id=agency_id, service_id=service_id)
     where, params = filters.where("t")
-    events = tx.all(
-        f"SELECT e.at, e.kind FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE {where} "
-        "ORDER BY e.at, e.id",
-        params,
+    day_begin, day_end = _at(site, day, time(0)), _at(site, day + timedelta(days=1), time(0))
+    events = retention.history_rows(  # a day older than server.history_years: its history is archived
+        tx, site.tz, day_begin, day_end,
+        f"SELECT e.id, e.at, e.kind FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE {where}", params,
     )
     steps = [(e["at"], WAITING_STEP[e["kind"]]) for e in events if e["kind"] in WAITING_STEP]
-    day_begin, day_end = _at(site, day, time(0)), _at(site, day + timedelta(days=1), time(0))
     steps = [(at, change) for at, change in steps if day_begin <= at < day_end]
     window = _hall_window(site, day)
     moments = [at for at, _ in steps]

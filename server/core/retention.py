@@ -6,8 +6,9 @@ year) and the audit log, once they are older than `server.history_years`. The `t
 rows stay (one a ticket, nothing personal about a visitor): every report counts tickets,
 and they keep answering over any range without reading an archive. An archive is an
 ordinary SQLite file beside the database, `archive/antrean-YYYY.db`, holding the rows whose
-time falls in that year (the site's time zone); the audit search reads it when its range
-reaches that year.
+time falls in that year (the site's time zone); the audit search and the reports that read
+the history (the queue length over a day: `history_rows`) read it when their range reaches
+that year. The daily backup copies the archives that changed (server/core/backup.py).
 
 A move never holds the hall's write lock for long and never loses or doubles a row, even
 when the process is killed halfway. It goes a day of tickets at a time, in batches: a batch
@@ -25,12 +26,13 @@ import logging
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlite_utils
@@ -55,7 +57,17 @@ ARCHIVE_SCHEMA = (
     "action TEXT NOT NULL, target TEXT, address TEXT, detail TEXT)",
     "CREATE INDEX IF NOT EXISTS {a}.audit_log_at ON audit_log (at)",
 )
-BATCH_ROWS = 2000  # about 10 ms of the hall's write lock on a year's database (docs/reports.md)
+# The audit search's text index of the counter actions (migration 012), in an archive too: its
+# rows are indexed as they are copied in (a trigger cannot read the database's `tickets`).
+TEXT_COLUMNS = "actor, kind, counter_id, number, device"
+TEXT_INDEX = ("CREATE VIRTUAL TABLE {a}.ticket_events_text USING fts5("
+              f"{TEXT_COLUMNS}, content='', detail=none, tokenize='trigram')")
+TEXT_ROWS = ("INSERT INTO {a}.ticket_events_text (rowid, " + TEXT_COLUMNS + ") SELECT e.id, e.actor, e.kind, "
+             "e.counter_id, t.number, e.device FROM {source}.ticket_events e LEFT JOIN main.tickets t "
+             "ON t.id = e.ticket_id WHERE e.kind <> 'issued'")
+# About 10 ms of the hall's write lock on a year's database, 65 ms with the text index's
+# trigger (migration 012; docs/reports.md); the move runs while the hall is closed.
+BATCH_ROWS = 2000
 BATCH_TICKETS = 500  # a day's tickets, this many at a time: about 2,000 history rows
 PAUSE_SECONDS = 0.02  # between batches: a kiosk or a counter that waits for the lock gets in
 VACUUM_FREE_SHARE = 0.25  # compact once this share of the file is free pages (after a big move)
@@ -118,8 +130,13 @@ def _move_rows(
             conn.execute("BEGIN")
             for statement in ARCHIVE_SCHEMA:
                 conn.execute(statement.format(a="archive"))
+            if table == "ticket_events":
+                ids_new = _text_index_in_archive(conn, ids)
             conn.execute(f"INSERT OR IGNORE INTO archive.{table} ({columns}) "
                          f"SELECT {columns} FROM main.{table} WHERE id IN ({marks})", ids)
+            if table == "ticket_events" and ids_new:
+                conn.execute(TEXT_ROWS.format(a="archive", source="main") +
+                             f" AND e.id IN ({','.join('?' * len(ids_new))})", ids_new)
             conn.execute("COMMIT")  # the archive holds the batch: only now may the database let it go
             conn.execute("BEGIN IMMEDIATE")
             # Only rows the archive holds as they are here: an id given again after a restore
@@ -136,6 +153,18 @@ def _move_rows(
         finally:
             conn.execute("DETACH DATABASE archive")
     return moved
+
+
+def _text_index_in_archive(conn: sqlite3.Connection, ids: list[int]) -> list[int]:
+    """Of these rows, those the attached archive does not hold yet (to index as they are copied).
+    An archive made before its text index gets it here, filled with every row it holds, in the
+    transaction of the copy: never an index that misses rows."""
+    if not conn.execute("SELECT 1 FROM archive.sqlite_master WHERE name = 'ticket_events_text'").fetchone():
+        conn.execute(TEXT_INDEX.format(a="archive"))
+        conn.execute(TEXT_ROWS.format(a="archive", source="archive"))
+    held = {row[0] for row in conn.execute(
+        f"SELECT id FROM archive.ticket_events WHERE id IN ({','.join('?' * len(ids))})", ids)}
+    return [row_id for row_id in ids if row_id not in held]
 
 
 def _next_day(conn: sqlite3.Connection, before: str) -> str | None:
@@ -193,6 +222,31 @@ def move_old_history(
     return Moved(days, events, audit, time.perf_counter() - began)
 
 
+def index_archives(db_path: Path) -> int:
+    """Give the archives made before the text index (migration 012) theirs, filled with every row
+    they hold (1–2 minutes for a year's archive, once); returns how many were indexed."""
+    indexed = 0
+    with closing(_connect(db_path)) as conn:
+        for path in sorted(archive_folder(db_path).glob(f"{db_path.stem}-????.db")):
+            conn.execute("ATTACH DATABASE ? AS archive", (str(path),))
+            try:
+                if not conn.execute("SELECT 1 FROM archive.sqlite_master WHERE name = 'ticket_events'").fetchone():
+                    continue
+                if conn.execute("SELECT 1 FROM archive.sqlite_master WHERE name = 'ticket_events_text'").fetchone():
+                    continue
+                conn.execute("BEGIN")
+                _text_index_in_archive(conn, [])
+                conn.execute("COMMIT")
+                indexed += 1
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            finally:
+                conn.execute("DETACH DATABASE archive")
+    return indexed
+
+
 def recover_archives(db_path: Path) -> None:
     """Open each archive once for writing: SQLite rolls back a copy killed halfway (its journal),
     which a read-only reader could not do. Called when the server starts."""
@@ -226,6 +280,20 @@ def archives_between(tx: Transaction, tz: ZoneInfo, begin: float, end: float) ->
         if path.is_file():
             with _archive_read(db_path, path) as archive:
                 yield archive
+
+
+def history_rows(
+    tx: Transaction, tz: ZoneInfo, begin: float, end: float, sql: str, params: Sequence[Any],
+) -> list[dict[str, Any]]:
+    """The rows of a query over `ticket_events e` (selecting e.id and e.at) for the range
+    [begin, end), read from the database and from the archives the range reaches, each row
+    once, oldest first: what a report of a day finds in its history whether or not the day
+    has moved to an archive (wholly, or halfway when a move was killed)."""
+    found = {row["id"]: row for row in tx.all(sql, params)}
+    for archive in archives_between(tx, tz, begin, end):
+        for row in archive.all(sql, params):
+            found.setdefault(row["id"], row)
+    return sorted(found.values(), key=lambda row: (row["at"], row["id"]))
 
 
 def analyze(db_path: Path) -> float:
@@ -266,7 +334,10 @@ def night_care(
     db_path: Path, tz: ZoneInfo, today: date, years: int, should_stop: Callable[[], bool] = lambda: False,
 ) -> NightCare:
     """What the housekeeping does once a night while the hall is closed, in its OS thread:
-    move the old history, refresh the statistics, compact when a move freed much."""
+    move the old history, index the archives made before the text index, refresh the
+    statistics, compact when a move freed much."""
     moved = move_old_history(db_path, tz, today, years, should_stop=should_stop)
+    if not should_stop():
+        index_archives(db_path)
     analyze_seconds = analyze(db_path)
     return NightCare(moved, analyze_seconds, None if should_stop() else vacuum_if_worth_it(db_path))

@@ -3,15 +3,18 @@ service opens or closes by the hour (opening time, cut-off, a break) even though
 nobody changed anything, and at a quiet moment once a day back the database up, store
 the report columns of the closed days that have none (server/core/report_days.py), and
 (the backup made) move old history to the archives and analyse the database
-(server/core/retention.py), stopping between batches if a service opens meanwhile."""
+(server/core/retention.py), stopping between batches if a service opens meanwhile. With
+several server processes on one site, each of these takes its lease first
+(server/core/night_lease.py): one process does it, once a day."""
 
 from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
-from server.core import report_days, retention, tickets
+from server.core import night_lease, report_days, retention, tickets
 from server.core.backup import BackupError, daily_backup_path, make_daily_backup, remove_leftovers
 from server.core.events import ServiceHoursTurned
 from server.core.osthread import start_os_thread
@@ -19,6 +22,9 @@ from server.web.hall import Hall
 
 log = logging.getLogger("antrean.housekeeping")
 INTERVAL_SECONDS = 15
+# How long each night's work may hold its lease before another process may take it over
+# (a holder killed halfway): longer than the work takes on a year (docs/reports.md).
+LEASE_SECONDS = {"backup": 15 * 60, "summarise": 15 * 60, "care": 30 * 60}
 
 
 class Housekeeper:
@@ -31,6 +37,7 @@ class Housekeeper:
         self._summarised_day: str | None = None
         self._cared_day: str | None = None  # the night care (retention, ANALYZE) runs once a day
         self._hall_open = False
+        self._holder = night_lease.holder_name()
 
     def run_once(self) -> list[str]:
         """One round; returns the services whose open state changed since the last round."""
@@ -67,6 +74,12 @@ class Housekeeper:
         path, site = self.hall.store.path, self.hall.site
 
         def work() -> None:
+            lease = self._take(path, "summarise", day)
+            if lease is not night_lease.Lease.TAKEN:  # done, or another process does it now
+                self._summarised_day = day if lease is night_lease.Lease.DONE else None
+                self._summarising = False
+                return
+            done = False
             try:
                 first = report_days.first_day(path)
                 if first is not None:
@@ -74,9 +87,11 @@ class Housekeeper:
                     if made:
                         log.info("stored the report columns of %d closed days", made)
                 self._summarised_day = day
+                done = True
             except Exception:  # a later round tries again; the reports read the days live meanwhile
                 log.exception("storing the report columns failed")
             finally:
+                self._give_back(path, "summarise", day, done)
                 self._summarising = False
 
         start_os_thread(work)
@@ -94,11 +109,18 @@ class Housekeeper:
         today = hall.site.local(hall.now()).date()
 
         def work() -> None:
+            lease = self._take(store.path, "care", day)
+            if lease is not night_lease.Lease.TAKEN:
+                if lease is not night_lease.Lease.DONE:  # another process cares now: look again next round
+                    self._cared_day = None
+                return
             try:
                 done = retention.night_care(store.path, tz, today, years, lambda: self._hall_open)
                 log.info("night care: %s", done)
             except Exception:  # sqlite3.Error, OSError: said, and tried again tomorrow
                 log.exception("night care failed")
+            finally:
+                self._give_back(store.path, "care", day, True)
 
         start_os_thread(work)
 
@@ -117,8 +139,14 @@ class Housekeeper:
         self._backing_up = True
 
         def work() -> None:
+            path = self.hall.store.path
+            if self._take(path, "backup", day) is not night_lease.Lease.TAKEN:
+                self._backing_up = False  # made, or being made by another process: its file tells
+                return
+            made_it = False
             try:
-                made = make_daily_backup(self.hall.store.path, folder, day, settings.backup_keep)
+                made = make_daily_backup(path, folder, day, settings.backup_keep)
+                made_it = True
                 self.hall.backup_problem = None
                 if made is not None:
                     log.info("backed up %d tickets to %s", made.tickets, made.path)
@@ -127,9 +155,24 @@ class Housekeeper:
                 self.hall.backup_problem = f"{day}: {exc}"
                 log.error("no backup today: %s", exc)
             finally:
+                self._give_back(path, "backup", day, made_it)  # failed: another process may try
                 self._backing_up = False
 
         start_os_thread(work)
+
+    def _take(self, path: Path, work: str, day: str) -> night_lease.Lease | None:
+        """The lease of a night's work; None when the database would not say (tried next round)."""
+        try:
+            return night_lease.take(path, work, day, self._holder, LEASE_SECONDS[work])
+        except Exception:  # sqlite3.Error: a write lock held beyond the timeout, a full disk
+            log.exception("taking the lease of %s failed", work)
+            return None
+
+    def _give_back(self, path: Path, work: str, day: str, done: bool) -> None:
+        try:
+            night_lease.give_back(path, work, day, self._holder, done)
+        except Exception:  # the lease then runs out by itself
+            log.exception("giving back the lease of %s failed", work)
 
 
 def start_housekeeping(socketio: Any, hall: Hall) -> None:
