@@ -2,7 +2,8 @@
 
 `Announcer.call` decides the words of a call once, from the site's settings: the
 counter's name in the site's language, the agency's short name when
-`announcement.include_agency`, `announcement.number_style`. From that one `Call` come
+`announcement.include_agency`, `announcement.number_style`, the counter's floor
+(`include_floor`) and the style (`full`, or `short` with the short chime). From that one `Call` come
 both the `announcement` of the `ticket.called` payload (text and sound URLs, without
 synthesizing anything) and the WAV the route `CALL_AUDIO` answers, so the sentence shown
 and the sentence heard cannot drift apart. The URLs and the routes that answer them
@@ -14,6 +15,7 @@ only sees it through the small `server.web.hall.Announcer` protocol.
 
 from __future__ import annotations
 
+import wave
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,8 @@ from server.core.site import SiteIndex
 from server.core.vocabulary import parse_number
 
 CHIME_URL = "/audio/chime.wav"
+CHIME_SHORT_URL = "/audio/chime-short.wav"  # the short call's chime
+PAUSE_SECONDS = 0.7  # the breath the display leaves between two calls (PAUSE_MS in announcer.js)
 CALL_AUDIO = "/audio/call/<counter_id>/<number>.wav"  # the whole call, spoken by espeak-ng
 CLIP_AUDIO = "/audio/pack/<token>.wav"  # one word of the site's voice pack
 
@@ -36,6 +40,14 @@ def call_url(counter_id: str, number: str) -> str:
 def clip_url(token: str) -> str:
     """Where the display fetches one voice-pack word (answered by `CLIP_AUDIO`)."""
     return CLIP_AUDIO.replace("<token>", quote(token))
+
+
+def wav_seconds(path: Path) -> float:
+    """The length of a WAV file (a voice pack's other formats count as nothing: not planned)."""
+    if path.suffix.lower() != ".wav":
+        return 0.0
+    with wave.open(str(path), "rb") as sound:
+        return sound.getnframes() / sound.getframerate()
 
 
 class Announcer:
@@ -50,6 +62,7 @@ class Announcer:
         """A new configuration: words and files follow the new settings from now on."""
         self.site = site
         self._announcement.cache_clear()
+        self._seconds.cache_clear()
         self.audio.limit_cache(site.config.site.announcement.audio_cache_mb)
 
     def call(self, counter_id: str, number: str) -> Call | None:
@@ -61,8 +74,10 @@ class Announcer:
         settings = self.site.config.site
         lang = settings.language
         name = counter.name if lang == "id" else counter.english_name
-        agency = self.site.agencies[counter.agency].short_name if settings.announcement.include_agency else None
-        return Call(number, name, agency, settings.announcement.number_style, lang)
+        said = settings.announcement
+        agency = self.site.agencies[counter.agency].short_name if said.include_agency else None
+        floor = counter.floor if said.include_floor else None
+        return Call(number, name, agency, said.number_style, lang, floor, said.style == "short")
 
     def announcement(self, number: str, counter_id: str) -> dict[str, Any]:
         """The `announcement` of a `ticket.called` payload: language, text and the sound
@@ -74,11 +89,29 @@ class Announcer:
         call = self.call(counter_id, number)
         if call is None:
             raise ValueError(f"cannot announce {number!r} at counter {counter_id!r}")
+        chime = CHIME_SHORT_URL if call.short else CHIME_URL
         if self.site.config.site.announcement.voice == "pack":
-            audio = [CHIME_URL, *map(clip_url, announcement_tokens(call))]
+            audio = [chime, *map(clip_url, announcement_tokens(call))]
         else:
-            audio = [CHIME_URL, call_url(counter_id, call.number)]
+            audio = [chime, call_url(counter_id, call.number)]
         return {"lang": call.lang, "text": announcement_text(call), "audio": audio}
+
+    def seconds(self, number: str, counter_id: str) -> float:
+        """How long the call takes a display to say: its chime and words (the real WAV files'
+        lengths) and the pause after it. What the zones' backlog rule plans with."""
+        return self._seconds(number, counter_id)
+
+    @lru_cache(maxsize=4096)  # noqa: B019  (one Announcer per app; cleared on config change)
+    def _seconds(self, number: str, counter_id: str) -> float:
+        call = self.call(counter_id, number)
+        if call is None:
+            return 0.0
+        chime = self.audio.chime(self.site, short=call.short)
+        if self.site.config.site.announcement.voice == "pack":
+            words = [self.clip(token) for token in announcement_tokens(call)]
+        else:
+            words = [self.sentence(counter_id, call.number)]
+        return sum(wav_seconds(p) for p in [chime, *words] if p is not None) + PAUSE_SECONDS
 
     def sentence(self, counter_id: str, number: str) -> Path | None:
         """The WAV of the whole call, or None if it names no call. The number must be
@@ -88,9 +121,9 @@ class Announcer:
             return None
         return self.audio.spoken(announcement_speech(call), call.lang)
 
-    def chime(self) -> Path:
-        """The chime played before every call."""
-        return self.audio.chime(self.site)
+    def chime(self, short: bool = False) -> Path:
+        """The chime played before every call (`short`: the short call's)."""
+        return self.audio.chime(self.site, short=short)
 
     def clip(self, token: str) -> Path | None:
         """One word of the site's voice pack, or None if the pack has no such word."""

@@ -10,6 +10,7 @@ so no kiosk waits meanwhile.
 from __future__ import annotations
 
 import threading
+from functools import partial
 from pathlib import Path
 
 from display import speech
@@ -28,17 +29,18 @@ class AudioLibrary:
         self._lock = threading.Lock()
         self._packs: dict[Path, speech.VoicePack] = {}
 
-    def chime(self, site: SiteIndex) -> Path:
+    def chime(self, site: SiteIndex, *, short: bool = False) -> Path:
         """The chime before each call: the voice pack's own when the site speaks with a
-        pack that has one, else a bell made here."""
-        if site.config.site.announcement.voice == "pack":
+        pack that has one, else a bell made here. `short`: the short call's quicker bell
+        (always made here: a pack's chime is as long as the pack's maker chose)."""
+        if site.config.site.announcement.voice == "pack" and not short:
             own = self.pack(site).chime
             if own is not None:
                 return own
-        path = self.folder / "chime.wav"
+        path = self.folder / ("chime-short.wav" if short else "chime.wav")
         with self._lock:
             if not path.exists():
-                off_loop(speech.chime_wav, path)
+                off_loop(partial(speech.chime_wav, short=short), path)
         return path
 
     def limit_cache(self, megabytes: int) -> None:

@@ -19,8 +19,8 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template, request, send_file, send_from_directory
 
-from display.announcer import CALL_AUDIO, CHIME_URL, CLIP_AUDIO, Announcer
-from server.core import counters
+from display.announcer import CALL_AUDIO, CHIME_SHORT_URL, CHIME_URL, CLIP_AUDIO, Announcer
+from server.core import announcements, counters
 from server.core.config import Display
 from server.core.config_load import media_path
 from server.web.hall import Hall, current_hall
@@ -90,7 +90,8 @@ def boot_data(hall: Hall, display: Display) -> dict[str, Any]:
     counter_ids = site.display_counters(display.id)
     service_ids = sorted({s for c in counter_ids for s in site.counters[c].services})
     return {
-        "display": {"id": display.id, "name": display.name, "sound": display.sound},
+        "display": {"id": display.id, "name": display.name, "sound": display.sound,
+                    "speaks": announcements.zones(site)[display.id]},
         "site": {
             "name": settings.name,
             "timezone": settings.timezone,
@@ -178,6 +179,12 @@ def media(display_id: str, filename: str) -> Any:
 def chime() -> Any:
     """The chime played before every call."""
     return _sound(_announcer().chime())
+
+
+@blueprint.get(CHIME_SHORT_URL)
+def chime_short() -> Any:
+    """The shorter chime of the short call (`site.announcement.style: short`)."""
+    return _sound(_announcer().chime(short=True))
 
 
 @blueprint.get(CALL_AUDIO)

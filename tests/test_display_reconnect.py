@@ -112,15 +112,16 @@ def test_memory_stays_bounded(shared_site: LiveServer, screens: Any) -> None:
           });
           const idle = async () => { while (announcer.busy()) await new Promise((r) => setTimeout(r, 5)); };
           let id = 0;
-          for (let burst = 0; burst < 10; burst++) {  // ten bursts of 100 calls: 30 wait at most
-            for (let n = 0; n < 100; n++) {
+          for (let burst = 0; burst < 10; burst++) {  // ten bursts of 250 calls: 200 wait at most, the rest marked
+            for (let n = 0; n < 250; n++) {
               announcer.enqueue({ call_id: ++id, number: "A001", counter_id: "loket-1", announcement: { audio: [] } });
               longest = Math.max(longest, announcer.queue.length);
             }
             await idle();
           }
-          return { longest, log: announcer.log.length, again: announcer.enqueue({ call_id: 7 }) };
+          return { longest, log: announcer.log.length, marks: announcer.marks.length,
+                   again: announcer.enqueue({ call_id: 7 }) };
         }"""
     )
-    assert queue == {"longest": 30, "log": 50, "again": False}
+    assert queue == {"longest": 200, "log": 50, "marks": 50, "again": False}
     expect(screen.page.locator(".tile")).to_have_count(1)

@@ -43,7 +43,8 @@ def test_page_renders_with_its_boot_data_and_only_local_assets(hall_app: HallApp
     html = answer.get_data(as_text=True)
     assert '<html lang="id">' in html and "Layar Lantai 1" in html
     boot = boot_of(html)
-    assert boot["display"] == {"id": "lantai-1", "name": "Layar Lantai 1", "sound": "voice"}
+    assert boot["display"] == {"id": "lantai-1", "name": "Layar Lantai 1", "sound": "voice",
+                               "speaks": [f"loket-{n}" for n in range(1, 33)]}
     assert boot["site"]["timezone"] == "Asia/Jakarta"
     assert boot["server_time"] == int(hall_app.clock.now() * 1000)
     assets = re.findall(r'(?:src|href)="([^"]+)"', html)
@@ -225,8 +226,8 @@ def test_a_four_digit_call_is_announced_and_every_sound_of_it_answers(
         call = call_with_sequence(app, "loket-5", "kartu-keluarga", 1002)  # a service without a quota
         assert call["number"] == "C1002"
         announcement = call["announcement"]
-        assert announcement["text"] == "Nomor antrean C1002, silakan menuju Loket 5"
-        words = "nomor antrean ce seribu dua silakan menuju loket lima".split()
+        assert announcement["text"] == "Nomor antrean C1002, silakan menuju Loket 5, lantai 1"
+        words = "nomor antrean ce seribu dua silakan menuju loket lima lantai satu".split()
         expected = [f"/audio/pack/{w}.wav" for w in words] if voice == "pack" else ["/audio/call/loket-5/C1002.wav"]
         assert announcement["audio"] == ["/audio/chime.wav", *expected]
         client = app.client()
@@ -252,7 +253,7 @@ def test_the_sentence_route_reads_long_numbers_and_only_their_own_spelling(hall_
 
 def test_a_config_change_changes_what_is_said(hall_app: HallApp, bundled_data: dict[str, Any]) -> None:
     first = call_with_sequence(hall_app, "loket-1", "ktp-el-perekaman", 7)
-    assert first["announcement"]["text"] == "Nomor antrean A007, silakan menuju Loket 1"
+    assert first["announcement"]["text"] == "Nomor antrean A007, silakan menuju Loket 1, lantai 1"
     client = hall_app.client()
     before = fetch(client, "/audio/call/loket-1/A007.wav")[2]
     data = copy.deepcopy(bundled_data)
@@ -262,7 +263,7 @@ def test_a_config_change_changes_what_is_said(hall_app: HallApp, bundled_data: d
     state = client.get("/api/v1/displays/lantai-1/state").json
     agency = hall_app.site.agencies[hall_app.site.counters["loket-1"].agency].short_name
     assert state["calling"][0]["announcement"]["text"] == (
-        f"Ticket number A007, please proceed to Counter 1 at {agency}"
+        f"Ticket number A007, please proceed to Counter 1 at {agency}, floor 1"
     )
     after = fetch(client, "/audio/call/loket-1/A007.wav")
     assert after[0] == 200 and after[2] != before  # the sound follows the words

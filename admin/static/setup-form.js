@@ -46,6 +46,8 @@
           el("label", {}, tr("closes"), el("input", { name: `${name}__close`, type: "time", value: value ? value.close : "" })));
       case "list":
         return el("input", { name, value: (value || []).join(", ") });
+      case "zone": // a display's zone: all, none, rest, "floor N", or counter ids separated by commas
+        return el("input", { name, value: Array.isArray(value) ? value.join(", ") : value ?? "", autocomplete: "off" });
       default:
         return el("input", { name, value: value ?? "", readOnly: Boolean(editing && field.fixedOnEdit), autocomplete: "off" });
     }
@@ -96,6 +98,12 @@
           break;
         }
         case "list": value[name] = control.value.split(",").map((s) => s.trim()).filter(Boolean); break;
+        case "zone": {
+          const text = control.value.trim().replace(/\s+/g, " ");
+          const word = text === "" || /^(all|none|rest|floor -?\d+)$/.test(text);
+          value[name] = word ? text || "all" : text.split(",").map((s) => s.trim()).filter(Boolean);
+          break;
+        }
         case "time": value[name] = control.value || null; break;
         default: value[name] = control.value.trim() === "" ? null : control.value.trim();
       }

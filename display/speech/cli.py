@@ -8,10 +8,11 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from display.speech.sentence import Call, announcement_speech, announcement_text, announcement_tokens
 from display.speech.synthesizer import Synthesizer
 from display.speech.voicepack import build_voice_pack
 from display.speech.wav import chime_wav
-from display.speech.words import LANGS, NUMBER_STYLES, Call, announcement_speech, announcement_text, announcement_tokens
+from display.speech.words import LANGS, NUMBER_STYLES
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,6 +26,8 @@ def _parser() -> argparse.ArgumentParser:
     say.add_argument("--agency")
     say.add_argument("--style", choices=NUMBER_STYLES, default="digits")
     say.add_argument("--lang", choices=LANGS, default="id")
+    say.add_argument("--floor", type=int)
+    say.add_argument("--short", action="store_true", help="the short call: \"A dua belas, loket tiga\"")
     say.add_argument("--cache", type=Path, help="synthesise into this cache folder and time it")
     pack = commands.add_parser("build-pack", help="record a demo voice pack with espeak-ng")
     pack.add_argument("folder", type=Path)
@@ -47,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{pack.name}: {len(pack.clips)} clips, {size / 1024:.0f} KiB in {args.folder}")
     else:
         try:
-            call = Call(args.number, args.counter, args.agency, args.style, args.lang)
+            call = Call(args.number, args.counter, args.agency, args.style, args.lang, args.floor, args.short)
         except ValueError as exc:
             parser.error(str(exc))
         print(announcement_text(call))

@@ -13,9 +13,10 @@ from typing import Any
 
 import yaml
 
+from display.speech.sentence import vocabulary
 from display.speech.synthesizer import Synthesizer
 from display.speech.wav import chime_wav, resample, trim_silence, write_wav
-from display.speech.words import LANGS, check_lang, token_speech, vocabulary
+from display.speech.words import LANGS, check_lang, token_speech
 
 
 class VoicePackError(ValueError):

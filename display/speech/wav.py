@@ -108,14 +108,18 @@ def _bell(t: float, frequency: float, decay: float) -> float:
     return envelope * (math.sin(phase) + 0.3 * math.sin(2 * phase) + 0.08 * math.sin(3 * phase))
 
 
-def chime_wav(path: str | Path, *, sample_rate: int = 22050, duration: float = 1.2) -> Path:
-    """Write a two-tone "ding-dong" (E5 then C5, ~1.2 s, 16-bit mono) to `path`."""
+def chime_wav(path: str | Path, *, sample_rate: int = 22050, duration: float = 1.2, short: bool = False) -> Path:
+    """Write a two-tone "ding-dong" (E5 then C5, ~1.2 s, 16-bit mono) to `path`; `short`: the
+    same two tones struck quicker and damped sooner (0.5 s), for the short call."""
+    if short:
+        duration = min(duration, 0.5)
+    second, decay = (0.16, 0.12) if short else (0.42, 0.30)
     count = int(sample_rate * duration)
     fade = int(0.08 * sample_rate)
     raw = []
     for i in range(count):
         t = i / sample_rate
-        value = _bell(t, 659.25, 0.30) + _bell(t - 0.42, 523.25, 0.40)
+        value = _bell(t, 659.25, decay) + _bell(t - second, 523.25, decay * 4 / 3)
         raw.append(value * min(1.0, (count - i) / fade))
     peak = max(abs(v) for v in raw) or 1.0
     return write_wav(path, array("h", (round(v / peak * 0.7 * 32767) for v in raw)), sample_rate)

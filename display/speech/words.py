@@ -1,11 +1,5 @@
-"""The words of an announcement: numbers, letters, names and the sentence, in Indonesian or English.
-
-A `Call` holds everything the words depend on (ticket number, counter name as it is said in
-the call's language, agency, number style, language). From it come:
-
-* `announcement_text`: the sentence people read ("Nomor antrean A007, silakan menuju Loket 3");
-* `announcement_tokens`: lower-case words, one voice-pack clip each;
-* `announcement_speech`: what espeak-ng is given, with commas for pauses.
+"""The words of an announcement: numbers, letters, ticket numbers and names, in Indonesian or
+English. The sentence made of them is in `display.speech.sentence`.
 
 Choices worth knowing:
 
@@ -17,8 +11,6 @@ Choices worth knowing:
   nol); the words style reads the sequence as a number up to 999 999 ("A1002": a seribu
   dua / a one thousand two; "B10000": be sepuluh ribu / bee ten thousand), and a longer one
   digit by digit.
-* With an agency name the sentence ends "... menuju Loket 3 di <agency>" (id) or
-  "... to Counter 3 at <agency>" (en); tokens get ``"di"``/``"at"`` plus the agency words.
 * Words of counter and agency names: digit runs up to three digits are read as numbers
   ("Loket 12" -> loket dua belas), longer runs digit by digit; a single letter, or an
   upper-case word without vowels (an acronym such as "BPJS"), is read letter by letter;
@@ -31,7 +23,6 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from server.core.vocabulary import PREFIX_PATTERN, Number, parse_number
@@ -67,14 +58,6 @@ _LETTER_NAMES = {
 # English "A" inside a sentence is read as the article "uh".
 _LETTER_SPOKEN_OVERRIDES = {"id": {"V": "ve"}, "en": {"A": "eh"}}
 
-_PHRASES = {
-    "id": {"intro": ["nomor", "antrean"], "call": ["silakan", "menuju"], "at": "di"},
-    "en": {"intro": ["ticket", "number"], "call": ["please", "proceed", "to"], "at": "at"},
-}
-_TEXT_TEMPLATES = {
-    "id": ("Nomor antrean {number}, silakan menuju {counter}", " di {agency}"),
-    "en": ("Ticket number {number}, please proceed to {counter}", " at {agency}"),
-}
 _NAME_PART = re.compile(r"[0-9]+|[^\W\d_]+")
 _PREFIX = re.compile(PREFIX_PATTERN)
 
@@ -220,10 +203,11 @@ def _prefix_words(prefix: str, lang: str) -> list[_Word]:
     return [_digit_words(ch, lang)[0] if ch.isdigit() else _letter_word(ch, lang) for ch in prefix]
 
 
-def _ticket_words(number: Number, style: str, lang: str) -> list[_Word]:
-    """The ticket number as words in the chosen style."""
+def _ticket_words(number: Number, style: str, lang: str, *, padded: bool = True) -> list[_Word]:
+    """The ticket number as words in the chosen style; `padded=False` drops the leading zeros
+    the digits style would read ("A012": a satu dua instead of a nol satu dua)."""
     if style == "digits":
-        tail = _digit_words(number.digits, lang)
+        tail = _digit_words(number.digits if padded else number.digits.lstrip("0") or "0", lang)
     else:
         tail = _number_or_digits(number.digits, lang)
     return _prefix_words(number.prefix, lang) + tail
@@ -272,66 +256,6 @@ def counter_tokens(counter_name: str, lang: str = "id") -> list[str]:
     return [word.token for word in _name_words(counter_name, lang)]
 
 
-# --- the sentence -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Call:
-    """One call to announce: everything its words depend on, checked when it is made.
-
-    `counter_name` is the name as it is said in `lang` ("Counter 3" for an English call);
-    `number` is read by `server.core.vocabulary.parse_number` ("a 1000" becomes "A1000").
-    """
-
-    number: str
-    counter_name: str
-    agency_name: str | None = None
-    style: str = "digits"
-    lang: str = "id"
-    ticket: Number = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        check_lang(self.lang)
-        check_style(self.style)
-        ticket = read_number(self.number)
-        object.__setattr__(self, "ticket", ticket)
-        object.__setattr__(self, "number", str(ticket))
-
-
-def _phrases(call: Call) -> list[list[_Word]]:
-    """The sentence in three phrases: intro, ticket number, where to go."""
-    phrases = _PHRASES[call.lang]
-    ticket = _ticket_words(call.ticket, call.style, call.lang)
-    where = _plain(phrases["call"]) + _name_words(call.counter_name, call.lang)
-    if call.agency_name:
-        where += _plain([phrases["at"]]) + _name_words(call.agency_name, call.lang)
-    return [_plain(phrases["intro"]), ticket, where]
-
-
-def announcement_tokens(call: Call) -> list[str]:
-    """The announcement as lower-case tokens, one voice-pack clip each.
-
-    Call("A007", "Loket 3") -> ["nomor", "antrean", "a", "nol", "nol", "tujuh", "silakan",
-    "menuju", "loket", "tiga"]; with an agency, ["di", <agency words>] is appended
-    (English: ["at", ...]).
-    """
-    return [word.token for phrase in _phrases(call) for word in phrase]
-
-
-def announcement_speech(call: Call) -> str:
-    """The text to give espeak-ng: the tokens, with commas for pauses and letters
-    written so espeak says their names ("nomor antrean, A nol nol tujuh, silakan ...")."""
-    return ", ".join(" ".join(word.spoken for word in phrase) for phrase in _phrases(call))
-
-
-def announcement_text(call: Call) -> str:
-    """The sentence for people to read: "Nomor antrean A007, silakan menuju Loket 3"
-    (the number style only changes what is spoken)."""
-    sentence, agency_part = _TEXT_TEMPLATES[call.lang]
-    text = sentence.format(number=call.number, counter=call.counter_name.strip())
-    return text + (agency_part.format(agency=call.agency_name.strip()) if call.agency_name else "")
-
-
 # --- what a voice pack must hold ----------------------------------------------------------
 
 
@@ -355,41 +279,3 @@ def _sequence_tokens(styles: Iterable[str], lang: str) -> set[str]:
         for n in numbers:
             tokens.update(number_words(n, lang))
     return tokens
-
-
-def required_tokens(
-    prefixes: Iterable[str],
-    counter_names: Iterable[str],
-    lang: str = "id",
-    *,
-    styles: Iterable[str] = NUMBER_STYLES,
-    agency_names: Iterable[str] = (),
-) -> list[str]:
-    """Sorted tokens needed to announce any number of `prefixes` at any of `counter_names`
-    (as they are said in `lang`).
-
-    By default both number styles are covered, so changing `number_style` never breaks a
-    pack; pass ``styles=["digits"]`` for the smaller set. Agency names add ``"di"``/``"at"``.
-    """
-    check_lang(lang)
-    phrases = _PHRASES[lang]
-    tokens = set(phrases["intro"]) | set(phrases["call"]) | _sequence_tokens(styles, lang)
-    for prefix in prefixes:
-        if not isinstance(prefix, str) or not _PREFIX.fullmatch(prefix):
-            raise ValueError(f"ticket prefix {prefix!r} is not 1-3 upper-case letters or digits ending in a letter")
-        tokens.update(word.token for word in _prefix_words(prefix, lang))
-    for name in counter_names:
-        tokens.update(counter_tokens(name, lang))
-    for name in agency_names:
-        tokens.add(phrases["at"])
-        tokens.update(word.token for word in _name_words(name, lang))
-    return sorted(tokens)
-
-
-def vocabulary(lang: str) -> list[str]:
-    """Every token for any prefix at counters named "Loket <n>" ("Counter <n>" in English),
-    both styles, plus the agency connector: what the built-in demo packs hold."""
-    check_lang(lang)
-    # Prefixes end in a letter; a digit inside one reads like a digit of the digits style.
-    tokens = required_tokens(string.ascii_uppercase, [DEMO_COUNTER_NAMES[lang]], lang)
-    return sorted({*tokens, _PHRASES[lang]["at"]})

@@ -15,11 +15,33 @@
     speaker,
     mode: view.boot.display.sound,
     memory: D.memory,
+    displayId: D.displayId,
     onStart: startHighlight,
     onEnd: () => {},
     onIdle: endHighlightLater,
+    onShow: showUnspoken,
+    onMark: showUnspoken,
   });
   window.__announcements = D.announcer.log; // bounded; read by people debugging a TV, and by tests
+  window.__unannounced = D.announcer.marks; // calls this display marked "not announced"
+
+  // A call this display does not speak (another zone's, or marked not announced) goes
+  // straight to the list; another zone's call takes the big panel only while nothing is spoken.
+  function showUnspoken(call) {
+    if (!call.notAnnounced && !D.announcer.busy()) {
+      startHighlight(call);
+      endHighlightLater();
+      return;
+    }
+    view.recent = D.uniqueTickets([call, ...view.recent]).slice(0, D.RECENT_SIZE);
+    D.renderRecent();
+  }
+
+  // Whether a call is of this display's zone but will not be spoken: marked on screen.
+  D.notAnnounced = function notAnnounced(call) {
+    const unspoken = (call.announcement && call.announcement.unspoken) || [];
+    return Boolean(call.notAnnounced) || unspoken.includes(D.displayId);
+  };
 
   D.updateSoundPrompt = function updateSoundPrompt() {
     const needed = D.announcer.mode !== "silent" && speaker.ctx !== null && !speaker.ready();
@@ -90,14 +112,20 @@
     const calls = view.recent.filter((call) => call.ticket_id !== heroTicket).slice(0, D.RECENT_SHOWN);
     while (list.children.length < calls.length) {
       const item = document.createElement("li");
-      item.innerHTML = '<span class="recent-number"></span><span class="recent-counter"></span>';
+      item.innerHTML = '<span class="recent-number"></span><span class="recent-counter"></span>' +
+        '<span class="recent-mark" hidden></span>';
       list.appendChild(item);
     }
     while (list.children.length > calls.length) list.lastElementChild.remove();
     calls.forEach((call, index) => {
       const item = list.children[index];
-      item.firstElementChild.textContent = call.number;
-      item.lastElementChild.textContent = call.counter_name;
+      item.querySelector(".recent-number").textContent = call.number;
+      item.querySelector(".recent-counter").textContent = call.counter_name;
+      const unspoken = D.notAnnounced(call);
+      item.classList.toggle("is-unspoken", unspoken);
+      const mark = item.querySelector(".recent-mark");
+      mark.hidden = !unspoken;
+      mark.textContent = unspoken ? D.tr("not_announced") : "";
     });
     $("recent-empty").hidden = calls.length > 0 || view.hero !== null;
     $("recent").hidden = calls.length === 0 && view.hero !== null; // one call so far: the big panel says it all

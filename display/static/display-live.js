@@ -57,7 +57,8 @@
     view.recent = D.uniqueTickets((state.recent || []).filter((call) => !queued.has(call.call_id))).slice(
       0, D.RECENT_SIZE,
     );
-    if (!announcer.busy()) D.showHero(view.recent[0]);
+    // The big panel shows the latest call that was spoken; calls marked not announced stay in the list, marked.
+    if (!announcer.busy()) D.showHero(view.recent.find((call) => !D.notAnnounced(call)) || view.recent[0]);
     D.renderRecent();
   }
 

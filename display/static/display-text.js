@@ -17,6 +17,7 @@ window.DisplayText = {
     offline: "Koneksi ke server terputus. Menyambung kembali…",
     unknown_display: "Layar ini tidak ada lagi di konfigurasi server.",
     sound_prompt: "Ketuk untuk mengaktifkan suara",
+    not_announced: "Tidak diumumkan",
   },
   en: {
     ticket_number: "Ticket Number",
@@ -34,5 +35,6 @@ window.DisplayText = {
     offline: "Lost connection to the server. Reconnecting…",
     unknown_display: "This display is no longer in the server's configuration.",
     sound_prompt: "Tap to enable sound",
+    not_announced: "Not announced",
   },
 };

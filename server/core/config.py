@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from server.core.config_zones import speaks_problems
 from server.core.vocabulary import PREFIX_PATTERN
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -106,6 +107,11 @@ class Announcement(Strict):
     include_agency: bool = False
     voice: Literal["espeak", "pack"] = "espeak"
     voice_pack: str | None = None
+    style: Literal["full", "short"] = "full"  # short: "A tujuh, Loket 3" after a shorter chime
+    include_floor: bool = True  # "..., lantai 2" after the counter, for counters with a floor
+    # Calls faster than a display speaks: server/core/announcements.py (docs/display.md).
+    backlog: Literal["speak_all", "skip_older_than"] = "skip_older_than"
+    backlog_seconds: int = Field(default=45, ge=5, le=3600)
     # The synthesised sentences kept on disk (oldest removed first); a sentence is ~0.2 MB
     # and is only needed while its call is on the screens, so 64 MB holds hours of calls.
     audio_cache_mb: int = Field(default=64, ge=1, le=100_000)
@@ -277,6 +283,7 @@ class Display(Strict):
     name: str = Field(min_length=1)
     counters: Literal["all"] | list[str] = "all"
     sound: Literal["voice", "chime", "silent"] = "voice"
+    speaks: str | list[str] = "all"  # its zone (server/core/config_zones.py)
     media_folder: str | None = None
 
 
@@ -395,4 +402,6 @@ class SiteConfig(Strict):
                             f"displays[{index}].counters: {counter_id!r} is not a counter id; "
                             f"expected \"all\" or a list of counter ids"
                         )
+        problems += speaks_problems(self)
         return problems
+

@@ -48,6 +48,10 @@ class Announcer(Protocol):
 
     def announcement(self, number: str, counter_id: str) -> dict[str, Any]: ...
 
+    def seconds(self, number: str, counter_id: str) -> float:
+        """How long a display takes to say the call (what the backlog rule plans with)."""
+        ...
+
     def refresh(self, site: SiteIndex) -> None: ...
 
 

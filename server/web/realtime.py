@@ -226,7 +226,7 @@ class Publisher:
             return
         rooms = [f"display:{d}" for d in site.displays_of_counter.get(call["counter_id"], [])]
         rooms += [f"counter:{call['counter_id']}", f"ticket:{call['ticket_id']}"]
-        self._emit("ticket.called", lambda: views.call_json(site, call, self.hall.announcer), rooms)
+        self._emit("ticket.called", lambda: views.call_json(tx, site, call, self.hall.announcer), rooms)
 
     def _printer(self, tx: Transaction, refresh: Refresh) -> None:
         using = [f"kiosk:{k.id}" for k in self.hall.site.config.kiosks if k.printer == refresh.key]

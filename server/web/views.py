@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from printers import messages
-from server.core import addresses, config, counters, hours, places, print_queue, tickets
+from server.core import addresses, announcements, config, counters, hours, places, print_queue, tickets
 from server.core.site import SiteIndex
 from server.core.store import Transaction
 
@@ -307,8 +307,10 @@ def printers_json(site: SiteIndex, statuses: dict[str, dict[str, Any]]) -> dict[
     }
 
 
-def call_json(site: SiteIndex, call: dict[str, Any], announcer: Announcer) -> dict[str, Any]:
+def call_json(tx: Transaction, site: SiteIndex, call: dict[str, Any], announcer: Announcer) -> dict[str, Any]:
     counter = site.counters[call["counter_id"]]
+    # Which displays speak it and which mark it "not announced" (server/core/announcements.py).
+    plan = announcements.decide(tx, site, call, lambda row: announcer.seconds(row["number"], row["counter_id"]))
     return {
         "call_id": call["id"],
         "ticket_id": call["ticket_id"],
@@ -320,7 +322,7 @@ def call_json(site: SiteIndex, call: dict[str, Any], announcer: Announcer) -> di
         "agency_id": site.agency_of[call["service_id"]],
         "called_at": site.iso(call["at"]),
         "recall": bool(call["recall"]),
-        "announcement": announcer.announcement(call["number"], call["counter_id"]),
+        "announcement": {**announcer.announcement(call["number"], call["counter_id"]), **plan},
     }
 
 
@@ -341,7 +343,7 @@ def display_state(
     today = site.service_day(now)
     states = _counter_states(tx, counter_ids)
     calling = [
-        call_json(site, r, announcer)
+        call_json(tx, site, r, announcer)
         for r in recent_rows
         if now - r["at"] < CALLING_SECONDS
         and states.get(r["counter_id"], {}).get("ticket_id") == r["ticket_id"]
@@ -355,7 +357,7 @@ def display_state(
     return {
         "display_id": display_id,
         "calling": calling,
-        "recent": [call_json(site, r, announcer) for r in recent_rows],
+        "recent": [call_json(tx, site, r, announcer) for r in recent_rows],
         "counters": [
             {
                 "id": c,

@@ -341,6 +341,11 @@ class Announcement(Out):
     lang: str
     text: str
     audio: list[str]
+    speak: list[str] = Field(default_factory=list, description="ids of the displays that speak this call (its zone)")
+    unspoken: list[str] = Field(
+        default_factory=list,
+        description="ids of the displays of its zone that will not speak it (backlog) and mark it not announced",
+    )
 
 
 class Call(Out):
