@@ -10,6 +10,7 @@ from printers.connections import PrintError, Timeouts, describe, send
 from printers.render import render_ticket
 from printers.ticket import TicketPrint
 from server.core.config import SiteConfig
+from server.core.vocabulary import WaitEstimate
 
 SAMPLE_SERVICE = {
     "id": "Tiket percobaan printer - bukan nomor antrean",
@@ -30,7 +31,7 @@ def sample_ticket(config: SiteConfig, now: datetime | None = None, logo_path: st
         number="TEST",
         issued_at=now or datetime.now(ZoneInfo(site.timezone)),
         ahead=3,
-        estimated_wait_seconds=15 * 60,
+        wait=WaitEstimate.of_seconds(15 * 60),
         priority=None,
         counter_names=[counter.english_name if lang == "en" else counter.name for counter in config.counters[:3]],
         status_url=f"{site.public_url}/t/test",

@@ -29,7 +29,7 @@
     $("ticket-agency").textContent = agency ? View.agencyName(agency, lang) : ticket.agency_name || "";
     $("ticket-ahead").textContent = ticket.ahead ? tr("ahead_count", { count: ticket.ahead }) : tr("ahead_none");
     $("ticket-wait").textContent = ticket.ahead
-      ? Antrean.waitText(ticket.estimated_wait_seconds, tr) || tr("wait_unknown")
+      ? Antrean.waitText(ticket, tr) || tr("wait_unknown")
       : tr("wait_soon");
     const counters = (lang === "en" && ticket.counter_names_en) || ticket.counter_names || [];
     $("ticket-counters").textContent = counters.join(", ") || "—";

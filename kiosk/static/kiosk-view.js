@@ -43,8 +43,10 @@
       return line;
     }
     line.append(el("span", "waiting", tr("waiting", { count: service.waiting })));
-    const wait = Antrean.waitText(service.estimated_wait_seconds, tr);
-    if (wait) line.append(el("span", "wait", tr("wait", { text: wait })));
+    const wait = Antrean.waitText(service, tr);
+    // No counter open: no wait is promised, the tile says why.
+    if (service.wait_status === "no_counter_open") line.append(el("span", "wait no-counter", tr("tile_no_counter")));
+    else if (wait) line.append(el("span", "wait", tr("wait", { text: wait })));
     return line;
   }
 
