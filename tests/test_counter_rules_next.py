@@ -178,3 +178,32 @@ def test_a_counter_reprints_only_its_own_tickets_whose_visit_is_not_over(small_a
     with small_app.hall.store.read() as tx:
         recent = counters.recent_tickets(tx, small_app.site, "loket-1", small_app.clock.now())
     assert [(r["number"], r["printable"]) for r in recent] == [("A001", False)]
+
+
+def test_the_reprint_and_test_print_routes_refuse_in_the_contracts_shape(small_app: Any) -> None:
+    """Bad input is a 4xx naming what is wrong, and changes nothing (no job is queued)."""
+    client = small_app.app.test_client()
+    own = issue(small_app, "ktp", kiosk_id="kiosk-1")
+    officer = small_app.add_user("budi", "officer", counters=["loket-1"])
+    other = small_app.add_user("sari", "officer", counters=["loket-2"])
+    admin = small_app.add_user("kepala", "admin")
+    act(small_app, "call_next", "loket-1")
+    with small_app.hall.store.read() as tx:
+        jobs_before = tx.scalar("SELECT count(*) FROM print_jobs")
+
+    def post(path: str, headers: dict[str, str], body: Any = None) -> tuple[int, str | None]:
+        answer = client.post(path, headers=headers, json=body)
+        return answer.status_code, (answer.json or {}).get("error", {}).get("code")
+
+    assert post("/api/v1/counters/loket-1/reprint", other, {"ticket_id": own["id"]}) == (403, "forbidden")
+    assert post("/api/v1/counters/loket-1/reprint", officer, {}) == (422, "invalid_request")
+    assert post("/api/v1/counters/loket-1/reprint", officer, {"ticket_id": "nope"}) == (404, "ticket_not_found")
+    assert post("/api/v1/counters/loket-1/reprint", officer,
+                {"ticket_id": own["id"], "printer_id": "nope"}) == (404, "unknown_printer")
+    assert post("/api/v1/printers/p1/test", officer) == (403, "forbidden")
+    assert post("/api/v1/printers/nope/test", admin) == (404, "unknown_printer")
+    recent = client.get("/api/v1/counters/loket-1/recent", headers=officer).json["tickets"]
+    assert [(t["number"], t["kiosk_printer_id"], t["printable"]) for t in recent] == [("A001", "p1", True)]
+    assert client.get("/api/v1/counters/loket-1/recent", headers=other).status_code == 403
+    with small_app.hall.store.read() as tx:
+        assert tx.scalar("SELECT count(*) FROM print_jobs") == jobs_before  # nothing was queued
