@@ -112,6 +112,8 @@ def test_call_next_over_a_visitor_who_never_came_says_no_show_first(site: LiveSe
     expect(current_number(desk)).to_have_text(first["number"])
     # Called, never started: the button says what pressing it will record.
     expect(warning).to_have_text(f"Nomor {first['number']} belum dilayani: akan dicatat tidak hadir")
+    expect(button(desk, "call-next")).to_be_enabled()
+    expect(desk.locator("#reprint-ticket option")).to_have_text([first["number"]])
     screenshot(desk, "counter-call-next-will-record-no-show")
     button(desk, "call-next").click()
     expect(current_number(desk)).to_have_text(second["number"])
@@ -264,11 +266,13 @@ def test_no_wait_is_promised_while_no_counter_of_the_service_is_open(
     officer = {"Authorization": "Bearer " + requests.post(
         site.url + "/api/v1/session", json={"username": "tono", "password": PASSWORD}, timeout=5).json()["token"]}
     assert requests.post(site.url + "/api/v1/counters/loket-7/pause", headers=officer, timeout=10).ok
-    issue(site, KIA)
     kiosk = browser.new_context(viewport={"width": 1080, "height": 1920}, locale="id-ID").new_page()
     kiosk.goto(f"{site.url}/kiosk/kiosk-1")
     kiosk.locator(".agency-tile", has=kiosk.locator(".agency-short", has_text="Dispendukcapil")).click()
     tile = kiosk.locator(".service-tile:visible", has=kiosk.locator(".tile-name", has_text="Kartu Identitas Anak"))
+    expect(tile).to_contain_text("Belum ada loket yang buka")  # nobody waiting, and still no promise
+    issue(site, KIA)
+    expect(tile).to_contain_text("1 menunggu")
     expect(tile).to_contain_text("Belum ada loket yang buka")
     expect(tile).not_to_contain_text("menit")
     screenshot(kiosk, "kiosk-no-counter-open")
