@@ -10,6 +10,7 @@ from printers.connections import PrintError, Timeouts, describe, send
 from printers.render import render_ticket
 from printers.ticket import TicketPrint
 from server.core.config import SiteConfig
+from server.core.vocabulary import WaitEstimate
 
 # A test ticket's QR code leads nowhere real; without a public_url it shows the server's default address.
 TEST_ORIGIN = "http://127.0.0.1:5000"
@@ -32,7 +33,7 @@ def sample_ticket(config: SiteConfig, now: datetime | None = None, logo_path: st
         number="TEST",
         issued_at=now or datetime.now(ZoneInfo(site.timezone)),
         ahead=3,
-        estimated_wait_seconds=15 * 60,
+        wait=WaitEstimate.of_seconds(15 * 60),
         priority=None,
         counter_names=[counter.english_name if lang == "en" else counter.name for counter in config.counters[:3]],
         status_url=f"{site.public_url or TEST_ORIGIN}/t/test",

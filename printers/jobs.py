@@ -98,8 +98,9 @@ class PrintService:
     """Persisted print jobs, a worker per printer, and printer health for the API."""
 
     def __init__(self, queue: PrintQueue, printers: dict[str, Printer],
-                 build_ticket: Callable[[str, str], TicketPrint], settings: PrintSettings) -> None:
-        """`build_ticket(ticket_id, lang)` gathers what goes on the paper, at print time."""
+                 build_ticket: Callable[[str | None, str], TicketPrint], settings: PrintSettings) -> None:
+        """`build_ticket(ticket_id, lang)` gathers what goes on the paper, at print time (a test
+        print's job has no ticket: None)."""
         self.queue = queue
         self.build_ticket = build_ticket
         self.settings = settings

@@ -156,7 +156,7 @@ def render_ticket(ticket: TicketPrint, width_mm: int = 80, profile: str | None =
     out.lines(wording.issued_line(ticket.issued_at, lang))
     out.blank()
     out.lines(wording.label(lang, "ahead", n=ticket.ahead))
-    out.lines(wording.wait_line(ticket.estimated_wait_seconds, lang, "±" if has_cp437 else "+/-"))
+    out.lines(wording.wait_line(ticket.wait, lang, "±" if has_cp437 else "+/-"))
     out.lines(wording.priority_line(ticket.priority, lang), bold=True)
     if ticket.place:
         out.lines(wording.label(lang, "place", place=ticket.place), bold=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from server.core.vocabulary import PRIORITIES, Priority
+from server.core.vocabulary import PRIORITIES, Priority, WaitEstimate
 
 LANGUAGES = ("id", "en")
 
@@ -25,7 +25,7 @@ class TicketPrint:
     number: str
     issued_at: datetime
     ahead: int
-    estimated_wait_seconds: int | None
+    wait: WaitEstimate | None  # None: no wait line (the ticket is not waiting)
     priority: Priority | None
     counter_names: list[str]
     status_url: str

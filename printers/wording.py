@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from server.core.vocabulary import Priority
+from server.core.vocabulary import WAIT_NO_COUNTER, WAIT_UNKNOWN, Priority, WaitEstimate
 
 DAYS = {
     "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
@@ -60,22 +60,30 @@ def issued_line(moment: datetime, lang: str) -> str:
     return f"{day}, {moment.day} {month} {moment.year} {moment:%H:%M}"
 
 
-def wait_line(seconds: int | None, lang: str, plus_minus: str = "±") -> str | None:
-    """"Perkiraan tunggu: ± 25 menit"; None when there is no estimate.
+WAIT_WORDS = {
+    "id": {"lead": "Perkiraan tunggu: ", "under": "kurang dari 1 menit", "minutes": "{pm} {n} menit",
+           "minute": "{pm} 1 menit", "no_counter": "belum ada loket yang buka"},
+    "en": {"lead": "Estimated wait: ", "under": "less than a minute", "minutes": "about {n} minutes",
+           "minute": "about 1 minute", "no_counter": "no counter open yet"},
+}
+
+
+def wait_line(wait: WaitEstimate | None, lang: str, plus_minus: str = "±") -> str | None:
+    """"Perkiraan tunggu: ± 25 menit", the same words as the kiosk screen and the phone page
+    (kiosk/static/ticket-text.js) from the same figure (`WaitEstimate.minutes`); "belum ada
+    loket yang buka" when no counter of the service is open; None when nothing is known.
 
     `plus_minus` lets the renderer swap "±" for "+/-" on a printer without it.
     """
-    if seconds is None:
+    if wait is None or wait.status == WAIT_UNKNOWN:
         return None
-    minutes = max(1, round(seconds / 60))  # "0 minutes" would read as "you are next"
-    hours, rest = divmod(minutes, 60)
-    if lang == "id":
-        parts = ([f"{hours} jam"] if hours else []) + ([f"{rest} menit"] if rest else [])
-        return f"Perkiraan tunggu: {plus_minus} {' '.join(parts)}"
-    parts = ([f"{hours} hour{'s' if hours > 1 else ''}"] if hours else []) + (
-        [f"{rest} minute{'s' if rest > 1 else ''}"] if rest else []
-    )
-    return f"Estimated wait: about {' '.join(parts)}"
+    words = WAIT_WORDS[lang]
+    if wait.status == WAIT_NO_COUNTER or wait.minutes is None:
+        return words["lead"] + words["no_counter"]
+    if wait.minutes == 0:
+        return words["lead"] + words["under"]
+    key = "minute" if wait.minutes == 1 else "minutes"
+    return words["lead"] + words[key].format(pm=plus_minus, n=wait.minutes)
 
 
 def priority_line(priority: Priority | None, lang: str) -> str | None:

@@ -121,9 +121,14 @@ def test_items_are_added_and_removed(site: Any, admin: Any) -> None:
                               json={"value": {"name": "Loket 4", "agency": "capil", "services": ["kk"]}})
     assert added.status_code == 200
     assert "loket-4" in site.site.counters
-    new_service = site.client().put(f"{CONFIG_URL}/services/akta", headers=admin,
-                                    json={"value": {"agency_id": "capil", "name": "Akta Kelahiran", "prefix": "C"}})
+    unserved = site.client().put(f"{CONFIG_URL}/services/akta", headers=admin,
+                                 json={"value": {"agency_id": "capil", "name": "Akta Kelahiran", "prefix": "C"}})
+    assert unserved.status_code == 422  # no counter serves it: its tickets could never be called
+    assert unserved.json["error"]["message"].startswith("agencies[0].services[2].id: 'akta' is served by no counter")
+    new_service = site.client().put(f"{CONFIG_URL}/services/akta", headers=admin, json={"value": {
+        "agency_id": "capil", "name": "Akta Kelahiran", "prefix": "C", "counters": ["loket-1"]}})
     assert new_service.status_code == 200
+    assert "akta" in site.site.counters["loket-1"].services
     assert site.site.agency_of["akta"] == "capil"
     removed = site.client().delete(f"{CONFIG_URL}/counters/loket-4", headers=admin)
     assert removed.status_code == 200 and "loket-4" not in site.site.counters
@@ -138,13 +143,18 @@ def test_a_service_with_people_in_line_is_not_removed(site: Any, admin: Any) -> 
     answer = site.client().put(f"{CONFIG_URL}/displays/pajak", headers=admin,
                                json={"value": {"name": "Layar Pajak", "counters": "all"}})
     assert answer.status_code == 200
+    # Removing loket-3 alone would leave pbb with no counter: refused. Removing the service
+    # takes it off its counters too, and then today's line refuses it.
     answer = site.client().put(f"{CONFIG_URL}/counters", headers=admin, json={"value": [
         {"id": "loket-1", "name": "Loket 1", "agency": "capil", "services": ["ktp", "kk"]},
         {"id": "loket-2", "name": "Loket 2", "agency": "capil", "services": ["ktp"]},
     ]})
+    assert answer.status_code == 422 and "'pbb' is served by no counter" in answer.json["error"]["message"]
+    answer = site.client().put(f"{CONFIG_URL}/services/bphtb", headers=admin, json={"value": {
+        "agency_id": "pajak", "name": "BPHTB", "prefix": "BP", "counters": ["loket-3"]}})
     assert answer.status_code == 200
-    answer = site.client().delete(f"{CONFIG_URL}/agencies/pajak", headers=admin)
-    assert answer.status_code == 409 and answer.json["error"]["code"] == "in_use"
+    answer = site.client().delete(f"{CONFIG_URL}/services/pbb", headers=admin)
+    assert answer.status_code == 409 and answer.json["error"]["code"] == "in_use", answer.json
     assert "pbb" in answer.json["error"]["message"]
 
 
@@ -181,8 +191,8 @@ def test_a_save_keeps_the_comments_of_every_section_it_did_not_change(tmp_path: 
     admin = site.add_user("kepala", "admin")
     text = {"running_text": "Selamat datang di MPP Jember", "running_text_en": "Welcome to MPP Jember"}
     assert site.client().put(f"{CONFIG_URL}/running_text", headers=admin, json={"value": text}).status_code == 200
-    counter = {"id": "loket-64", "name": "Loket 64 (Pengaduan)", "agency": "dpmptsp",
-               "services": ["oss-nib"], "floor": 2}
+    counter = {"id": "loket-64", "name": "Loket 64 (Pengaduan)", "agency": "kemenkum",  # still serving its services
+               "services": ["kekayaan-intelektual", "ahu", "penyuluhan-hukum"], "floor": 2}
     answer = site.client().put(f"{CONFIG_URL}/counters/loket-64", headers=admin, json={"value": counter})
     assert answer.status_code == 200, answer.json
 

@@ -100,6 +100,11 @@ TABLE = [
     ("admin", "read_backups", None, True),
     ("sup-capil", "read_audit", None, False),
     ("admin", "read_audit", None, True),
+    # reprint at a counter (its own officer), a printer's test print (admin)
+    ("officer", "reprint_at_counter", "counter:loket-1", True),
+    ("officer", "reprint_at_counter", "counter:loket-3", False),
+    ("sup-capil", "test_printer", None, False),
+    ("admin", "test_printer", None, True),
 ]
 
 

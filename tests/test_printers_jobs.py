@@ -22,6 +22,7 @@ from server.core.config import Printer
 from server.core.events import Event, PrinterStatusChanged, PrintJobEnded
 from server.core.print_queue import PrintQueue
 from server.core.store import Store
+from server.core.vocabulary import WaitEstimate
 from tests.fakeprinter import FakePrinter, free_port
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -64,7 +65,7 @@ def builder(store: Store) -> Callable[[str, str], TicketPrint]:
         assert row is not None
         return TicketPrint(
             site_name="MPP Jember", logo_path=None, agency_name="Dispendukcapil", service_name="KTP-el",
-            number=row["number"], issued_at=datetime.now(WIB), ahead=2, estimated_wait_seconds=300,
+            number=row["number"], issued_at=datetime.now(WIB), ahead=2, wait=WaitEstimate.of_seconds(300),
             priority=None, counter_names=["Loket 1"], status_url=f"http://127.0.0.1:5000/t/{ticket_id}",
             footer="Layanan ini GRATIS.", lang=lang,
         )

@@ -15,6 +15,7 @@ from printers.preview import render_preview
 from printers.render import number_size, render_ticket
 from printers.textfit import fit, transliterate
 from printers.ticket import TicketPrint
+from server.core.vocabulary import WaitEstimate
 
 WIB = ZoneInfo("Asia/Jakarta")
 URL = "http://192.168.1.10:5000/t/01JD3F5X8Z9Y7W6V5T4S3R2Q1P"
@@ -29,7 +30,7 @@ def make_ticket(**changes: object) -> TicketPrint:
         number="A007",
         issued_at=datetime(2026, 11, 30, 8, 15, tzinfo=WIB),
         ahead=12,
-        estimated_wait_seconds=25 * 60,
+        wait=WaitEstimate.of_seconds(25 * 60),
         priority="elderly",
         counter_names=["Loket 3", "Loket 4", "Loket 5"],
         status_url=URL,
@@ -73,12 +74,12 @@ def test_indonesian_ticket_reads_as_a_visitor_expects(width_mm: int, columns: in
 
 
 def test_english_ticket() -> None:
-    data = render_ticket(make_ticket(lang="en", priority="pregnant", estimated_wait_seconds=95 * 60,
+    data = render_ticket(make_ticket(lang="en", priority="pregnant", wait=WaitEstimate.of_seconds(95 * 60),
                                      counter_names=["Counter 2"], footer="This service is FREE."))
     lines = texts(data)
     assert "QUEUE NUMBER" in lines
     assert "People ahead of you: 12" in lines
-    assert "Estimated wait: about 1 hour 35 minutes" in lines
+    assert "Estimated wait: about 95 minutes" in lines
     assert "PRIORITY: Pregnant woman" in lines
     assert "Counter: 2" in lines
     assert "Monday, 30 November 2026 08:15" in lines
@@ -87,7 +88,7 @@ def test_english_ticket() -> None:
 
 
 def test_optional_lines_are_left_out() -> None:
-    lines = texts(render_ticket(make_ticket(estimated_wait_seconds=None, priority=None, counter_names=[])))
+    lines = texts(render_ticket(make_ticket(wait=None, priority=None, counter_names=[])))
     assert not any(line.startswith(("Perkiraan", "PRIORITAS", "Loket")) for line in lines)
     assert "Antrean di depan Anda: 12" in lines
 

@@ -105,8 +105,8 @@ class QueueMachine(RuleBasedStateMachine):
         except RuleError as exc:
             assert exc.code == "counter_paused"
             return
-        if before is not None:
-            self.lines[before]["status"] = "done"
+        if before is not None:  # served: done; only called, never started: a no-show
+            self.lines[before]["status"] = "no_show" if self.lines[before]["status"] == "called" else "done"
         assert (got["id"] if got else None) == expected
         if got:
             self.lines[got["id"]]["status"] = "called"

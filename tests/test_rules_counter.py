@@ -32,6 +32,7 @@ def test_call_next_finishes_the_current_ticket(small_app: Any) -> None:
     first = issue(small_app, "ktp")
     issue(small_app, "ktp")
     act(small_app, "call_next", "loket-2")
+    act(small_app, "start", "loket-2")  # being served: call-next closes it as done (only called: no-show)
     small_app.clock.advance(120)
     act(small_app, "call_next", "loket-2")
     assert ticket(small_app, first["id"])["status"] == "done"

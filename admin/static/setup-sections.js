@@ -16,6 +16,16 @@
     return result;
   }
 
+  // Every counter, for "served at": a service must have one (the server refuses it otherwise).
+  function counterOptions(ctx) {
+    return ctx.sections.counters.map((c) => ({ value: c.id, text: c.name }));
+  }
+
+  // A service with the counters that serve it now (`counters`: the form's field, not a key of config.yaml).
+  function withCounters(ctx, service) {
+    return { ...service, counters: ctx.sections.counters.filter((c) => (c.services || []).includes(service.id)).map((c) => c.id) };
+  }
+
   function agencyOptions(ctx) {
     return ctx.sections.agencies.map((a) => ({ value: a.id, text: a.short_name }));
   }
@@ -53,7 +63,8 @@
   function build(ctx) {
     const spec = {
       services: {
-        items: () => ((ctx.sections.agencies.find((a) => a.id === ctx.agencyId) || {}).services || []),
+        items: () => ((ctx.sections.agencies.find((a) => a.id === ctx.agencyId) || {}).services || [])
+          .map((s) => withCounters(ctx, s)),
         columns: [["prefix", (s) => s.prefix], ["name", (s) => s.name], ["quota", (s) => s.quota ?? "—"],
           ["standard_minutes", (s) => s.standard_minutes ?? "—"], ["service_hours", (s) => hoursText(s.hours)]],
         fields: [
@@ -67,6 +78,7 @@
           { key: "hours", label: "service_hours", type: "hours", hint: "service_hours_hint" },
           { key: "keywords", label: "keywords", hint: "keywords_hint" },
           { key: "popular", label: "popular" },
+          { key: "counters", label: "served_at", type: "checks", options: () => counterOptions(ctx), hint: "served_at_hint" },
         ],
         blank: () => ({ agency_id: ctx.agencyId }),
         url: (id) => `/api/v1/admin/config/services/${encodeURIComponent(id)}`,
@@ -83,6 +95,7 @@
           { key: "service_id", label: "first_service_id", hint: "id_hint" },
           { key: "service_name", label: "first_service_name" },
           { key: "service_prefix", label: "prefix", hint: "prefix_hint" },
+          { key: "counters", label: "served_at", type: "checks", options: () => counterOptions(ctx), hint: "served_at_hint" },
         ],
         url: (id) => `/api/v1/admin/config/agencies/${encodeURIComponent(id)}`,
       },

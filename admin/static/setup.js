@@ -189,7 +189,10 @@
     const original = ctx.sections.agencies.find((a) => a.id === id) || {};
     const value = { ...original, name: values.name, short_name: values.short_name, name_en: values.name_en };
     delete value.id;
-    if (creating) value.services = [{ id: values.service_id, name: values.service_name, prefix: values.service_prefix }];
+    if (creating) {
+      value.services = [{ id: values.service_id, name: values.service_name, prefix: values.service_prefix,
+        counters: values.counters || [] }];
+    }
     if (await put(spec.url(id), value, $("item-error"), form)) {
       ctx.agencyId = id;
       openAgency(ctx.sections.agencies.find((a) => a.id === id));

@@ -32,7 +32,14 @@
       status.className = `status-pill ${ticket.status}`;
     }
     const paused = state.counter.state === "paused"; // then the pause note says what to do
-    const idle = paused ? "" : tr("no_current");
+    const last = state.counter.last_called;
+    const idle = paused ? "" : last
+      ? tr("last_called", { number: last.number, status: tr(`last_status_${last.status}`) })
+      : tr("no_current");
+    // Call next over a visitor only called (never started) records a no-show: say it before.
+    const warning = $("call-next-warning");
+    warning.hidden = !(ticket && ticket.status === "called");
+    warning.textContent = warning.hidden ? "" : tr("call_next_no_show", { number: ticket.number });
     $("current-service").textContent = ticket ? `${C.pick(ticket, "service_name")} · ${ticket.agency_short_name}` : idle;
     const priority = $("current-priority");
     priority.hidden = !(ticket && ticket.priority);

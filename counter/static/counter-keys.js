@@ -86,6 +86,8 @@
       if (button) C.callTicket(button.dataset.ticketId, button.dataset.number);
     });
     $("number-form").addEventListener("submit", C.callNumber);
+    $("reprint-form").addEventListener("submit", C.reprint);
+    $("reprint-ticket").addEventListener("change", () => C.renderPrinters());
     $("transfer-form").addEventListener("submit", C.confirmTransfer);
     $("transfer-cancel").addEventListener("click", () => $("transfer-dialog").close());
     // Focus must leave the closed dialog at once, or the next shortcut would land in its search field.

@@ -39,7 +39,7 @@
     if (socket) socket.disconnect();
     for (const timer of Object.values(state.timers)) clearTimeout(timer);
     state.timers = {};
-    Object.assign(state, { counterId: null, counter: null, queue: null, figures: null, live: "off", busy: null });
+    Object.assign(state, { counterId: null, counter: null, queue: null, figures: null, recent: null, live: "off", busy: null });
     const dialog = $("transfer-dialog");
     if (dialog.open) dialog.close();
   };
@@ -75,7 +75,7 @@
 
   async function resync() {
     try {
-      await Promise.all([refreshCounter(), C.refreshQueue(), C.refreshFigures()]);
+      await Promise.all([refreshCounter(), C.refreshQueue(), C.refreshFigures(), C.refreshRecent()]);
     } catch (err) {
       C.handleFatal(err);
     }
@@ -167,6 +167,7 @@
       C.notice("ok", successText(action, answer, before));
       later("queue", C.refreshQueue);
       later("figures", C.refreshFigures);
+      if (CALLS.has(action) || action === "transfer") later("recent", C.refreshRecent);
       return answer;
     } catch (err) {
       if (counterId === state.counterId) actionFailed(err, context);
@@ -200,9 +201,12 @@
   function successText(action, answer, before) {
     const ticket = answer.ticket;
     const values = ticket ? { number: ticket.number, service: C.pick(ticket, "service_name") } : {};
+    const skipped = CALLS.has(action) && before && before.status === "called"; // closed as a no-show
     if (action === "call-next" && !ticket) {
-      return before ? tr("line_empty_finished", { number: before.number }) : tr("line_empty");
+      if (!before) return tr("line_empty");
+      return tr(skipped ? "line_empty_no_show" : "line_empty_finished", { number: before.number });
     }
+    if (skipped && ticket) return tr("done_called_after_no_show", { ...values, previous: before.number });
     const keys = {
       "call-next": "done_called", call: "done_called", recall: "done_recalled", start: "done_started",
       finish: "done_finished", "no-show": "done_no_show", transfer: "done_transferred",

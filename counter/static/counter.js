@@ -38,7 +38,9 @@
     socket: null,
     busy: null, // the action in flight, if any
     callsResumeAt: 0, // right after a call, calls wait a moment: a double press calls one ticket
-    fetchSeq: { counter: 0, queue: 0, figures: 0 },
+    fetchSeq: { counter: 0, queue: 0, figures: 0, recent: 0 },
+    recent: null, // the tickets this counter may reprint (GET .../recent)
+    printers: null, // every printer, for the reprint card
     timers: {},
     transferChoice: null,
   };
@@ -142,6 +144,7 @@
     C.renderCounter();
     C.renderQueue();
     C.renderFigures();
+    C.renderRecent();
   };
 
   // Once every script of the page is in: the language, the handlers, the clock's tick, the session.

@@ -29,7 +29,7 @@
     $("ticket-agency").textContent = agency ? View.agencyName(agency, lang) : ticket.agency_name || "";
     $("ticket-ahead").textContent = ticket.ahead ? tr("ahead_count", { count: ticket.ahead }) : tr("ahead_none");
     $("ticket-wait").textContent = ticket.ahead
-      ? Antrean.waitText(ticket.estimated_wait_seconds, tr) || tr("wait_unknown")
+      ? Antrean.waitText(ticket, tr) || tr("wait_unknown")
       : tr("wait_soon");
     // Where to go, with the floor, as the server words it ("Loket 1–4, Lantai 1").
     const place = (lang === "en" && ticket.place_en) || ticket.place;

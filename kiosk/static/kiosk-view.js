@@ -38,12 +38,13 @@
 
   function waitingLine(service, lang, tr) {
     const line = el("span", "tile-state");
-    if (!service.waiting) {
-      line.append(el("span", "waiting", tr("waiting_none")));
+    line.append(el("span", "waiting", service.waiting ? tr("waiting", { count: service.waiting }) : tr("waiting_none")));
+    // No counter open: no wait is promised (not even "no queue" means "at once"), the tile says why.
+    if (service.wait_status === "no_counter_open") {
+      line.append(el("span", "wait no-counter", tr("tile_no_counter")));
       return line;
     }
-    line.append(el("span", "waiting", tr("waiting", { count: service.waiting })));
-    const wait = Antrean.waitText(service.estimated_wait_seconds, tr);
+    const wait = service.waiting ? Antrean.waitText(service, tr) : null;
     if (wait) line.append(el("span", "wait", tr("wait", { text: wait })));
     return line;
   }

@@ -59,7 +59,7 @@
     $("fact-wait").hidden = !waiting;
     $("ahead").textContent = ticket.ahead ? tr("ahead_count", { count: ticket.ahead }) : tr("ahead_none");
     $("wait").textContent = ticket.ahead
-      ? Antrean.waitText(ticket.estimated_wait_seconds, tr) || tr("wait_unknown")
+      ? Antrean.waitText(ticket, tr) || tr("wait_unknown")
       : tr("wait_soon");
     $("fact-counters").hidden = !waiting;
     $("counters").textContent = (en && ticket.place_en) || ticket.place

@@ -16,6 +16,7 @@
       wait_under_minute: "kurang dari 1 menit",
       wait_minute: "± {n} menit",
       wait_minutes: "± {n} menit",
+      wait_no_counter: "belum ada loket yang buka",
     },
     en: {
       your_number: "Your queue number",
@@ -29,6 +30,7 @@
       wait_under_minute: "less than a minute",
       wait_minute: "about {n} minute",
       wait_minutes: "about {n} minutes",
+      wait_no_counter: "no counter open yet",
     },
   };
 })();

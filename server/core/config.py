@@ -343,6 +343,18 @@ def _unique(items: list[Any], attribute: str, where: str) -> list[str]:
     return problems
 
 
+def _unserved_services(agencies: list[Agency], counters: list[Counter]) -> list[str]:
+    """A service that no counter serves would let the kiosk issue tickets nobody can call."""
+    served = {service_id for counter in counters for service_id in counter.services}
+    return [
+        f"agencies[{a_i}].services[{s_i}].id: {service.id!r} is served by no counter; "
+        "expected it in some counter's services (counters[].services), or remove the service"
+        for a_i, agency in enumerate(agencies)
+        for s_i, service in enumerate(agency.services)
+        if service.id not in served
+    ]
+
+
 class SiteConfig(Strict):
     site: Site
     agencies: list[Agency] = Field(min_length=1)
@@ -383,6 +395,7 @@ class SiteConfig(Strict):
                         f"counters[{index}].services: {service_id!r} is not a service id; "
                         f"expected ids of services defined under agencies"
                     )
+        problems += _unserved_services(self.agencies, self.counters)
         problems += _unique(self.printers, "id", "printers")
         printer_ids = {p.id for p in self.printers}
         problems += _unique(self.kiosks, "id", "kiosks")

@@ -144,21 +144,64 @@ def put_item(data: dict[str, Any], section: str, item_id: str, value: Any) -> di
         raise _unknown_section(section)
     data = copy.deepcopy(data)
     item = _item(item_id, value)
+    # A new agency's first service names the counters that serve it (`counters`, as a service's edit).
+    serving = {s["id"]: s.pop("counters") for s in item.get("services") or []
+               if section == "agencies" and isinstance(s, dict) and "counters" in s and "id" in s}
     items = data.setdefault(section, [])
     for index, existing in enumerate(items):
         if isinstance(existing, dict) and existing.get("id") == item_id:
             if section == "agencies" and "services" not in item:
                 item["services"] = existing.get("services", [])  # an agency's own fields only
             items[index] = item
-            return data
-    items.append(item)
+            break
+    else:
+        items.append(item)
+    for service_id, counter_ids in serving.items():
+        _serve_at(data, service_id, counter_ids, f"{_service_path(data, service_id)}.counters")
     return data
 
 
+def _serve_at(data: dict[str, Any], service_id: str, counter_ids: Any, field: str) -> None:
+    """The admin's `counters` of a service (not a key of config.yaml): exactly those counters
+    serve it. Refused naming `field` when it names no counter, since nobody could call its tickets."""
+    if not isinstance(counter_ids, list) or not all(isinstance(c, str) for c in counter_ids):
+        raise RuleError("invalid_request", f"{field}: expected a list of counter ids.", field)
+    known = {c.get("id") for c in data.get("counters") or [] if isinstance(c, dict)}
+    for counter_id in counter_ids:
+        if counter_id not in known:
+            raise RuleError("invalid_request", f"{field}: {counter_id!r} is not a counter id.", field)
+    if not counter_ids:
+        raise RuleError("invalid_config", f"{field}: choose at least one counter that serves {service_id!r}; "
+                        "a service no counter serves would take tickets nobody can call.", field)
+    for counter in data.get("counters") or []:
+        services = counter.setdefault("services", [])
+        if counter.get("id") in counter_ids and service_id not in services:
+            services.append(service_id)
+        elif counter.get("id") not in counter_ids and service_id in services:
+            services.remove(service_id)
+
+
+def _service_path(data: dict[str, Any], service_id: str) -> str:
+    for a_i, agency in enumerate(data.get("agencies") or []):
+        for s_i, service in enumerate(agency.get("services") or []):
+            if service.get("id") == service_id:
+                return f"agencies[{a_i}].services[{s_i}]"
+    return "services"
+
+
 def put_service(data: dict[str, Any], service_id: str, value: Any) -> dict[str, Any]:
-    """Replace a service in place, move it to `agency_id`, or add it to that agency."""
+    """Replace a service in place, move it to `agency_id`, or add it to that agency; with
+    `counters`, the counters that serve it (see `_serve_at`)."""
     data = copy.deepcopy(data)
     item = _item(service_id, value)
+    counter_ids = item.pop("counters", None)
+    data = _put_service(data, service_id, item)
+    if counter_ids is not None:
+        _serve_at(data, service_id, counter_ids, f"{_service_path(data, service_id)}.counters")
+    return data
+
+
+def _put_service(data: dict[str, Any], service_id: str, item: dict[str, Any]) -> dict[str, Any]:
     agency_id = item.pop("agency_id", None)
     agencies = data.get("agencies") or []
     for agency in agencies:
@@ -194,6 +237,13 @@ def delete_item(data: dict[str, Any], section: str, item_id: str) -> dict[str, A
         for index, existing in enumerate(items):
             if isinstance(existing, dict) and existing.get("id") == item_id:
                 del items[index]
+                # A removed service (or agency's services) leaves the counters that served it:
+                # every service must have a counter, so the counters could not be changed first.
+                gone = {item_id} if section == "services" else {
+                    s.get("id") for s in existing.get("services") or [] if section == "agencies"}
+                for counter in data.get("counters") or []:
+                    if isinstance(counter, dict) and isinstance(counter.get("services"), list):
+                        counter["services"] = [s for s in counter["services"] if s not in gone]
                 return data
     raise RuleError("unknown_item", f"There is no {section} item with id {item_id!r}.")
 

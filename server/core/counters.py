@@ -21,7 +21,7 @@ from server.core.events import (
 from server.core.site import SiteIndex
 from server.core.store import Transaction
 from server.core.tickets import closure_note, get_row
-from server.core.vocabulary import AT_COUNTER, LANE_TRANSFERRED, format_number, parse_number
+from server.core.vocabulary import AT_COUNTER, FINISHED, LANE_TRANSFERRED, format_number, parse_number
 
 # Every action an officer can take at a counter, as the API names them (POST /counters/{id}/ACTION).
 ACTIONS: Final = ("call-next", "call", "recall", "start", "finish", "no-show", "transfer", "pause", "resume")
@@ -61,6 +61,15 @@ def _close_current(tx: Transaction, state: dict[str, Any], status: str, now: flo
         ended = TicketFinished if status == "done" else TicketNoShow
         tx.raise_event(ended(ticket_id=ticket["id"], at=now, counter_id=counter_id, actor=actor))
     _set_counter(tx, counter_id, now, current_ticket_id=None, officer=actor or state["officer"])
+
+
+def _close_for_next(tx: Transaction, state: dict[str, Any], now: float, actor: str | None) -> None:
+    """Free the counter before it calls someone else: a visitor being served is done; one only
+    called, who never came up (never started), is a no-show, never counted as served."""
+    if state["current_ticket_id"] is None:
+        return
+    ticket = _current(tx, state)
+    _close_current(tx, state, "no_show" if ticket["status"] == "called" else "done", now, actor)
 
 
 def _call(
@@ -108,10 +117,10 @@ def _ready(tx: Transaction, site: SiteIndex, counter_id: str, now: float) -> dic
 def call_next(
     tx: Transaction, site: SiteIndex, now: float, counter_id: str, actor: str | None = None,
 ) -> dict[str, Any] | None:
-    """Finish the current ticket, then call the first in line: priority first, then earliest."""
+    """Close the current ticket (served: done; only called: no-show), then call the first in
+    line: priority first, then earliest."""
     state = _ready(tx, site, counter_id, now)
-    if state["current_ticket_id"] is not None:
-        _close_current(tx, state, "done", now, actor)
+    _close_for_next(tx, state, now, actor)
     services = site.counters[counter_id].services
     marks = ",".join("?" * len(services))
     ticket = tx.one(
@@ -163,8 +172,7 @@ def call_ticket(
         raise conflict("not_waiting", f"Ticket {ticket['number']} {where} (status: {ticket['status']}).")
     if ticket["service_day"] != site.service_day(now):
         raise conflict("not_waiting", f"Ticket {ticket['number']} belongs to an earlier day.")
-    if state["current_ticket_id"] is not None:
-        _close_current(tx, state, "done", now, actor)
+    _close_for_next(tx, state, now, actor)
     return _call(tx, site, state, ticket, now, actor)
 
 
@@ -232,6 +240,35 @@ def set_paused(tx: Transaction, site: SiteIndex, now: float, counter_id: str, pa
         raise conflict("counter_not_paused", "This counter is not paused.")
     _set_counter(tx, counter_id, now, state="paused" if paused else "open", officer=actor or state["officer"])
     tx.raise_event((CounterPaused if paused else CounterResumed)(counter_id=counter_id, actor=actor))
+
+
+def last_called(tx: Transaction, site: SiteIndex, counter_id: str, now: float) -> dict[str, Any] | None:
+    """The ticket this counter called last today (its newest call, by the calls index), with
+    its status now; None before its first call of the day. One row, however many calls."""
+    return tx.one(
+        "SELECT t.id, t.number, t.status, c.at FROM calls c JOIN tickets t ON t.id = c.ticket_id "
+        "WHERE c.counter_id = ? AND c.at >= ? ORDER BY c.id DESC LIMIT 1",
+        (counter_id, site.day_start(now)),
+    )
+
+
+RECENT_TICKETS: Final = 10  # the counter's latest tickets its page offers to reprint
+
+
+def recent_tickets(tx: Transaction, site: SiteIndex, counter_id: str, now: float) -> list[dict[str, Any]]:
+    """The tickets this counter called today, newest call first, each once; `printable` when
+    its visit is not over (a finished ticket is never printed again)."""
+    rows = tx.all(
+        "SELECT t.id, t.number, t.status, t.service_id, t.kiosk_id, max(c.at) AS at, max(c.id) AS last FROM "
+        "(SELECT ticket_id, at, id FROM calls WHERE counter_id = ? AND at >= ? ORDER BY id DESC LIMIT ?) c "
+        "JOIN tickets t ON t.id = c.ticket_id GROUP BY t.id ORDER BY last DESC LIMIT ?",
+        (counter_id, site.day_start(now), RECENT_TICKETS * 5, RECENT_TICKETS),
+    )
+    for row in rows:
+        row["printable"] = row["status"] not in FINISHED
+    return rows
+
+
 def allowed_actions(
     tx: Transaction, site: SiteIndex, state: dict[str, Any], current_status: str | None, now: float
 ) -> dict[str, bool]:

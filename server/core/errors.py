@@ -45,6 +45,7 @@ STATUS: dict[str, int] = {
     "counter_not_paused": 409,
     "counter_closed": 409,
     "no_printer": 409,
+    "not_printable": 409,  # a reprint of a ticket whose visit is over
     "not_finished": 409,
     "already_answered": 409,
     "already_closed": 409,

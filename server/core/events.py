@@ -192,6 +192,19 @@ class ClosureLifted(ClosureEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class PrinterTested(AuditEvent):
+    """An admin asked a printer for a test print (a sample ticket, no queue number)."""
+
+    printer_id: str
+
+    def action(self) -> str:
+        return "printer_test"
+
+    def target(self) -> str | None:
+        return self.printer_id
+
+
+@dataclass(frozen=True, kw_only=True)
 class ConfigChanged(AuditEvent):
     """config.yaml was saved from the admin pages and is live; `change` says what was asked."""
 

@@ -331,6 +331,37 @@ def m012_history_text(db: sqlite_utils.Database) -> None:
         db.conn.execute(statement)
 
 
+def m013_counter_rules(db: sqlite_utils.Database) -> None:
+    """A print job may be a test print of a printer (admin's printer table), which is no
+    ticket: `ticket_id` becomes optional (SQLite cannot drop a NOT NULL, so the table is
+    copied) and `purpose` says which ("ticket" or "test")."""
+    conn = db.conn
+    conn.execute(
+        """CREATE TABLE print_jobs_new (
+            id INTEGER PRIMARY KEY,
+            ticket_id TEXT REFERENCES tickets(id),   -- NULL for a test print
+            printer_id TEXT NOT NULL,
+            lang TEXT NOT NULL DEFAULT 'id',
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            error TEXT,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            claimed_by TEXT,
+            purpose TEXT NOT NULL DEFAULT 'ticket'
+        )"""
+    )
+    conn.execute(
+        "INSERT INTO print_jobs_new (id, ticket_id, printer_id, lang, status, attempts, error, created_at,"
+        " updated_at, claimed_by) SELECT id, ticket_id, printer_id, lang, status, attempts, error, created_at,"
+        " updated_at, claimed_by FROM print_jobs"
+    )
+    conn.execute("DROP TABLE print_jobs")
+    conn.execute("ALTER TABLE print_jobs_new RENAME TO print_jobs")
+    conn.execute("CREATE INDEX print_jobs_pending ON print_jobs (status, printer_id)")
+    conn.execute("CREATE INDEX print_jobs_ticket ON print_jobs (ticket_id)")
+
+
 def m014_ticket_place(db: sqlite_utils.Database) -> None:
     """The address the issuing kiosk reached the server at (`scheme://host:port`): without
     `site.public_url`, the ticket's QR code and status_url lead there (server/web/addresses.py)."""
@@ -350,6 +381,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("010_report_days", m010_report_days),
     ("011_history_indexes", m011_history_indexes),
     ("012_history_text", m012_history_text),
+    ("013_counter_rules", m013_counter_rules),
     ("014_ticket_place", m014_ticket_place),
 ]
 

@@ -44,6 +44,9 @@ ACTIONS: dict[str, Rule] = {
     "read_reports": Rule("supervisor", SCOPE),  # reports and the queue chart (of an agency)
     "read_backups": Rule("admin"),
     "read_audit": Rule("admin"),
+    # reprint a ticket this counter called today (the officer's own counters)
+    "reprint_at_counter": Rule("officer", "You are not assigned to counter {id!r}."),
+    "test_printer": Rule("admin"),  # a test print from the admin printer table
 }
 
 

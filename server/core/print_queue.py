@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from server.core import tickets
-from server.core.errors import RuleError, not_found
-from server.core.events import PrinterStatusChanged, PrintJobEnded, TicketReprinted
+from server.core.errors import RuleError, conflict, not_found
+from server.core.events import PrinterStatusChanged, PrinterTested, PrintJobEnded, TicketReprinted
 from server.core.site import SiteIndex
 from server.core.store import Store, Transaction
+from server.core.vocabulary import FINISHED
 
 API_STATUS = {"pending": "queued", "printed": "printed", "failed": "failed"}
 NOT_REQUESTED: dict[str, Any] = {"status": "not_requested", "printer_id": None, "error": None}
@@ -70,18 +71,19 @@ def kiosk_printer(site: SiteIndex, kiosk_id: str | None) -> str | None:
     return kiosk.printer if kiosk is not None else None
 
 
-def enqueue(tx: Transaction, now: float, ticket_id: str, printer_id: str, lang: str,
-            health: PrinterHealth) -> int:
-    """Add a job in the caller's transaction, so it commits (or rolls back) with the ticket."""
+def enqueue(tx: Transaction, now: float, ticket_id: str | None, printer_id: str, lang: str,
+            health: PrinterHealth, purpose: str = "ticket") -> int:
+    """Add a job in the caller's transaction, so it commits (or rolls back) with the ticket
+    (`purpose` "test": a printer's test print, no ticket)."""
     if health.running:
         # A printer known to be down: the job's error says why it waits from the start.
         status, error = "pending", health.problem
     else:
         status, error = "failed", f"Printer {printer_id!r} is not in the configuration; reprint on another printer"
     cursor = tx.execute(
-        "INSERT INTO print_jobs (ticket_id, printer_id, lang, status, attempts, error, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, 0, ?, ?, ?)",
-        (ticket_id, printer_id, lang, status, error, now, now),
+        "INSERT INTO print_jobs (ticket_id, printer_id, lang, status, attempts, error, created_at, updated_at,"
+        " purpose) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)",
+        (ticket_id, printer_id, lang, status, error, now, now, purpose),
     )
     return int(cursor.lastrowid or 0)
 
@@ -96,7 +98,8 @@ def print_issued(tx: Transaction, site: SiteIndex, now: float, ticket: dict[str,
 
 
 def reprint(tx: Transaction, site: SiteIndex, now: float, ticket_id: str, printer_id: str | None,
-            printing: Printing | None, *, device: str | None = None) -> int:
+            printing: Printing | None, *, device: str | None = None, actor: str | None = None,
+            counter_id: str | None = None) -> int:
     """Print a ticket again: on `printer_id`, or else on the printer of the kiosk that issued it.
 
     Refused with `no_printer` when neither names one (or printing does not run here), and
@@ -111,7 +114,41 @@ def reprint(tx: Transaction, site: SiteIndex, now: float, ticket_id: str, printe
     if printing is None:
         raise RuleError("no_printer", "Printing is not running on this server.")
     job_id = enqueue(tx, now, ticket_id, printer_id, row["lang"], printing.health(printer_id))
-    tx.raise_event(TicketReprinted(ticket_id=ticket_id, at=now, device=device, printer_id=printer_id))
+    tx.raise_event(TicketReprinted(ticket_id=ticket_id, at=now, device=device, printer_id=printer_id,
+                                   actor=actor, counter_id=counter_id))
+    return job_id
+
+
+def reprint_at_counter(tx: Transaction, site: SiteIndex, now: float, counter_id: str, ticket_id: str,
+                       printer_id: str | None, printing: Printing | None, *, actor: str | None = None,
+                       device: str | None = None) -> int:
+    """An officer reprints a ticket of their counter: one it called today and whose visit is
+    not over (the one it holds, or one it sent to another service). On `printer_id`, or the
+    printer of the kiosk that printed it; recorded in the ticket's history with the officer."""
+    row = tickets.get_row(tx, ticket_id)
+    called_here = tx.one("SELECT 1 AS yes FROM calls WHERE counter_id = ? AND ticket_id = ? AND at >= ? LIMIT 1",
+                         (counter_id, ticket_id, site.day_start(now)))
+    if called_here is None:
+        raise RuleError("forbidden", f"Ticket {row['number']} was not called at this counter today; "
+                        "a counter reprints only its own tickets.", "ticket_id")
+    if row["status"] in FINISHED:
+        raise conflict("not_printable", f"Ticket {row['number']} is {row['status']}: its visit is over, "
+                       "so it is not printed again.")
+    return reprint(tx, site, now, ticket_id, printer_id, printing, device=device, actor=actor,
+                   counter_id=counter_id)
+
+
+def test_print(tx: Transaction, site: SiteIndex, now: float, printer_id: str, printing: Printing | None, *,
+               actor: str | None, address: str | None = None) -> int:
+    """Queue a test print (a sample ticket that cannot pass for a queue number) on a printer,
+    behind its tickets; the audit log records who asked."""
+    if printer_id not in site.printers:
+        raise not_found("unknown_printer", f"There is no printer with id {printer_id!r}.")
+    if printing is None:
+        raise RuleError("no_printer", "Printing is not running on this server.")
+    job_id = enqueue(tx, now, None, printer_id, site.config.site.language, printing.health(printer_id),
+                     purpose="test")
+    tx.raise_event(PrinterTested(at=now, actor=actor, address=address, printer_id=printer_id))
     return job_id
 
 
@@ -202,7 +239,7 @@ class PrintQueue:
                 "UPDATE print_jobs SET status = ?, error = ?, attempts = attempts + 1, updated_at = ?"
                 " WHERE id = ? AND status = 'pending' AND (? IS NULL OR claimed_by = ?)",
                 (status, error, self.now(), job["id"], holder, holder))
-            if done.rowcount:
+            if done.rowcount and job["ticket_id"] is not None:  # a test print is no ticket
                 tx.raise_event(PrintJobEnded(ticket_id=job["ticket_id"]))
 
     # -- the leases of the printers (several processes, one database) ---------------------
@@ -269,7 +306,8 @@ class PrintQueue:
                     "UPDATE print_jobs SET status = 'failed', error = ?, updated_at = ? WHERE id = ?",
                     (f"Printer {printer_name} could not print this ticket within {window_seconds / 60:g} minutes"
                      f"{reason}; reprint it once the printer works", self.now(), job["id"]))
-                tx.raise_event(PrintJobEnded(ticket_id=job["ticket_id"]))
+                if job["ticket_id"] is not None:
+                    tx.raise_event(PrintJobEnded(ticket_id=job["ticket_id"]))
         return expired
 
     def fail_orphans(self, printer_ids: Collection[str]) -> list[dict[str, Any]]:
@@ -283,7 +321,8 @@ class PrintQueue:
                 tx.execute("UPDATE print_jobs SET status = 'failed', error = ?, updated_at = ? WHERE id = ?",
                            (f"Printer {job['printer_id']!r} was removed from the configuration; "
                             "reprint the ticket on another printer", self.now(), job["id"]))
-                tx.raise_event(PrintJobEnded(ticket_id=job["ticket_id"]))
+                if job["ticket_id"] is not None:
+                    tx.raise_event(PrintJobEnded(ticket_id=job["ticket_id"]))
         return orphans
 
     def printer_changed(self, printer_id: str, status: str, detail: str | None) -> None:

@@ -15,7 +15,15 @@ from server.core.errors import RuleError, conflict, not_found
 from server.core.events import TicketCancelled, TicketExpired, TicketIssued
 from server.core.site import SiteIndex
 from server.core.store import Transaction
-from server.core.vocabulary import LANE_NORMAL, LANE_PRIORITY, PRIORITIES, format_number
+from server.core.vocabulary import (
+    LANE_NORMAL,
+    LANE_PRIORITY,
+    PRIORITIES,
+    WAIT_NO_COUNTER,
+    WAIT_UNKNOWN,
+    WaitEstimate,
+    format_number,
+)
 
 RECENT_SERVICES = 20  # finished tickets that make up "recent service times"
 
@@ -37,6 +45,11 @@ def closure_note(tx: Transaction, kind: str, target_id: str, service_day: str) -
     return reason
 
 
+# A service that no counter can serve today (none is configured for it, or a supervisor
+# closed every one of them): it takes no tickets, which nobody could call.
+NO_COUNTER = "no_counter"
+
+
 def service_availability(
     tx: Transaction, site: SiteIndex, service_id: str, now: float, issued: int | None = None
 ) -> hours.Availability:
@@ -45,7 +58,10 @@ def service_availability(
     if issued is None:
         issued = issued_today(tx, day, service_id)
     note = closure_note(tx, "service", service_id, day)
-    return hours.availability(site, site.services[service_id], now, issued, note)
+    available = hours.availability(site, site.services[service_id], now, issued, note)
+    if available.open and not _serving_counters(tx, site, service_id, day, paused_too=False):
+        return hours.Availability(False, NO_COUNTER)
+    return available
 
 
 def issue_ticket(
@@ -165,24 +181,51 @@ def average_service_seconds(tx: Transaction, site: SiteIndex, service_id: str) -
     return standard * 60.0 if standard else None
 
 
-def open_counter_count(tx: Transaction, site: SiteIndex, service_id: str) -> int:
+def _serving_counters(tx: Transaction, site: SiteIndex, service_id: str, service_day: str, *,
+                      paused_too: bool) -> list[str]:
+    """The counters of a service that are not closed for the day (`paused_too`: nor paused)."""
     counter_ids = site.counters_of_service.get(service_id, [])
     if not counter_ids:
-        return 0
+        return []
     marks = ",".join("?" * len(counter_ids))
-    paused = tx.scalar(
-        f"SELECT count(*) FROM counter_state WHERE state = 'paused' AND counter_id IN ({marks})", tuple(counter_ids)
-    )
-    return len(counter_ids) - int(paused or 0)
+    out = {
+        r["target_id"] for r in tx.all(
+            f"SELECT target_id FROM closures WHERE kind = 'counter' AND service_day = ? AND reopened_at IS NULL "
+            f"AND target_id IN ({marks})", (service_day, *counter_ids))
+    }
+    if paused_too:
+        out |= {
+            r["counter_id"] for r in tx.all(
+                f"SELECT counter_id FROM counter_state WHERE state = 'paused' AND counter_id IN ({marks})",
+                tuple(counter_ids))
+        }
+    return [counter_id for counter_id in counter_ids if counter_id not in out]
 
 
-def estimated_wait(tx: Transaction, site: SiteIndex, service_id: str, ahead: int) -> int | None:
-    """Seconds until a ticket with `ahead` tickets before it is likely to be called."""
+def open_counter_count(tx: Transaction, site: SiteIndex, service_id: str, service_day: str) -> int:
+    """Counters serving this service right now: not closed for the day and not paused."""
+    return len(_serving_counters(tx, site, service_id, service_day, paused_too=True))
+
+
+def wait_estimate(tx: Transaction, site: SiteIndex, service_id: str, ahead: int, service_day: str) -> WaitEstimate:
+    """How long until a ticket with `ahead` tickets before it is likely to be called: the recent
+    time per visitor, times those ahead, shared among the service's counters open right now."""
+    counters = open_counter_count(tx, site, service_id, service_day)
+    if counters == 0:
+        return WaitEstimate(WAIT_NO_COUNTER)
     average = average_service_seconds(tx, site, service_id)
     if average is None:
-        return None
-    counters = max(open_counter_count(tx, site, service_id), 1)
-    return int(round(ahead * average / counters))
+        return WaitEstimate(WAIT_UNKNOWN)
+    return WaitEstimate.of_seconds(int(round(ahead * average / counters)))
+
+
+def wait_json(estimate: WaitEstimate | None) -> dict[str, Any]:
+    """The estimate's fields in the API's Ticket and Service (None: not waiting, no estimate)."""
+    return {
+        "estimated_wait_seconds": estimate.seconds if estimate else None,
+        "estimated_wait_minutes": estimate.minutes if estimate else None,
+        "wait_status": estimate.status if estimate else None,
+    }
 
 
 def waiting_counts(tx: Transaction, service_day: str) -> dict[str, int]:

@@ -74,3 +74,26 @@ def vocabulary_json() -> dict[str, object]:
         "priorities": list(PRIORITIES),
         "number_pattern": NUMBER_PATTERN,
     }
+
+
+# What a wait estimate is: a figure, no figure because no counter of the service is open now
+# (so none is promised), or no figure because nothing is known of its service time yet.
+WAIT_ESTIMATED: Final = "estimated"
+WAIT_NO_COUNTER: Final = "no_counter_open"
+WAIT_UNKNOWN: Final = "unknown"
+
+
+@dataclass(frozen=True)
+class WaitEstimate:
+    """A ticket's (or a service's next ticket's) wait, as every screen and the paper say it."""
+
+    status: str  # WAIT_ESTIMATED, WAIT_NO_COUNTER or WAIT_UNKNOWN
+    seconds: int | None = None
+    # The figure shown: 0 reads "less than a minute", else whole minutes. Rounded here once,
+    # so the kiosk screen, the paper and the phone page cannot round it differently.
+    minutes: int | None = None
+
+    @classmethod
+    def of_seconds(cls, seconds: int) -> WaitEstimate:
+        """A figure: the one rounding of seconds into the minutes people are told."""
+        return cls(WAIT_ESTIMATED, seconds, 0 if seconds < 60 else round(seconds / 60))

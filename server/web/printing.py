@@ -7,15 +7,22 @@ from datetime import datetime
 from printers.jobs import SkipPrint
 from printers.ticket import TicketPrint
 from server.core import tickets
-from server.core.vocabulary import FINISHED
+from server.core.vocabulary import FINISHED, WaitEstimate
 from server.web import views
 from server.web.hall import Hall
 from server.web.media import site_file
 
 
-def build_ticket_print(hall: Hall, ticket_id: str, lang: str) -> TicketPrint:
-    """Fresh figures at print time: a ticket printed late shows the line as it is then."""
+def build_ticket_print(hall: Hall, ticket_id: str | None, lang: str) -> TicketPrint:
+    """Fresh figures at print time: a ticket printed late shows the line as it is then.
+    No ticket (a printer's test print from the admin pages): the sample of `antrean printer test`."""
     site = hall.site
+    if ticket_id is None:
+        from printers.cli import sample_ticket
+
+        logo = site.config.site.ticket.logo
+        found = site_file(hall, logo) if logo else None
+        return sample_ticket(site.config, logo_path=str(found) if found else None)
     with hall.store.read() as tx:
         row = tickets.get_row(tx, ticket_id)
         ticket = views.ticket_json(tx, site, row)
@@ -32,7 +39,8 @@ def build_ticket_print(hall: Hall, ticket_id: str, lang: str) -> TicketPrint:
         number=ticket["number"],
         issued_at=datetime.fromisoformat(ticket["issued_at"]),
         ahead=ticket["ahead"],
-        estimated_wait_seconds=ticket["estimated_wait_seconds"],
+        wait=WaitEstimate(ticket["wait_status"], ticket["estimated_wait_seconds"],
+                                  ticket["estimated_wait_minutes"]) if ticket["wait_status"] else None,
         priority=ticket["priority"],
         counter_names=ticket["counter_names_en"] if english else ticket["counter_names"],
         status_url=views.qr_url(site, row),  # the QR code carries the survey secret

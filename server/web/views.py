@@ -62,7 +62,8 @@ def ticket_json(
         "finished_at": site.iso(row["finished_at"]),
         "counter_id": row["counter_id"],
         "ahead": ahead,
-        "estimated_wait_seconds": tickets.estimated_wait(tx, site, row["service_id"], ahead) if waiting else None,
+        **tickets.wait_json(tickets.wait_estimate(tx, site, row["service_id"], ahead, row["service_day"])
+                            if waiting else None),
         "status_url": status_url(site, row),
         "print": print_state if print_state is not None else print_queue.print_state(tx, row["id"]),
         "lang": row["lang"],
@@ -106,7 +107,7 @@ def _service(
         "quota": service.quota,
         "remaining": max(service.quota - issued, 0) if service.quota is not None else None,
         "standard_minutes": service.standard_minutes,
-        "estimated_wait_seconds": tickets.estimated_wait(tx, site, service_id, waiting),
+        **tickets.wait_json(tickets.wait_estimate(tx, site, service_id, waiting, day)),
         "keywords": service.keywords,
         "popular": service.popular,
         "counter_ids": site.counters_of_service.get(service_id, []),
@@ -156,8 +157,17 @@ def queue_json(tx: Transaction, site: SiteIndex, service_id: str, now: float) ->
         )
     )
     full = service_json(tx, site, service_id, now, waiting)
-    keys = ("waiting", "remaining", "open", "closed_reason", "closed_note", "opens_at", "estimated_wait_seconds")
+    keys = ("waiting", "remaining", "open", "closed_reason", "closed_note", "opens_at", "estimated_wait_seconds",
+            "estimated_wait_minutes", "wait_status")
     return {"service_id": service_id, **{key: full[key] for key in keys}}
+
+
+def _last_called(tx: Transaction, site: SiteIndex, counter_id: str, now: float) -> dict[str, Any] | None:
+    """The counter's latest call today: what its page shows once it holds no ticket."""
+    row = counters.last_called(tx, site, counter_id, now)
+    if row is None:
+        return None
+    return {"ticket_id": row["id"], "number": row["number"], "status": row["status"], "called_at": site.iso(row["at"])}
 
 
 def counter_json(tx: Transaction, site: SiteIndex, counter_id: str, now: float) -> dict[str, Any]:
@@ -182,6 +192,7 @@ def counter_json(tx: Transaction, site: SiteIndex, counter_id: str, now: float) 
         "current": current,
         "officer": state["officer"],
         "floor": counter.floor,
+        "last_called": _last_called(tx, site, counter_id, now),
         "actions": counters.allowed_actions(tx, site, state, current["status"] if current else None, now),
     }
 

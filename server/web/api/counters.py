@@ -8,11 +8,11 @@ from typing import Any
 
 from flask import request
 
-from server.core import counters, tickets
+from server.core import counters, permissions, print_queue, tickets
 from server.core.store import Transaction
 from server.web import views
 from server.web.api import schemas
-from server.web.api.access import require_counter
+from server.web.api.access import require, require_counter
 from server.web.api.base import api
 from server.web.hall import current_hall
 
@@ -119,3 +119,40 @@ def counter_figures(counter_id: str) -> dict[str, Any]:
     result: dict[str, Any] = hall.store.read_off_loop(views.counter_figures_json, hall.site, counter_id,
                                                       user.username, hall.now())
     return result
+
+
+@api.route("/counters/<counter_id>/recent", "GET", summary="The tickets this counter called today, newest first.",
+           tag="counter", response=schemas.RecentTickets, auth="use_counter", errors=COUNTER_ERRORS)
+def counter_recent(counter_id: str) -> dict[str, Any]:
+    """The counter's latest calls today (one row per ticket): what its officer may reprint."""
+    require_counter(counter_id)
+    hall = current_hall()
+    with hall.store.read() as tx:
+        rows = counters.recent_tickets(tx, hall.site, counter_id, hall.now())
+    return {"tickets": [{
+        "ticket_id": row["id"], "number": row["number"], "status": row["status"], "service_id": row["service_id"],
+        "called_at": hall.site.iso(row["at"]),
+        "kiosk_printer_id": print_queue.kiosk_printer(hall.site, row["kiosk_id"]),
+        "printable": row["printable"],
+    } for row in rows]}
+
+
+@api.route("/counters/<counter_id>/reprint", "POST", summary="Reprint a ticket this counter called today.",
+           tag="counter", body=schemas.CounterReprint, response=schemas.Ticket, auth="reprint_at_counter",
+           errors=COUNTER_ERRORS + ((404, "ticket_not_found"), (404, "unknown_printer"), (409, "no_printer"),
+                                    (409, "not_printable")))
+def counter_reprint(counter_id: str, body: schemas.CounterReprint) -> dict[str, Any]:
+    """On `printer_id`, or on the printer of the kiosk that issued it; the ticket's history
+    records the officer and the counter. Answers the ticket with its print state."""
+    hall = current_hall()
+    require("reprint_at_counter")
+    user = require("reprint_at_counter", permissions.counter(hall.site.counter_or_404(counter_id)))
+    printing = hall.printing
+    with hall.store.write() as tx:
+        tx.device = request.remote_addr
+        job_id = print_queue.reprint_at_counter(tx, hall.site, hall.now(), counter_id, body.ticket_id,
+                                                body.printer_id, printing, actor=user.username)
+    assert printing is not None  # the rule refuses with no_printer when printing does not run
+    printing.wait(job_id)
+    with hall.store.read() as tx:
+        return views.ticket_json(tx, hall.site, tickets.get_row(tx, body.ticket_id))

@@ -58,6 +58,11 @@ class CallTicket(Body):
     number: str | None = Field(default=None, min_length=1, max_length=16)  # read by vocabulary.parse_number
 
 
+class CounterReprint(Body):
+    ticket_id: str = Field(min_length=1, max_length=64)
+    printer_id: str | None = Field(default=None, max_length=64)  # else the printer of the kiosk that issued it
+
+
 class Transfer(Body):
     service_id: str = Field(min_length=1, max_length=64)
 
@@ -129,6 +134,8 @@ class Ticket(Out):
     counter_id: str | None
     ahead: int
     estimated_wait_seconds: int | None
+    estimated_wait_minutes: int | None = None  # the figure every screen and the paper show (0: under a minute)
+    wait_status: Literal["estimated", "no_counter_open", "unknown"] | None = None  # None: not waiting
     status_url: str
     qr_url: str | None = Field(default=None, description="Only in the answer of POST /tickets: the address "
                                "the ticket's QR code carries, status_url with the survey secret (?k=).")
@@ -169,6 +176,8 @@ class Service(Out):
     opens_at: str | None = None
     standard_minutes: int | None = None
     estimated_wait_seconds: int | None = None
+    estimated_wait_minutes: int | None = None
+    wait_status: Literal["estimated", "no_counter_open", "unknown"] | None = None
     keywords: list[str] = []
     popular: bool = False
     counter_ids: list[str] = []
@@ -227,6 +236,13 @@ class CounterActions(Out):
     resume: bool
 
 
+class LastCalled(Out):
+    ticket_id: str
+    number: str
+    status: str
+    called_at: str
+
+
 class Counter(Out):
     id: str
     name: str
@@ -238,6 +254,7 @@ class Counter(Out):
     officer: str | None
     actions: CounterActions
     floor: int | None = None
+    last_called: LastCalled | None = None  # the counter's latest call today, for its page once it holds none
 
 
 class Counters(Out):
@@ -294,6 +311,25 @@ class CounterFigures(Out):
     counter: DayFigures
     officer: DayFigures
     standard_seconds: int | None
+
+
+class RecentTicket(Out):
+    ticket_id: str
+    number: str
+    status: str
+    service_id: str
+    called_at: str
+    kiosk_printer_id: str | None  # the printer of the kiosk that issued it, where a reprint goes by default
+    printable: bool  # its visit is not over, so the counter may reprint it
+
+
+class RecentTickets(Out):
+    tickets: list[RecentTicket]
+
+
+class PrinterTest(Out):
+    printer_id: str
+    print: PrintInfo
 
 
 class CounterAction(Out):

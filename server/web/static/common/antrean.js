@@ -99,12 +99,17 @@
     for (const node of root.querySelectorAll("[data-i18n-title]")) node.title = tr(node.dataset.i18nTitle);
   }
 
-  // "± 25 menit" / "about 25 minutes"; null when unknown. The words are the screen's own
-  // (keys wait_under_minute, wait_minute, wait_minutes in its table).
-  function waitText(seconds, tr) {
-    if (seconds === null || seconds === undefined) return null;
-    if (seconds < 60) return tr("wait_under_minute");
-    const minutes = Math.max(1, Math.round(seconds / 60));
+  // "± 25 menit" / "about 25 minutes" from a Ticket's or Service's estimate (the server
+  // rounds it once, `estimated_wait_minutes`, the figure on the paper too); "belum ada loket
+  // yang buka" when no counter of it is open (`wait_status`); null when unknown. The words
+  // are the screen's own (keys wait_under_minute, wait_minute, wait_minutes, wait_no_counter).
+  function waitText(item, tr) {
+    if (!item || !item.wait_status || item.wait_status === "unknown") return null;
+    const minutes = item.estimated_wait_minutes;
+    if (item.wait_status === "no_counter_open" || minutes === null || minutes === undefined) {
+      return tr("wait_no_counter");
+    }
+    if (minutes === 0) return tr("wait_under_minute");
     return tr(minutes === 1 ? "wait_minute" : "wait_minutes", { n: minutes });
   }
 
