@@ -175,6 +175,7 @@ def counter_json(tx: Transaction, site: SiteIndex, counter_id: str, now: float) 
         "officer": state["officer"],
         "floor": counter.floor,
         "actions": counters.allowed_actions(tx, site, state, current["status"] if current else None, now),
+        "closed_reason": tickets.closure_note(tx, "counter", counter_id, site.service_day(now)),
     }
 
 
@@ -349,6 +350,7 @@ def display_state(
                 "name_en": site.counters[c].english_name,
                 "current_number": states.get(c, {}).get("number"),
                 "state": states.get(c, {}).get("state", "open"),
+                "closed_reason": tickets.closure_note(tx, "counter", c, today),
             }
             for c in counter_ids
         ],

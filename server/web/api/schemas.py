@@ -218,6 +218,7 @@ class Counter(Out):
     officer: str | None
     actions: CounterActions
     floor: int | None = None
+    closed_reason: str | None = None  # closed for today by a supervisor, and why
 
 
 class Counters(Out):
@@ -340,6 +341,7 @@ class DisplayCounter(Out):
     name: str
     name_en: str
     current_number: str | None
+    closed_reason: str | None = None
 
 
 class DisplayState(Out):
