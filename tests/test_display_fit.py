@@ -177,6 +177,8 @@ def test_readable_sizes_and_a_quick_waiting_pager_at_1366(busy_hall: LiveServer,
         names = {s["name"] for s in page.evaluate("() => Object.values(window.Antrean.boot.services)")}
         shown_names = {t["text"] for t in texts if t["what"] == "chip chip-name"}
         assert shown_names and shown_names <= names  # whole names, not cut ones
+        pages = int(page.locator("#waiting-page").inner_text().split("/")[1])  # "1/9": the page and how many
+        print(f"1366x768: {pages} pages for {WAITING_SERVICES} services; sizes in px: {sizes}")
         seen: set[str] = set()
         started = time.monotonic()
         while len(seen) < WAITING_SERVICES and time.monotonic() - started < 40:
