@@ -18,7 +18,7 @@
   }
 
   // A tile's state: open, paused ("Istirahat", in the number's place and size: a paused
-  // counter calls nobody) or closed for today by a supervisor ("Tutup"), `closed` = its reason.
+  // counter calls nobody) or closed for today by a supervisor ("Tutup"), `closed` true.
   D.setTile = function setTile(id, current, state, closed) {
     const tile = view.tiles.get(id);
     if (!tile) return;
@@ -59,7 +59,7 @@
       const tile = view.tiles.get(counter.id) || makeTile(counter.id);
       tile.name.textContent = D.counterName(counter.name, counter.name_en);
       if (grid.children[index] !== tile.root) grid.insertBefore(tile.root, grid.children[index] || null);
-      D.setTile(counter.id, counter.current_number || null, counter.state || "open", counter.closed_reason || null);
+      D.setTile(counter.id, counter.current_number || null, counter.state || "open", Boolean(counter.closed));
     });
     view.counters = counters;
     measureTileText();

@@ -72,7 +72,7 @@
 
   function onCounter(counter) {
     if (!counter) return;
-    D.setTile(counter.id, counter.current ? counter.current.number : null, counter.state, counter.closed_reason || null);
+    D.setTile(counter.id, counter.current ? counter.current.number : null, counter.state, Boolean(counter.closed));
   }
 
   function onQueue(update) {

@@ -218,7 +218,8 @@ class Counter(Out):
     officer: str | None
     actions: CounterActions
     floor: int | None = None
-    closed_reason: str | None = None  # closed for today by a supervisor, and why
+    closed: bool = False  # closed for today by a supervisor (a closure), and their words:
+    closed_note: str | None = None
 
 
 class Counters(Out):
@@ -341,7 +342,8 @@ class DisplayCounter(Out):
     name: str
     name_en: str
     current_number: str | None
-    closed_reason: str | None = None
+    closed: bool = False
+    closed_note: str | None = None
 
 
 class DisplayState(Out):
