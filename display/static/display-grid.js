@@ -62,9 +62,8 @@
       D.setTile(counter.id, counter.current_number || null, counter.state || "open", Boolean(counter.closed));
     });
     view.counters = counters;
-    measureTileText();
     if (view.callingTile && !view.tiles.has(view.callingTile)) view.callingTile = null;
-    D.scheduleLayout();
+    D.remeasureTiles();
   };
 
   D.markCallingTile = function markCallingTile(counterId) {
@@ -89,7 +88,15 @@
   // closed labels, and its counters' names (drawn at the name's size). Measured with the
   // page's own font, so the grid is chosen for what it will really show.
   let tileText = { width: 4.6, height: 1.9 };
+  let measured = false;
+  // Names, prefixes or the font changed: measure again at the next layout pass.
+  D.remeasureTiles = function remeasureTiles() {
+    measured = false;
+    D.scheduleLayout();
+  };
+
   function measureTileText() {
+    measured = true;
     const probe = makeTile("probe");
     view.tiles.delete("probe");
     probe.root.style.cssText = "position:absolute;visibility:hidden;font-size:100px;width:auto;left:-9999px;top:0";
@@ -120,6 +127,7 @@
     const width = grid.clientWidth;
     const height = grid.clientHeight;
     if (!count || !width || !height) return;
+    if (!measured) measureTileText();
     const gap = parseFloat(getComputedStyle(grid).rowGap) || 0;
     const largest = parseFloat(getComputedStyle(document.documentElement).fontSize) * 8;
     let best = { size: 0, cols: 1, rows: count };

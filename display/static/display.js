@@ -102,6 +102,7 @@
     D.renderRecent();
     D.watchSound();
     window.addEventListener("resize", D.scheduleLayout);
+    if (document.fonts) document.fonts.ready.then(D.remeasureTiles); // the hall's font may come in late
     setInterval(D.tick, 1000);
     setInterval(D.pageWaiting, D.WAITING_PAGE_SECONDS * 1000);
     setInterval(D.resync, D.RESYNC_MS);
