@@ -102,6 +102,9 @@
     D.renderRecent();
     D.watchSound();
     window.addEventListener("resize", D.scheduleLayout);
+    // The grid's box also changes when the waiting band grows or shrinks (nobody waiting: one
+    // line) or the media loop comes and goes: fit the tiles again whenever it does.
+    new ResizeObserver(D.scheduleLayout).observe($("grid"));
     if (document.fonts) document.fonts.ready.then(D.remeasureTiles); // the hall's font may come in late
     setInterval(D.tick, 1000);
     setInterval(D.pageWaiting, D.WAITING_PAGE_SECONDS * 1000);
