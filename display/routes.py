@@ -102,6 +102,7 @@ def boot_data(hall: Hall, display: Display) -> dict[str, Any]:
         "counters": {
             c: {
                 "name": site.counters[c].name,
+                "name_en": site.counters[c].english_name,
                 "agency": site.agencies[site.counters[c].agency].short_name,
                 "floor": site.counters[c].floor,
             }

@@ -23,7 +23,7 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 ANNOUNCED_TIMEOUT = 25_000  # ms; a voice announcement lasts about 5 s
-SIZES = {"1920": (1920, 1080), "1366": (1366, 768), "portrait": (1080, 1920)}
+SIZES = {"1920": (1920, 1080), "1366": (1366, 768), "1280": (1280, 720), "portrait": (1080, 1920)}
 
 
 # --- a staffed hall: tickets and calls through the API ------------------------------------

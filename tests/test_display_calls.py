@@ -44,7 +44,7 @@ def test_a_call_shows_on_the_displays_of_its_counter_and_not_elsewhere(live_serv
     for screen in (hall, floor1):
         expect(screen.tile_number("loket-1")).to_have_text(first)
         expect(screen.hero_number()).to_have_text(first)
-        expect(screen.page.locator("#hero-counter")).to_have_text("Loket 1")
+        expect(screen.page.locator("#hero-counter")).to_have_text("Loket 1 · Lantai 1")  # the counter and where it is
         expect(screen.page.locator("#hero")).to_have_class(CALLING)
         expect(screen.tile("loket-1")).to_have_class(CALLING)
     second = officer.call("loket-33")  # floor 2

@@ -71,12 +71,20 @@
     view.hero = call || null;
     const hero = $("hero");
     hero.classList.toggle("is-idle", !call);
+    const where = call ? D.callWhere(call) : "";
     $("hero-number").textContent = call ? call.number : "";
     hero.style.setProperty("--chars", call ? Math.max(call.number.length, 4) : 4);
-    $("hero-counter").textContent = call ? call.counter_name : "";
-    hero.style.setProperty("--counter-chars", call ? Math.max(call.counter_name.length, 8) : 8);
+    $("hero-counter").textContent = where;
+    hero.style.setProperty("--counter-chars", Math.max(where.length, 8));
     $("hero-service").textContent = call ? serviceName(call.service_id) : "";
     $("hero-recall").hidden = !(call && call.recall);
+    D.fitHero();
+  };
+
+  // The panel's sizes come from its box (cqw, cqh); a number or counter that is wider than
+  // the estimate allows (wide letters: "MWM1234") is drawn smaller, never cut.
+  D.fitHero = function fitHero() {
+    for (const id of ["hero-number", "hero-counter"]) D.fitText($(id), $("hero").clientWidth * 0.94);
   };
 
   function startHighlight(call) {
@@ -120,7 +128,8 @@
     calls.forEach((call, index) => {
       const item = list.children[index];
       item.querySelector(".recent-number").textContent = call.number;
-      item.querySelector(".recent-counter").textContent = call.counter_name;
+      item.querySelector(".recent-counter").textContent = D.callWhere(call);
+      D.fitText(item.querySelector(".recent-number"), item.clientWidth * 0.88);
       const unspoken = D.notAnnounced(call);
       item.classList.toggle("is-unspoken", unspoken);
       const mark = item.querySelector(".recent-mark");

@@ -1,6 +1,6 @@
 // The hall display: its boot data (names, running text, sound mode, media list) and the
-// live line: the `display.state` snapshot on every (re)connect, then `ticket.called`,
-// `counter.updated` and `queue.updated` in between, and the connection banner.
+// live line: the `display.state` snapshot on every (re)connect and `config.updated`, then
+// `ticket.called`, `counter.updated` and `queue.updated` in between, and the connection banner.
 (function () {
   "use strict";
 
@@ -24,6 +24,9 @@
     for (const chip of view.chips.values()) chip.root.remove(); // service names may have changed
     view.chips.clear();
     D.renderWaiting();
+    D.renderCounters(view.counters); // floors, prefixes (the grid's measure) may have changed
+    D.showHero(view.hero);
+    D.renderRecent();
     media.setItems(boot.media);
     D.updateSoundPrompt();
     D.tick();
@@ -70,7 +73,7 @@
 
   function onCounter(counter) {
     if (!counter) return;
-    D.setTile(counter.id, counter.current ? counter.current.number : null, counter.state);
+    D.setTile(counter.id, counter.current ? counter.current.number : null, counter.state, Boolean(counter.closed));
   }
 
   function onQueue(update) {
@@ -107,6 +110,9 @@
         "ticket.called": onCalled,
         "counter.updated": onCounter,
         "queue.updated": onQueue,
+        // An admin changed the configuration (running text, names, counters, services): read
+        // the boot data and the snapshot again at once, as after a reconnect.
+        "config.updated": D.resync,
         error: onServerError,
       },
       { onStatus, resync: refreshBoot },

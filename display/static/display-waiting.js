@@ -1,5 +1,7 @@
 // The hall display: how many wait for each service (a chip per service with anyone
-// waiting, and the total), and the pager that turns through a list too long for its box.
+// waiting: prefix, full name, count; and the total), and the pager that shows a list too
+// long for its box a page at a time. A page is whole chips (never one cut in half); a
+// chip's name wraps instead of ending in "…".
 (function () {
   "use strict";
 
@@ -37,14 +39,28 @@
     let total = 0;
     for (const count of view.waiting.values()) total += count;
     $("waiting-total").textContent = total ? tr("waiting_total", { n: total }) : tr("nobody_waiting");
+    D.showWaitingPage();
   };
 
-  // Long lists page through the box, a page every few seconds.
-  D.pageWaiting = function pageWaiting() {
+  // Show page `view.waitingPage` (kept in range) and say which one it is ("2/6"). The list
+  // lays its chips out in columns of the box's height, as many as they need; a page is the
+  // columns that fit the box's width, so the list slides by one box width (and a gap) a page.
+  D.showWaitingPage = function showWaitingPage() {
     const box = $("waiting-box");
     const list = $("waiting-list");
-    const pages = box.clientHeight ? Math.ceil(list.scrollHeight / box.clientHeight) : 1;
-    view.waitingPage = pages > 1 ? (view.waitingPage + 1) % pages : 0;
-    list.style.transform = `translateY(${-view.waitingPage * box.clientHeight}px)`;
+    const gap = parseFloat(getComputedStyle(list).columnGap) || 0;
+    const step = box.clientWidth + gap;
+    const pages = step > gap ? Math.max(1, Math.ceil((list.scrollWidth + gap - 1) / step)) : 1;
+    if (view.waitingPage >= pages) view.waitingPage = 0;
+    list.style.transform = view.waitingPage ? `translateX(${-view.waitingPage * step}px)` : "";
+    const counter = $("waiting-page");
+    counter.hidden = pages < 2;
+    counter.textContent = tr("waiting_page", { page: view.waitingPage + 1, pages });
+  };
+
+  // Every few seconds, the next page.
+  D.pageWaiting = function pageWaiting() {
+    view.waitingPage += 1;
+    D.showWaitingPage();
   };
 })();

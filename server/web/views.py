@@ -194,7 +194,14 @@ def counter_json(tx: Transaction, site: SiteIndex, counter_id: str, now: float) 
         "floor": counter.floor,
         "last_called": _last_called(tx, site, counter_id, now),
         "actions": counters.allowed_actions(tx, site, state, current["status"] if current else None, now),
+        **_counter_closure(tx, counter_id, site.service_day(now)),
     }
+
+
+def _counter_closure(tx: Transaction, counter_id: str, service_day: str) -> dict[str, Any]:
+    """Whether a supervisor closed the counter for the day, and the reason they gave."""
+    note = tickets.closure_note(tx, "counter", counter_id, service_day)
+    return {"closed": note is not None, "closed_note": note}
 
 
 def _counter_states(tx: Transaction, counter_ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -376,6 +383,7 @@ def display_state(
                 "name_en": site.counters[c].english_name,
                 "current_number": states.get(c, {}).get("number"),
                 "state": states.get(c, {}).get("state", "open"),
+                **_counter_closure(tx, c, today),
             }
             for c in counter_ids
         ],

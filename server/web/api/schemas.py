@@ -255,6 +255,8 @@ class Counter(Out):
     actions: CounterActions
     floor: int | None = None
     last_called: LastCalled | None = None  # the counter's latest call today, for its page once it holds none
+    closed: bool = False  # closed for today by a supervisor (a closure), and their words:
+    closed_note: str | None = None
 
 
 class Counters(Out):
@@ -403,6 +405,8 @@ class DisplayCounter(Out):
     name: str
     name_en: str
     current_number: str | None
+    closed: bool = False
+    closed_note: str | None = None
 
 
 class DisplayState(Out):
