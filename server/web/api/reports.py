@@ -83,11 +83,16 @@ FileMaker = Callable[[dict[str, Any], str], bytes]
 
 def _built(tx: Transaction, site: SiteIndex, filters: reports.Filters, build: Builder,
            make_file: FileMaker | None, lang: str, prepare: Callable[[], Any] | None) -> Any:
-    """The report, and its file when one is asked for (in the worker thread)."""
-    if prepare is not None:
-        prepare()  # before the report's first read: its snapshot then sees what this stored
-    data = build(tx, site, filters)
-    return data if make_file is None else make_file(data, lang)
+    """The report, and its file when one is asked for (in the worker thread); the memory its
+    arrays took is given back to the system before the answer goes out."""
+    report_days.arrays_to_the_system()
+    try:
+        if prepare is not None:
+            prepare()  # before the report's first read: its snapshot then sees what this stored
+        data = build(tx, site, filters)
+        return data if make_file is None else make_file(data, lang)
+    finally:
+        report_days.give_back_memory()
 
 
 def _closed_days(hall: Hall, filters: reports.Filters) -> Callable[[], Any]:
