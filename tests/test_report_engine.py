@@ -257,6 +257,59 @@ def test_ikm_in_sql_equals_the_row_by_row_ikm(history: Any, filters: dict[str, s
         assert ours["respondents"] > 100 and ours["comments"] and len(ours["by_service"]) == 4
 
 
+def ikm_same(app: Any, start: date, end: date, **filters: str) -> dict[str, Any]:
+    chosen = reports.Filters(start, end, **filters)
+    with app.hall.store.read() as tx:
+        ours, theirs = survey.ikm_report(tx, app.site, chosen), oracle.ikm_report(tx, app.site, chosen)
+    assert ours == theirs, filters
+    return ours
+
+
+@pytest.mark.parametrize("filters", [{}, {"agency_id": "capil"}, {"service_id": "kk"}, {"counter_id": "loket-1"},
+                                     {"officer": "siti"}, {"service_id": "nope"}])
+def test_ikm_from_stored_day_sums_equals_the_row_by_row_ikm(history: Any, filters: dict[str, str]) -> None:
+    add_answers(history, random.Random(11))
+    live = ikm_same(history, DAYS[0], DAYS[-1], **filters)
+    store_columns(history, DAYS[0], DAYS[4])  # half stored, half read from the answers
+    assert stored_days(history) == [d.isoformat() for d in DAYS[:5] if d != EMPTY]
+    assert ikm_same(history, DAYS[0], DAYS[-1], **filters) == live
+    store_columns(history, DAYS[0], DAYS[-1])
+    assert ikm_same(history, DAYS[0], DAYS[-1], **filters) == live
+    longer = ikm_same(history, DAYS[0] - timedelta(days=40), DAYS[-1], **filters)  # the answers lead the join
+    assert {**longer, "from": live["from"]} == live
+
+
+def test_an_answer_given_after_its_day_was_stored_is_counted(history: Any) -> None:
+    add_answers(history, random.Random(5))
+    store_columns(history, DAYS[0], DAYS[-1])
+    before = ikm_same(history, DAYS[0], DAYS[-1])
+    with history.hall.store.write() as tx:
+        ticket = tx.one("SELECT t.id, t.service_id, t.agency_id, t.finished_at FROM tickets t LEFT JOIN surveys s "
+                        "ON s.ticket_id = t.id WHERE t.status = 'done' AND t.service_day = ? AND s.ticket_id IS NULL "
+                        "LIMIT 1", (DAYS[2].isoformat(),))
+        assert ticket is not None
+        tx.execute("INSERT INTO surveys (ticket_id, at, service_id, agency_id, u1, u2, u3, u4, u5, u6, u7, u8, u9, "
+                   "comment) VALUES (?, ?, ?, ?, 1, 1, 1, 1, 1, 1, 1, 1, 1, 'besok paginya')",
+                   (ticket["id"], ticket["finished_at"] + 86400 * 3, ticket["service_id"], ticket["agency_id"]))
+    assert DAYS[2].isoformat() not in stored_days(history)  # the answer dropped its day's columns
+    after = ikm_same(history, DAYS[0], DAYS[-1])
+    assert after["respondents"] == before["respondents"] + 1
+    assert "besok paginya" in [c["comment"] for c in after["comments"]]
+    store_columns(history, DAYS[0], DAYS[-1])
+    assert ikm_same(history, DAYS[0], DAYS[-1]) == after
+
+
+def test_the_ikm_shows_the_newest_200_comments_of_its_period(history: Any) -> None:
+    add_answers(history, random.Random(3))
+    with history.hall.store.write() as tx:
+        tx.execute("UPDATE surveys SET comment = 'saran ' || rowid")
+        commented = tx.scalar("SELECT count(*) FROM surveys")
+    assert commented > 200
+    store_columns(history, DAYS[0], DAYS[-1])
+    data = ikm_same(history, DAYS[0], DAYS[-1])
+    assert len(data["comments"]) == 200
+
+
 def test_ikm_of_a_period_without_answers(history: Any) -> None:
     chosen = reports.Filters(DAYS[0], DAYS[-1])
     with history.hall.store.read() as tx:

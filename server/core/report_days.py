@@ -45,15 +45,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
+from server.core import report_ikm
 from server.core.site import SiteIndex
 from server.core.store import Transaction
 
-FORMAT = 1
+if TYPE_CHECKING:
+    from server.core.reports import Filters
+
+FORMAT = 2  # 2: with the day's survey sums (report_ikm.py)
 # The rows of a day's codes: what a ticket is counted under, then the local hour of issue.
 KEYS = ("service_id", "agency_id", "counter_id", "officer", "status")
 SERVICE, AGENCY, COUNTER, OFFICER, STATUS, HOUR = range(6)
@@ -160,9 +164,10 @@ def give_back_memory() -> None:
 def _store(conn: sqlite3.Connection, site: SiteIndex, service_day: str, day: Day) -> None:
     conn.execute(
         f"INSERT OR REPLACE INTO report_days (service_day, format, timezone, tickets, names, codes, "
-        f"{', '.join(DURATION_COLUMNS)}, built_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"{', '.join(DURATION_COLUMNS)}, ikm_groups, ikm_sums, built_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (service_day, FORMAT, site.config.site.timezone, day.tickets, json.dumps(day.names), day.codes.tobytes(),
-         *(day.durations[row].tobytes() for row in range(len(DURATION_COLUMNS))), time.time()),
+         *(day.durations[row].tobytes() for row in range(len(DURATION_COLUMNS))),
+         *report_ikm.day_sums(conn, service_day), time.time()),
     )
 
 
@@ -223,6 +228,25 @@ def first_day(path: Path) -> date | None:
     finally:
         conn.close()
     return date.fromisoformat(value) if value else None
+
+
+# --- the survey's sums of a period ----------------------------------------------------------
+
+
+def ikm_groups(tx: Transaction, site: SiteIndex, filters: Filters) -> list[report_ikm.Group]:
+    """The survey's sums of a period per (service, agency, month), in that order: stored for the
+    days that have columns, counted from the answers for the others (report_ikm.py)."""
+    if filters.counter_id is not None or filters.officer is not None:  # not what a day keeps its sums by
+        return report_ikm.live_groups(tx, filters, None)
+    where, params = _valid(site)
+    stored = tx.execute(
+        f"SELECT service_day, ikm_groups, ikm_sums FROM report_days WHERE service_day BETWEEN ? AND ? AND {where} "
+        "ORDER BY 1",
+        (filters.start.isoformat(), filters.end.isoformat(), *params)).fetchall()
+    have = {row[0] for row in stored}
+    live = [day for day in _days(filters.start, filters.end) if day not in have
+            and tx.execute("SELECT 1 FROM tickets WHERE service_day = ? LIMIT 1", (day,)).fetchone()]
+    return report_ikm.merged(stored, report_ikm.live_groups(tx, filters, live), filters)
 
 
 # --- reading a period -------------------------------------------------------------------------

@@ -3,8 +3,9 @@ CSV and XLSX. A supervisor sees only their own agency.
 
 Each report is built, file and all, in an OS thread over a read-only connection of its
 own (`Store.read_off_loop`), while the loop goes on serving kiosks, counters and displays.
-Before a summary reads, the closed days of its period that have no stored columns yet get
-them (server/core/report_days.py), on a connection of that thread. The handler only
+Before a summary or an IKM reads, the closed days of its period that have no stored
+columns yet get them (server/core/report_days.py, with the survey's sums of
+report_ikm.py), on a connection of that thread. The handler only
 parses and answers.
 """
 
@@ -116,7 +117,7 @@ def _report(build: Builder, make_file: FileMaker | None = None, *,
     """Filters parsed here (they answer 4xx at once); the report, and its file, built off the loop."""
     hall = current_hall()
     filters = report_filters(hall, with_counter=with_counter)
-    prepare = _closed_days(hall, filters) if build is reports.summary else None
+    prepare = _closed_days(hall, filters)  # the summary's columns and the IKM's sums are stored together
     return hall.store.read_off_loop(_built, hall.site, filters, build, make_file, _lang(), prepare), filters
 
 
