@@ -34,7 +34,6 @@ between, SQLite refuses the write (SQLITE_BUSY_SNAPSHOT) and the day is read aga
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import functools
 import heapq
 import json
@@ -131,12 +130,13 @@ BIG_ARRAY_BYTES = 1 << 20
 
 @functools.cache
 def _libc() -> ctypes.CDLL | None:
-    name = ctypes.util.find_library("c")
+    """The C library the process runs on (the symbols already loaded: no search for a file,
+    which would start a program), when it is glibc."""
     try:
-        libc = ctypes.CDLL(name) if name else None
+        libc = ctypes.CDLL(None)
     except OSError:
         return None
-    return libc if libc is not None and hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
+    return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
 
 
 @functools.cache
