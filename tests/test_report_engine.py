@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
+import threading
 import time as time_module
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -216,6 +217,38 @@ def test_a_write_between_reading_a_day_and_storing_it_is_not_lost(history: Any, 
     assert store_columns(history, DAYS[1], DAYS[1]) == 1
     assert len(reads) == 2 and stored_days(history) == [day]
     same(history, DAYS[1], DAYS[1])
+
+
+def test_the_hall_writing_at_the_moment_a_day_is_stored_does_not_fail_the_build(history: Any,
+                                                                                 monkeypatch: Any) -> None:
+    """The hall holds the write lock (a kiosk's ticket being committed) just when the builder,
+    having read a day, asks for it: SQLite refuses at once, without waiting, a read
+    transaction that wants to write while another writes. The builder tries again and
+    stores every day; nothing raises."""
+    real_day_of = report_days.day_of
+    held: list[threading.Thread] = []
+
+    def day_of_while_the_hall_writes(site: Any, rows: Any) -> Any:
+        if not held:
+            other = sqlite3.connect(history.hall.store.path, isolation_level=None, timeout=15,
+                                    check_same_thread=False)
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("UPDATE counter_state SET state = state")
+
+            def commit_later() -> None:
+                time_module.sleep(0.3)
+                other.execute("COMMIT")
+                other.close()
+
+            held.append(threading.Thread(target=commit_later))
+            held[0].start()
+        return real_day_of(site, rows)
+
+    monkeypatch.setattr(report_days, "day_of", day_of_while_the_hall_writes)
+    assert store_columns(history, DAYS[0], DAYS[-1]) == len(DAYS) - 1
+    held[0].join()
+    assert stored_days(history) == [d.isoformat() for d in DAYS if d != EMPTY]
+    same(history, DAYS[0], DAYS[-1])
 
 
 def test_columns_of_another_time_zone_are_not_used(history: Any) -> None:

@@ -67,7 +67,6 @@ ROWS_SQL = (
     "SELECT service_id, agency_id, counter_id, officer, status, issued_at, called_at, started_at, finished_at "
     "FROM tickets WHERE service_day = ? ORDER BY issued_at, arrival"
 )
-BUSY_SNAPSHOT = 517  # SQLITE_BUSY_SNAPSHOT: another connection committed since this one began reading
 ATTEMPTS = 5
 
 Codes = npt.NDArray[np.int16]
@@ -187,7 +186,10 @@ def _build_one(conn: sqlite3.Connection, site: SiteIndex, service_day: str) -> b
         except sqlite3.OperationalError as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            if getattr(exc, "sqlite_errorcode", None) != BUSY_SNAPSHOT:
+            # SQLITE_BUSY_SNAPSHOT, or plain SQLITE_BUSY: a read transaction that asks to write
+            # while another connection writes is refused at once (SQLite calls no busy handler
+            # for that upgrade, which could deadlock): both are the hall writing meanwhile.
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF != sqlite3.SQLITE_BUSY:
                 raise
     return False  # the hall kept writing meanwhile: the report reads this day live, a later round stores it
 
