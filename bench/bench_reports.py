@@ -26,6 +26,9 @@ Run it on a quiet machine (it takes about 3 minutes once the year is cached; mak
 year takes about 100 s more), from the project's root:
 
     .venv/bin/python -m bench.bench_reports [--regenerate] [--per-day 4000] [--repeat 3] [--seconds 5]
+
+`--issue-only` runs just the issue and call figures, on an empty database and on the year,
+three idle rounds of the kiosk's p99 each (about a minute and a half).
 """
 
 from __future__ import annotations
@@ -192,6 +195,41 @@ def staffed(server: BenchServer) -> tuple[str, str]:
 # --- the run -------------------------------------------------------------------------------------
 
 
+def issue_only(per_day: int, regenerate: bool, seconds: float, engine: str, cache: Path) -> dict[str, Any]:
+    """Only the kiosk issue and call figures, on an EMPTY database and on the YEAR (its report
+    columns built first), idle: whether issue and call slow down as history grows."""
+    db, _ = year_history(per_day, regenerate, cache)
+    data = without_quotas(bundled_data())
+    results: dict[str, Any] = {}
+    for name, history in (("empty", None), ("year", db)):
+        server = BenchServer(data)
+        try:
+            if history is not None:
+                (server.folder / "data").mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(history, server.folder / "data" / "antrean.db")
+            server.start()
+            _, officer = staffed(server)
+            if history is not None:
+                first_night(server)
+            results[f"rates_{name}"] = rates(server, officer, seconds, engine)
+            hall = Hall(server, officer)
+            try:
+                results[f"hall_{name}"] = [hall.measure(idle, seconds) for _ in range(3)]
+            finally:
+                hall.close()
+        finally:
+            server.cleanup()
+    for name in ("empty", "year"):
+        issue, call = results[f"rates_{name}"]["issue"], results[f"rates_{name}"]["call"]
+        halls = results[f"hall_{name}"]
+        issue_p99 = ", ".join(f"{h['issue_p99']:.0f}" for h in halls)
+        call_p99 = ", ".join(f"{h['call_p99']:.0f}" for h in halls)
+        print(f"   {name}: issues/s {issue.per_second:.0f} (p99 {issue.p99_ms:.0f} ms, server CPU "
+              f"{issue.cpu_ms:.2f} ms/req); calls/s {call['per_second']:.0f} (CPU {call['cpu_ms']:.2f} ms/call); "
+              f"idle kiosk issue p99 {issue_p99} ms; call -> display p99 {call_p99} ms")
+    return results
+
+
 def run(per_day: int = 4000, regenerate: bool = False, repeat: int = 3, seconds: float = 5.0,
         engine: str = "auto", cache: Path = CACHE) -> dict[str, Any]:
     print(f"\n== (f) A year of history: reports, exports, audit, dashboard; issue and call, empty and a year "
@@ -356,8 +394,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0, help="length of each rate and latency measurement")
     parser.add_argument("--engine", choices=["auto", "wrk", "gevent"], default="auto")
     parser.add_argument("--cache", type=Path, default=CACHE, help=f"where the year is kept (default {CACHE})")
+    parser.add_argument("--issue-only", action="store_true",
+                        help="only issue and call, empty database against the year (three idle rounds each)")
     args = parser.parse_args()
-    run(args.per_day, args.regenerate, args.repeat, args.seconds, args.engine, args.cache)
+    if args.issue_only:
+        issue_only(args.per_day, args.regenerate, args.seconds, args.engine, args.cache)
+    else:
+        run(args.per_day, args.regenerate, args.repeat, args.seconds, args.engine, args.cache)
 
 
 if __name__ == "__main__":
