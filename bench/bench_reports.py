@@ -1,5 +1,8 @@
 """(f) A year of history costs nothing: every figure of issue #13 next to its target.
 
+Why this file is long: it is one run with its table, and the table's rows are read best
+next to the requests that make them (the year's history itself is made in bench/history.py).
+
 A year of the bundled site's history (bench/history.py: ~250 open days of ~4,000 tickets,
 a million tickets and four million history rows) is generated once into a cache folder
 and reused (`--regenerate` makes it again); each run copies it into the server's data
