@@ -1,5 +1,8 @@
 """(f) A year of history costs nothing: every figure of issue #13 next to its target.
 
+Why this file is long: it is one run with its table, and the table's rows are read best
+next to the requests that make them (the year's history itself is made in bench/history.py).
+
 A year of the bundled site's history (bench/history.py: ~250 open days of ~4,000 tickets,
 a million tickets and four million history rows) is generated once into a cache folder
 and reused (`--regenerate` makes it again); each run copies it into the server's data
@@ -15,7 +18,20 @@ folder. On a live `antrean serve`:
   database and on the YEAR, side by side;
 - the database file's size, and the time of `antrean backup` on it.
 
+Before any report is asked for, the year's report columns (server/core/report_days.py) are
+built the way the first night after an upgrade builds them (housekeeping's `summarise`:
+`report_days.build_missing` from the first day with tickets to yesterday, in its own
+connection while the server runs), and that build is timed on its own row ("once after
+the upgrade"); every report below then reads stored columns, as it does every other day.
+The server's memory (RSS) is printed next to each year-sized request and after them all.
+
+Run it on a quiet machine (it takes about 3 minutes once the year is cached; making the
+year takes about 100 s more), from the project's root:
+
     .venv/bin/python -m bench.bench_reports [--regenerate] [--per-day 4000] [--repeat 3] [--seconds 5]
+
+`--issue-only` runs just the issue and call figures, on an empty database and on the year,
+three idle rounds of the kiosk's p99 each (about a minute and a half).
 """
 
 from __future__ import annotations
@@ -49,6 +65,7 @@ from bench.harness import (
 )
 from bench.history import open_days_between, seed_history
 from bench.loadgen import run_load
+from server.core import report_days
 from server.core.config_load import parse_config
 from server.core.site import SiteIndex
 
@@ -181,6 +198,41 @@ def staffed(server: BenchServer) -> tuple[str, str]:
 # --- the run -------------------------------------------------------------------------------------
 
 
+def issue_only(per_day: int, regenerate: bool, seconds: float, engine: str, cache: Path) -> dict[str, Any]:
+    """Only the kiosk issue and call figures, on an EMPTY database and on the YEAR (its report
+    columns built first), idle: whether issue and call slow down as history grows."""
+    db, _ = year_history(per_day, regenerate, cache)
+    data = without_quotas(bundled_data())
+    results: dict[str, Any] = {}
+    for name, history in (("empty", None), ("year", db)):
+        server = BenchServer(data)
+        try:
+            if history is not None:
+                (server.folder / "data").mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(history, server.folder / "data" / "antrean.db")
+            server.start()
+            _, officer = staffed(server)
+            if history is not None:
+                first_night(server)
+            results[f"rates_{name}"] = rates(server, officer, seconds, engine)
+            hall = Hall(server, officer)
+            try:
+                results[f"hall_{name}"] = [hall.measure(idle, seconds) for _ in range(3)]
+            finally:
+                hall.close()
+        finally:
+            server.cleanup()
+    for name in ("empty", "year"):
+        issue, call = results[f"rates_{name}"]["issue"], results[f"rates_{name}"]["call"]
+        halls = results[f"hall_{name}"]
+        issue_p99 = ", ".join(f"{h['issue_p99']:.0f}" for h in halls)
+        call_p99 = ", ".join(f"{h['call_p99']:.0f}" for h in halls)
+        print(f"   {name}: issues/s {issue.per_second:.0f} (p99 {issue.p99_ms:.0f} ms, server CPU "
+              f"{issue.cpu_ms:.2f} ms/req); calls/s {call['per_second']:.0f} (CPU {call['cpu_ms']:.2f} ms/call); "
+              f"idle kiosk issue p99 {issue_p99} ms; call -> display p99 {call_p99} ms")
+    return results
+
+
 def run(per_day: int = 4000, regenerate: bool = False, repeat: int = 3, seconds: float = 5.0,
         engine: str = "auto", cache: Path = CACHE) -> dict[str, Any]:
     print(f"\n== (f) A year of history: reports, exports, audit, dashboard; issue and call, empty and a year "
@@ -208,6 +260,7 @@ def run(per_day: int = 4000, regenerate: bool = False, repeat: int = 3, seconds:
         shutil.copyfile(db, server.folder / "data" / "antrean.db")
         server.start()
         admin_token, officer = staffed(server)
+        results["columns"] = first_night(server)
         results["rates_year"] = rates(server, officer, seconds, engine)
         results["idle_mb"] = server.rss_mb()
         hall = Hall(server, officer)
@@ -217,7 +270,7 @@ def run(per_day: int = 4000, regenerate: bool = False, repeat: int = 3, seconds:
         finally:
             hall.close()
         admin = Admin(server, admin_token)
-        period = {"week": (WEEK_FROM, repeat), "month": (MONTH_FROM, repeat), "year": (YEAR_FROM, 1)}
+        period = {"week": (WEEK_FROM, repeat), "month": (MONTH_FROM, repeat), "year": (YEAR_FROM, repeat)}
         for name, (start, times) in period.items():
             results[f"summary_{name}"] = admin.get("/api/v1/reports/summary", times, **{"from": start, "to": LAST_DAY})
             _say(f"summary, {name}", results[f"summary_{name}"])
@@ -227,6 +280,7 @@ def run(per_day: int = 4000, regenerate: bool = False, repeat: int = 3, seconds:
             _say(f"summary.{kind}, year", results[f"summary_{kind}"])
         results["ikm_year"] = admin.get("/api/v1/reports/ikm", repeat, **{"from": YEAR_FROM, "to": LAST_DAY})
         results["ikm_month"] = admin.get("/api/v1/reports/ikm", repeat, **{"from": MONTH_FROM, "to": LAST_DAY})
+        results["after_reports_mb"] = server.rss_mb()  # what the server keeps once the year's reports are made
         results["audit_first"] = admin.get("/api/v1/admin/audit", repeat)
         results["audit_search"] = admin.get("/api/v1/admin/audit", repeat, q="loket-12")
         results["audit_search_month"] = admin.get("/api/v1/admin/audit", repeat, q="loket-12",
@@ -239,6 +293,20 @@ def run(per_day: int = 4000, regenerate: bool = False, repeat: int = 3, seconds:
         server.cleanup()
     _print_table(results)
     return results
+
+
+def first_night(server: BenchServer) -> dict[str, Any]:
+    """What the first quiet moment after the upgrade does before any report: store the report
+    columns of every closed day (housekeeping's summarise, the same call), timed on its own."""
+    path = server.folder / "data" / "antrean.db"
+    site = SiteIndex(parse_config(server.site))
+    first = report_days.first_day(path)
+    assert first is not None
+    began = time.perf_counter()
+    made = report_days.build_missing(path, site, first, LAST_DAY)
+    took = time.perf_counter() - began
+    print(f"   (report columns of {made} closed days stored in {took:.1f} s, once after the upgrade)", flush=True)
+    return {"s": took, "days": made}
 
 
 def _backup(server: BenchServer) -> float:
@@ -269,6 +337,9 @@ def table(r: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
         target = f"< {_ms(bound)}" + (", < 150 MB" if memory else "")
         rows.append((what, target, text if got["status"] == 200 else f"HTTP {got['status']}", ok))
 
+    c = r["columns"]
+    rows.append((f"report columns of the year ({c['days']} days), once after the upgrade", "(measured)",
+                 _ms(c["s"]), None))
     timed("reports/summary, one week", "summary_week", 0.2)
     timed("reports/summary, one month", "summary_month", 0.2)
     timed("reports/summary, one year", "summary_year", 1.0)
@@ -302,6 +373,8 @@ def table(r: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
     rows.append(("database file, a year", "(measured)", f"{r['db_mb']:.0f} MB", None))
     rows.append(("antrean backup of it (server running)", "(measured)", _ms(r["backup_s"]), None))
     rows.append(("server RSS idle on the year", "(measured)", f"{r['idle_mb']:.0f} MB", None))
+    rows.append(("server RSS after the year's summary, CSV, XLSX and IKM", "< 150 MB",
+                 f"{r['after_reports_mb']:.0f} MB", r["after_reports_mb"] < 150))
     return rows
 
 
@@ -324,8 +397,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0, help="length of each rate and latency measurement")
     parser.add_argument("--engine", choices=["auto", "wrk", "gevent"], default="auto")
     parser.add_argument("--cache", type=Path, default=CACHE, help=f"where the year is kept (default {CACHE})")
+    parser.add_argument("--issue-only", action="store_true",
+                        help="only issue and call, empty database against the year (three idle rounds each)")
     args = parser.parse_args()
-    run(args.per_day, args.regenerate, args.repeat, args.seconds, args.engine, args.cache)
+    if args.issue_only:
+        issue_only(args.per_day, args.regenerate, args.seconds, args.engine, args.cache)
+    else:
+        run(args.per_day, args.regenerate, args.repeat, args.seconds, args.engine, args.cache)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
+import threading
 import time as time_module
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -218,6 +219,38 @@ def test_a_write_between_reading_a_day_and_storing_it_is_not_lost(history: Any, 
     same(history, DAYS[1], DAYS[1])
 
 
+def test_the_hall_writing_at_the_moment_a_day_is_stored_does_not_fail_the_build(history: Any,
+                                                                                 monkeypatch: Any) -> None:
+    """The hall holds the write lock (a kiosk's ticket being committed) just when the builder,
+    having read a day, asks for it: SQLite refuses at once, without waiting, a read
+    transaction that wants to write while another writes. The builder tries again and
+    stores every day; nothing raises."""
+    real_day_of = report_days.day_of
+    held: list[threading.Thread] = []
+
+    def day_of_while_the_hall_writes(site: Any, rows: Any) -> Any:
+        if not held:
+            other = sqlite3.connect(history.hall.store.path, isolation_level=None, timeout=15,
+                                    check_same_thread=False)
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("UPDATE counter_state SET state = state")
+
+            def commit_later() -> None:
+                time_module.sleep(0.3)
+                other.execute("COMMIT")
+                other.close()
+
+            held.append(threading.Thread(target=commit_later))
+            held[0].start()
+        return real_day_of(site, rows)
+
+    monkeypatch.setattr(report_days, "day_of", day_of_while_the_hall_writes)
+    assert store_columns(history, DAYS[0], DAYS[-1]) == len(DAYS) - 1
+    held[0].join()
+    assert stored_days(history) == [d.isoformat() for d in DAYS if d != EMPTY]
+    same(history, DAYS[0], DAYS[-1])
+
+
 def test_columns_of_another_time_zone_are_not_used(history: Any) -> None:
     store_columns(history, DAYS[0], DAYS[-1])
     with history.hall.store.write() as tx:  # as if stored while the site ran in another zone
@@ -255,6 +288,59 @@ def test_ikm_in_sql_equals_the_row_by_row_ikm(history: Any, filters: dict[str, s
     assert ours == theirs
     if not filters:
         assert ours["respondents"] > 100 and ours["comments"] and len(ours["by_service"]) == 4
+
+
+def ikm_same(app: Any, start: date, end: date, **filters: str) -> dict[str, Any]:
+    chosen = reports.Filters(start, end, **filters)
+    with app.hall.store.read() as tx:
+        ours, theirs = survey.ikm_report(tx, app.site, chosen), oracle.ikm_report(tx, app.site, chosen)
+    assert ours == theirs, filters
+    return ours
+
+
+@pytest.mark.parametrize("filters", [{}, {"agency_id": "capil"}, {"service_id": "kk"}, {"counter_id": "loket-1"},
+                                     {"officer": "siti"}, {"service_id": "nope"}])
+def test_ikm_from_stored_day_sums_equals_the_row_by_row_ikm(history: Any, filters: dict[str, str]) -> None:
+    add_answers(history, random.Random(11))
+    live = ikm_same(history, DAYS[0], DAYS[-1], **filters)
+    store_columns(history, DAYS[0], DAYS[4])  # half stored, half read from the answers
+    assert stored_days(history) == [d.isoformat() for d in DAYS[:5] if d != EMPTY]
+    assert ikm_same(history, DAYS[0], DAYS[-1], **filters) == live
+    store_columns(history, DAYS[0], DAYS[-1])
+    assert ikm_same(history, DAYS[0], DAYS[-1], **filters) == live
+    longer = ikm_same(history, DAYS[0] - timedelta(days=40), DAYS[-1], **filters)  # the answers lead the join
+    assert {**longer, "from": live["from"]} == live
+
+
+def test_an_answer_given_after_its_day_was_stored_is_counted(history: Any) -> None:
+    add_answers(history, random.Random(5))
+    store_columns(history, DAYS[0], DAYS[-1])
+    before = ikm_same(history, DAYS[0], DAYS[-1])
+    with history.hall.store.write() as tx:
+        ticket = tx.one("SELECT t.id, t.service_id, t.agency_id, t.finished_at FROM tickets t LEFT JOIN surveys s "
+                        "ON s.ticket_id = t.id WHERE t.status = 'done' AND t.service_day = ? AND s.ticket_id IS NULL "
+                        "LIMIT 1", (DAYS[2].isoformat(),))
+        assert ticket is not None
+        tx.execute("INSERT INTO surveys (ticket_id, at, service_id, agency_id, u1, u2, u3, u4, u5, u6, u7, u8, u9, "
+                   "comment) VALUES (?, ?, ?, ?, 1, 1, 1, 1, 1, 1, 1, 1, 1, 'besok paginya')",
+                   (ticket["id"], ticket["finished_at"] + 86400 * 3, ticket["service_id"], ticket["agency_id"]))
+    assert DAYS[2].isoformat() not in stored_days(history)  # the answer dropped its day's columns
+    after = ikm_same(history, DAYS[0], DAYS[-1])
+    assert after["respondents"] == before["respondents"] + 1
+    assert "besok paginya" in [c["comment"] for c in after["comments"]]
+    store_columns(history, DAYS[0], DAYS[-1])
+    assert ikm_same(history, DAYS[0], DAYS[-1]) == after
+
+
+def test_the_ikm_shows_the_newest_200_comments_of_its_period(history: Any) -> None:
+    add_answers(history, random.Random(3))
+    with history.hall.store.write() as tx:
+        tx.execute("UPDATE surveys SET comment = 'saran ' || rowid")
+        commented = tx.scalar("SELECT count(*) FROM surveys")
+    assert commented > 200
+    store_columns(history, DAYS[0], DAYS[-1])
+    data = ikm_same(history, DAYS[0], DAYS[-1])
+    assert len(data["comments"]) == 200
 
 
 def test_ikm_of_a_period_without_answers(history: Any) -> None:

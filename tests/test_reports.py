@@ -252,12 +252,47 @@ def test_xlsx_opens_and_holds_the_numbers(seeded: Any) -> None:
     book = load_workbook(io.BytesIO(answer.data))
     assert book.sheetnames[:3] == ["Summary", "By service", "By hour"]
     figures = {row[0]: row[1] for row in book["Summary"].iter_rows(min_row=2, values_only=True)}
-    assert figures["Served"] == 5 and figures["Wait median (s)"] == 540.0 and figures["Service P90 (s)"] == 1200.0
+    assert figures["Served"] == 5 and figures["Wait median (h:mm:ss)"] == timedelta(seconds=540)
+    assert figures["Service P90 (h:mm:ss)"] == timedelta(seconds=1200)
     assert figures["Within standard (%)"] == 75.0
     hours = {row[0]: row[1] for row in book["By hour"].iter_rows(min_row=2, values_only=True)}
     assert hours["09:00"] == 6 and hours["10:00"] == 1
     services = list(book["By service"].iter_rows(min_row=2, values_only=True))
     assert services[0][1] == "Perekaman KTP-el" and services[0][2] == 5
+
+
+def test_xlsx_names_the_agencies_and_shows_durations_as_times(seeded: Any) -> None:
+    """What a head of office reads: agency names, not ids, and 0:09:00, not 540."""
+    headers = seeded.add_user("kepala", "admin")
+    book = load_workbook(io.BytesIO(seeded.client().get("/api/v1/reports/summary.xlsx?from=2026-12-01",
+                                                        headers=headers).data))
+    services = list(book["Per layanan"].iter_rows(values_only=True))
+    assert [row[0] for row in services[1:-1]] == ["Dinas Kependudukan", "Dinas Kependudukan",
+                                                  "Badan Pendapatan Daerah"]
+    assert [row[0] for row in book["Per instansi"].iter_rows(min_row=2, values_only=True)] == [
+        "Dinas Kependudukan", "Badan Pendapatan Daerah"]
+    heading = services[0]
+    total = dict(zip(heading, services[-1], strict=True))
+    assert total["Tunggu rata-rata (jam:menit:detik)"] == timedelta(seconds=595)
+    assert total["Pelayanan median (jam:menit:detik)"] == timedelta(seconds=720)
+    column = heading.index("Tunggu median (jam:menit:detik)")
+    assert book["Per layanan"].cell(row=len(services), column=column + 1).number_format == "[h]:mm:ss"
+    figures = {row[0]: row[1] for row in book["Ringkasan"].iter_rows(min_row=2, values_only=True)}
+    assert figures["Menuju loket P90 (jam:menit:detik)"] == timedelta(seconds=150)
+
+
+def test_csv_is_streamed_row_by_row_with_agency_names(seeded: Any) -> None:
+    headers = seeded.add_user("kepala", "admin")
+    answer = seeded.client().get("/api/v1/reports/summary.csv?from=2026-12-01", headers=headers)
+    assert answer.status_code == 200
+    assert "Content-Length" not in answer.headers  # sent as it is written, not made whole first
+    rows = list(csv.reader(io.StringIO(answer.data.decode("utf-8-sig"))))
+    assert [row[0] for row in rows[1:-1]] == ["Dinas Kependudukan", "Dinas Kependudukan", "Badan Pendapatan Daerah"]
+    # The same bytes as the whole file written at once: a BOM, then csv's own rows (CRLF).
+    whole = io.StringIO()
+    csv.writer(whole).writerows(rows)
+    assert answer.data == ("\ufeff" + whole.getvalue()).encode("utf-8")
+    assert answer.data.startswith("\ufeffInstansi,Layanan,Diterbitkan".encode()) and answer.data.endswith(b"\r\n")
 
 
 @pytest.mark.parametrize(("query", "status", "code", "field"), [

@@ -33,6 +33,8 @@ between, SQLite refuses the write (SQLITE_BUSY_SNAPSHOT) and the day is read aga
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import heapq
 import json
 import sqlite3
@@ -42,15 +44,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
+from server.core import report_ikm
 from server.core.site import SiteIndex
 from server.core.store import Transaction
 
-FORMAT = 1
+if TYPE_CHECKING:
+    from server.core.reports import Filters
+
+FORMAT = 2  # 2: with the day's survey sums (report_ikm.py)
 # The rows of a day's codes: what a ticket is counted under, then the local hour of issue.
 KEYS = ("service_id", "agency_id", "counter_id", "officer", "status")
 SERVICE, AGENCY, COUNTER, OFFICER, STATUS, HOUR = range(6)
@@ -61,7 +67,6 @@ ROWS_SQL = (
     "SELECT service_id, agency_id, counter_id, officer, status, issued_at, called_at, started_at, finished_at "
     "FROM tickets WHERE service_day = ? ORDER BY issued_at, arrival"
 )
-BUSY_SNAPSHOT = 517  # SQLITE_BUSY_SNAPSHOT: another connection committed since this one began reading
 ATTEMPTS = 5
 
 Codes = npt.NDArray[np.int16]
@@ -116,15 +121,52 @@ def _valid(site: SiteIndex) -> tuple[str, list[Any]]:
     return "format = ? AND timezone = ?", [FORMAT, site.config.site.timezone]
 
 
+# --- giving the memory back -------------------------------------------------------------------
+
+M_MMAP_THRESHOLD = -3  # mallopt's parameter (glibc's malloc.h)
+BIG_ARRAY_BYTES = 1 << 20
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    """The C library the process runs on (the symbols already loaded: no search for a file,
+    which would start a program), when it is glibc."""
+    try:
+        libc = ctypes.CDLL(None)
+    except OSError:
+        return None
+    return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
+
+
+@functools.cache
+def arrays_to_the_system() -> bool:
+    """Make every allocation of over 1 MB (a year's arrays are 2 to 8 MB) a mapping of its own,
+    given back to the system the moment it is freed. By default glibc raises that threshold
+    after the first such block is freed, so the next year's arrays come from the heap of the
+    report's thread and stay there: the server kept 50-60 MB more after each year's report,
+    and its peak grew with the fragments. Measured: no cost in time. Once per process; False
+    where the C library has no mallopt (not glibc)."""
+    libc = _libc()
+    return bool(libc is not None and libc.mallopt(M_MMAP_THRESHOLD, BIG_ARRAY_BYTES))
+
+
+def give_back_memory() -> None:
+    """After a report: return the free pages of every heap to the system (glibc's malloc_trim)."""
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
 # --- making them ------------------------------------------------------------------------------
 
 
 def _store(conn: sqlite3.Connection, site: SiteIndex, service_day: str, day: Day) -> None:
     conn.execute(
         f"INSERT OR REPLACE INTO report_days (service_day, format, timezone, tickets, names, codes, "
-        f"{', '.join(DURATION_COLUMNS)}, built_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"{', '.join(DURATION_COLUMNS)}, ikm_groups, ikm_sums, built_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (service_day, FORMAT, site.config.site.timezone, day.tickets, json.dumps(day.names), day.codes.tobytes(),
-         *(day.durations[row].tobytes() for row in range(len(DURATION_COLUMNS))), time.time()),
+         *(day.durations[row].tobytes() for row in range(len(DURATION_COLUMNS))),
+         *report_ikm.day_sums(conn, service_day), time.time()),
     )
 
 
@@ -144,7 +186,10 @@ def _build_one(conn: sqlite3.Connection, site: SiteIndex, service_day: str) -> b
         except sqlite3.OperationalError as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            if getattr(exc, "sqlite_errorcode", None) != BUSY_SNAPSHOT:
+            # SQLITE_BUSY_SNAPSHOT, or plain SQLITE_BUSY: a read transaction that asks to write
+            # while another connection writes is refused at once (SQLite calls no busy handler
+            # for that upgrade, which could deadlock): both are the hall writing meanwhile.
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF != sqlite3.SQLITE_BUSY:
                 raise
     return False  # the hall kept writing meanwhile: the report reads this day live, a later round stores it
 
@@ -185,6 +230,25 @@ def first_day(path: Path) -> date | None:
     finally:
         conn.close()
     return date.fromisoformat(value) if value else None
+
+
+# --- the survey's sums of a period ----------------------------------------------------------
+
+
+def ikm_groups(tx: Transaction, site: SiteIndex, filters: Filters) -> list[report_ikm.Group]:
+    """The survey's sums of a period per (service, agency, month), in that order: stored for the
+    days that have columns, counted from the answers for the others (report_ikm.py)."""
+    if filters.counter_id is not None or filters.officer is not None:  # not what a day keeps its sums by
+        return report_ikm.live_groups(tx, filters, None)
+    where, params = _valid(site)
+    stored = tx.execute(
+        f"SELECT service_day, ikm_groups, ikm_sums FROM report_days WHERE service_day BETWEEN ? AND ? AND {where} "
+        "ORDER BY 1",
+        (filters.start.isoformat(), filters.end.isoformat(), *params)).fetchall()
+    have = {row[0] for row in stored}
+    live = [day for day in _days(filters.start, filters.end) if day not in have
+            and tx.execute("SELECT 1 FROM tickets WHERE service_day = ? LIMIT 1", (day,)).fetchone()]
+    return report_ikm.merged(stored, report_ikm.live_groups(tx, filters, live), filters)
 
 
 # --- reading a period -------------------------------------------------------------------------

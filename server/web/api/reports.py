@@ -3,8 +3,9 @@ CSV and XLSX. A supervisor sees only their own agency.
 
 Each report is built, file and all, in an OS thread over a read-only connection of its
 own (`Store.read_off_loop`), while the loop goes on serving kiosks, counters and displays.
-Before a summary reads, the closed days of its period that have no stored columns yet get
-them (server/core/report_days.py), on a connection of that thread. The handler only
+Before a summary or an IKM reads, the closed days of its period that have no stored
+columns yet get them (server/core/report_days.py, with the survey's sums of
+report_ikm.py), on a connection of that thread. The handler only
 parses and answers.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
@@ -70,7 +71,7 @@ def _lang() -> str:
     return "en" if request.args.get("lang") == "en" else "id"
 
 
-def _file(content: bytes, kind: str, name: str) -> Response:
+def _file(content: bytes | Iterator[bytes], kind: str, name: str) -> Response:
     mimetype = exports.MIMETYPES[kind]
     return Response(content, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{name}.{kind}"',
@@ -78,16 +79,22 @@ def _file(content: bytes, kind: str, name: str) -> Response:
 
 
 Builder = Callable[[Transaction, SiteIndex, reports.Filters], dict[str, Any]]
-FileMaker = Callable[[dict[str, Any], str], bytes]
+FileMaker = Callable[[dict[str, Any], str, SiteIndex], bytes]  # built in the worker thread
+Streamer = Callable[[dict[str, Any], str, SiteIndex], Iterator[bytes]]  # rows encoded as the answer is sent
 
 
 def _built(tx: Transaction, site: SiteIndex, filters: reports.Filters, build: Builder,
            make_file: FileMaker | None, lang: str, prepare: Callable[[], Any] | None) -> Any:
-    """The report, and its file when one is asked for (in the worker thread)."""
-    if prepare is not None:
-        prepare()  # before the report's first read: its snapshot then sees what this stored
-    data = build(tx, site, filters)
-    return data if make_file is None else make_file(data, lang)
+    """The report, and its file when one is asked for (in the worker thread); the memory its
+    arrays took is given back to the system before the answer goes out."""
+    report_days.arrays_to_the_system()
+    try:
+        if prepare is not None:
+            prepare()  # before the report's first read: its snapshot then sees what this stored
+        data = build(tx, site, filters)
+        return data if make_file is None else make_file(data, lang, site)
+    finally:
+        report_days.give_back_memory()
 
 
 def _closed_days(hall: Hall, filters: reports.Filters) -> Callable[[], Any]:
@@ -110,13 +117,20 @@ def _report(build: Builder, make_file: FileMaker | None = None, *,
     """Filters parsed here (they answer 4xx at once); the report, and its file, built off the loop."""
     hall = current_hall()
     filters = report_filters(hall, with_counter=with_counter)
-    prepare = _closed_days(hall, filters) if build is reports.summary else None
+    prepare = _closed_days(hall, filters)  # the summary's columns and the IKM's sums are stored together
     return hall.store.read_off_loop(_built, hall.site, filters, build, make_file, _lang(), prepare), filters
 
 
 def _report_file(build: Builder, make_file: FileMaker, kind: str, name: str, *, with_counter: bool = False) -> Response:
     content, filters = _report(build, make_file, with_counter=with_counter)
     return _file(content, kind, exports.file_name(name, filters))
+
+
+def _report_stream(build: Builder, stream: Streamer, name: str, *, with_counter: bool = False) -> Response:
+    """The report's figures built off the loop; its CSV rows then encoded one by one as the
+    answer goes out (a few hundred rows: microseconds each on the loop)."""
+    data, filters = _report(build, with_counter=with_counter)
+    return _file(stream(data, _lang(), current_hall().site), "csv", exports.file_name(name, filters))
 
 
 SUMMARY_TEXT = "Tickets issued, served, no-show, cancelled, expired; wait, walk and service times; within standard."
@@ -134,7 +148,7 @@ def report_summary() -> dict[str, Any]:
            tag="reports", auth="read_reports", query=SUMMARY_QUERY, errors=REPORT_ERRORS, produces=("text/csv",))
 def report_summary_csv() -> Response:
     """The summary as CSV (UTF-8 with BOM, so spreadsheet programs read the names right)."""
-    return _report_file(reports.summary, exports.summary_csv, "csv", "laporan", with_counter=True)
+    return _report_stream(reports.summary, exports.summary_csv, "laporan", with_counter=True)
 
 
 @api.route("/reports/summary.xlsx", "GET", summary="The summary report as an XLSX workbook.", tag="reports",
@@ -159,7 +173,7 @@ def report_ikm() -> dict[str, Any]:
            query=IKM_QUERY, errors=REPORT_ERRORS, produces=("text/csv",))
 def report_ikm_csv() -> Response:
     """The IKM in total and per service as CSV."""
-    return _report_file(survey.ikm_report, exports.ikm_csv, "csv", "ikm")
+    return _report_stream(survey.ikm_report, exports.ikm_csv, "ikm")
 
 
 @api.route("/reports/ikm.xlsx", "GET", summary="The IKM report as an XLSX workbook.", tag="reports",
