@@ -326,24 +326,6 @@ def m012_history_text(db: sqlite_utils.Database) -> None:
         f"INSERT INTO ticket_events_text (rowid, {columns}) SELECT e.id, e.actor, e.kind, e.counter_id, t.number, "
         "e.device FROM ticket_events e LEFT JOIN tickets t ON t.id = e.ticket_id WHERE e.kind <> 'issued'",
         "INSERT INTO ticket_events_text (ticket_events_text) VALUES ('optimize')",  # one segment: faster reads
-def m016_report_columns_more(db: sqlite_utils.Database) -> None:
-    """A closed day's survey sums beside its report columns (server/core/report_ikm.py), the
-    triggers that drop a day's columns when one of its tickets gets an answer or an answer
-    changes (an answer may come the next morning), and the index of the answers with a
-    comment by time (the IKM shows the period's newest 200: read backwards, it stops there).
-    Columns stored before (format 1, without the sums) count as missing: the first quiet
-    moment, or the first report, makes them again."""
-    statements = [
-        "ALTER TABLE report_days ADD COLUMN ikm_groups TEXT",  # JSON: the day's (service, agency) of its answers
-        "ALTER TABLE report_days ADD COLUMN ikm_sums BLOB",  # float64 (groups, 11): first at, answers, nine sums
-        """CREATE TRIGGER report_days_survey_added AFTER INSERT ON surveys BEGIN
-            DELETE FROM report_days WHERE service_day = (SELECT service_day FROM tickets WHERE id = NEW.ticket_id);
-        END""",
-        """CREATE TRIGGER report_days_survey_changed AFTER UPDATE ON surveys BEGIN
-            DELETE FROM report_days WHERE service_day IN
-                (SELECT service_day FROM tickets WHERE id IN (OLD.ticket_id, NEW.ticket_id));
-        END""",
-        "CREATE INDEX surveys_comment_at ON surveys (at) WHERE comment IS NOT NULL AND comment != ''",
     ]
     for statement in statements:
         db.conn.execute(statement)
@@ -384,6 +366,29 @@ def m014_ticket_place(db: sqlite_utils.Database) -> None:
     """The address the issuing kiosk reached the server at (`scheme://host:port`): without
     `site.public_url`, the ticket's QR code and status_url lead there (server/web/addresses.py)."""
     db.conn.execute("ALTER TABLE tickets ADD COLUMN origin TEXT")
+
+
+def m016_report_columns_more(db: sqlite_utils.Database) -> None:
+    """A closed day's survey sums beside its report columns (server/core/report_ikm.py), the
+    triggers that drop a day's columns when one of its tickets gets an answer or an answer
+    changes (an answer may come the next morning), and the index of the answers with a
+    comment by time (the IKM shows the period's newest 200: read backwards, it stops there).
+    Columns stored before (format 1, without the sums) count as missing: the first quiet
+    moment, or the first report, makes them again."""
+    statements = [
+        "ALTER TABLE report_days ADD COLUMN ikm_groups TEXT",  # JSON: the day's (service, agency) of its answers
+        "ALTER TABLE report_days ADD COLUMN ikm_sums BLOB",  # float64 (groups, 11): first at, answers, nine sums
+        """CREATE TRIGGER report_days_survey_added AFTER INSERT ON surveys BEGIN
+            DELETE FROM report_days WHERE service_day = (SELECT service_day FROM tickets WHERE id = NEW.ticket_id);
+        END""",
+        """CREATE TRIGGER report_days_survey_changed AFTER UPDATE ON surveys BEGIN
+            DELETE FROM report_days WHERE service_day IN
+                (SELECT service_day FROM tickets WHERE id IN (OLD.ticket_id, NEW.ticket_id));
+        END""",
+        "CREATE INDEX surveys_comment_at ON surveys (at) WHERE comment IS NOT NULL AND comment != ''",
+    ]
+    for statement in statements:
+        db.conn.execute(statement)
 
 
 MIGRATIONS: list[tuple[str, Migration]] = [
