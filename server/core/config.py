@@ -25,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from server.core.config_zones import speaks_problems
+from server.core import config_references
 from server.core.vocabulary import PREFIX_PATTERN
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -328,33 +328,6 @@ class LoginSettings(Strict):
     lockout_minutes: int = Field(default=15, ge=1, le=1440)
 
 
-def _unique(items: list[Any], attribute: str, where: str) -> list[str]:
-    seen: dict[str, int] = {}
-    problems = []
-    for index, item in enumerate(items):
-        value = getattr(item, attribute)
-        if value in seen:
-            problems.append(
-                f"{where}[{index}].{attribute}: {value!r} is used twice "
-                f"(first at {where}[{seen[value]}]); expected a unique {attribute}"
-            )
-        else:
-            seen[value] = index
-    return problems
-
-
-def _unserved_services(agencies: list[Agency], counters: list[Counter]) -> list[str]:
-    """A service that no counter serves would let the kiosk issue tickets nobody can call."""
-    served = {service_id for counter in counters for service_id in counter.services}
-    return [
-        f"agencies[{a_i}].services[{s_i}].id: {service.id!r} is served by no counter; "
-        "expected it in some counter's services (counters[].services), or remove the service"
-        for a_i, agency in enumerate(agencies)
-        for s_i, service in enumerate(agency.services)
-        if service.id not in served
-    ]
-
-
 class SiteConfig(Strict):
     site: Site
     agencies: list[Agency] = Field(min_length=1)
@@ -366,55 +339,5 @@ class SiteConfig(Strict):
     login: LoginSettings = Field(default_factory=LoginSettings)
 
     def reference_problems(self) -> list[str]:
-        problems = _unique(self.agencies, "id", "agencies")
-        services = [(a_i, s_i, s) for a_i, a in enumerate(self.agencies) for s_i, s in enumerate(a.services)]
-        for attribute in ("id", "prefix"):
-            seen: dict[str, str] = {}
-            for a_i, s_i, service in services:
-                value = getattr(service, attribute)
-                here = f"agencies[{a_i}].services[{s_i}]"
-                if value in seen:
-                    problems.append(
-                        f"{here}.{attribute}: {value!r} is used twice (first at {seen[value]}); "
-                        f"expected a unique service {attribute}"
-                    )
-                else:
-                    seen[value] = here
-        service_ids = {s.id for _, _, s in services}
-        agency_ids = {a.id for a in self.agencies}
-        problems += _unique(self.counters, "id", "counters")
-        for index, counter in enumerate(self.counters):
-            if counter.agency not in agency_ids:
-                problems.append(
-                    f"counters[{index}].agency: {counter.agency!r} is not an agency id; "
-                    f"expected one of the agencies' ids"
-                )
-            for service_id in counter.services:
-                if service_id not in service_ids:
-                    problems.append(
-                        f"counters[{index}].services: {service_id!r} is not a service id; "
-                        f"expected ids of services defined under agencies"
-                    )
-        problems += _unserved_services(self.agencies, self.counters)
-        problems += _unique(self.printers, "id", "printers")
-        printer_ids = {p.id for p in self.printers}
-        problems += _unique(self.kiosks, "id", "kiosks")
-        for index, kiosk in enumerate(self.kiosks):
-            if kiosk.printer is not None and kiosk.printer not in printer_ids:
-                problems.append(
-                    f"kiosks[{index}].printer: {kiosk.printer!r} is not a printer id; "
-                    f"expected one of: {', '.join(sorted(printer_ids)) or '(no printers defined)'}"
-                )
-        problems += _unique(self.displays, "id", "displays")
-        counter_ids = {c.id for c in self.counters}
-        for index, display in enumerate(self.displays):
-            if display.counters != "all":
-                for counter_id in display.counters:
-                    if counter_id not in counter_ids:
-                        problems.append(
-                            f"displays[{index}].counters: {counter_id!r} is not a counter id; "
-                            f"expected \"all\" or a list of counter ids"
-                        )
-        problems += speaks_problems(self)
-        return problems
-
+        """Faults between the parts (server/core/config_references.py), each with its field."""
+        return config_references.reference_problems(self)

@@ -2,6 +2,9 @@
 
 Each migration and the row recording it commit together, so a crash halfway
 leaves the database as it was before that migration.
+
+Why this file is long: it is the schema's history, one migration after another in the order
+they run; split, a reader looking for when a column came would have to search several files.
 """
 
 from __future__ import annotations

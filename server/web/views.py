@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
-
 from printers import messages
-from server.core import addresses, announcements, config, counters, hours, places, print_queue, tickets
+from server.core import addresses, announcements, counters, hours, places, print_queue, tickets
 from server.core.site import SiteIndex
 from server.core.store import Transaction
 
@@ -389,29 +387,4 @@ def display_state(
         ],
         "waiting": {s: waiting.get(s, 0) for s in services},
         "last_call_id": tx.scalar("SELECT max(id) FROM calls") or 0,
-    }
-
-
-# The item models of the configuration's list sections, as the admin setup forms edit them.
-CONFIG_ITEMS: dict[str, type[BaseModel]] = {
-    "agencies": config.Agency, "services": config.Service, "counters": config.Counter,
-    "kiosks": config.Kiosk, "displays": config.Display, "printers": config.Printer,
-}
-
-
-def _field_json(schema: dict[str, Any]) -> dict[str, Any]:
-    """One field of a model's JSON Schema, with "or null" folded in: its type and its bounds."""
-    choices = [part for part in schema.get("anyOf", [schema]) if part.get("type") != "null"]
-    main = choices[0] if len(choices) == 1 else {}
-    described = {key: main[key] for key in ("type", "minimum", "maximum", "enum") if key in main}
-    described["optional"] = len(choices) < len(schema.get("anyOf", [schema])) or "default" in schema
-    return described
-
-
-def config_fields_json() -> dict[str, dict[str, dict[str, Any]]]:
-    """Per list section, each field's type, bounds and allowed values, read from the models
-    that validate config.yaml: the setup forms draw their inputs from this, not a copy."""
-    return {
-        section: {key: _field_json(field) for key, field in model.model_json_schema()["properties"].items()}
-        for section, model in CONFIG_ITEMS.items()
     }

@@ -19,7 +19,7 @@ from server.core.errors import RuleError, conflict
 from server.core.events import ConfigChanged, PasswordReset, UserChanged, UserCreated
 from server.core.osthread import off_loop
 from server.core.store import read_only
-from server.web import views
+from server.web import config_fields
 from server.web.api import admin_schemas, schemas
 from server.web.api.access import require
 from server.web.api.base import api
@@ -38,7 +38,7 @@ def _config_answer(data: dict[str, Any], version: str | None, path: Path | None)
     answer = {"version": version, "editable": path is not None, "path": str(path) if path else None,
               "sections": config_changes.sections(data)}
     # The form's printer types come from the configuration's own table, never a copy in the page.
-    answer["fields"] = views.config_fields_json()
+    answer["fields"] = config_fields.config_fields_json()
     answer["printer_types"] = [{"type": name, "label": kind.label, "label_en": kind.label_en, "needs": list(kind.needs)}
                                for name, kind in PRINTER_TYPES.items()]
     return answer
