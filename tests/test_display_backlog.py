@@ -56,6 +56,10 @@ def test_a_burst_is_spoken_in_order_by_its_floor_and_the_rest_is_marked(busy_sit
     for item, number in zip(marked(floor2).all(), reversed(late), strict=True):  # newest first
         expect(item).to_contain_text(number)
         expect(item.locator(".recent-mark")).to_have_text("Tidak diumumkan")
+    # A landscape screen shows three previous calls (the hero has the newest): each says so.
+    shown = [item for item in marked(floor2).all() if item.is_visible()]
+    assert len(shown) == 3
+    for item in shown:
         expect(item.locator(".recent-mark")).to_be_visible()
     expect(marked(english).first.locator(".recent-mark")).to_have_text("Not announced")
     # The spoken calls carry no mark; nothing of the late calls' sound was even fetched.
