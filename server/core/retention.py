@@ -110,6 +110,21 @@ def _connect(db_path: Path) -> sqlite3.Connection:
     return conn
 
 
+@contextmanager
+def _attached(conn: sqlite3.Connection, path: Path) -> Iterator[None]:
+    """The archive at `path` attached as `archive` for the block: a transaction the block leaves
+    open by an error is rolled back, and the archive is detached whatever happens."""
+    conn.execute("ATTACH DATABASE ? AS archive", (str(path),))
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    finally:
+        conn.execute("DETACH DATABASE archive")
+
+
 def _move_rows(
     conn: sqlite3.Connection, db_path: Path, tz: ZoneInfo, table: str, ids_at: list[tuple[int, float]],
 ) -> int:
@@ -123,8 +138,7 @@ def _move_rows(
         path = archive_path(db_path, year)
         path.parent.mkdir(parents=True, exist_ok=True)
         owner_only(path)  # visitors' history and staff addresses, as private as the database
-        conn.execute("ATTACH DATABASE ? AS archive", (str(path),))
-        try:
+        with _attached(conn, path):
             conn.execute("PRAGMA archive.synchronous=FULL")
             marks = ",".join("?" * len(ids))
             conn.execute("BEGIN")
@@ -146,12 +160,6 @@ def _move_rows(
                 f"WHERE a.id = {table}.id AND a.at = {table}.at)", ids,
             ).rowcount
             conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        finally:
-            conn.execute("DETACH DATABASE archive")
     return moved
 
 
@@ -228,8 +236,7 @@ def index_archives(db_path: Path) -> int:
     indexed = 0
     with closing(_connect(db_path)) as conn:
         for path in sorted(archive_folder(db_path).glob(f"{db_path.stem}-????.db")):
-            conn.execute("ATTACH DATABASE ? AS archive", (str(path),))
-            try:
+            with _attached(conn, path):
                 if not conn.execute("SELECT 1 FROM archive.sqlite_master WHERE name = 'ticket_events'").fetchone():
                     continue
                 if conn.execute("SELECT 1 FROM archive.sqlite_master WHERE name = 'ticket_events_text'").fetchone():
@@ -238,12 +245,6 @@ def index_archives(db_path: Path) -> int:
                 _text_index_in_archive(conn, [])
                 conn.execute("COMMIT")
                 indexed += 1
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-            finally:
-                conn.execute("DETACH DATABASE archive")
     return indexed
 
 
