@@ -157,6 +157,7 @@ def sentence(counter_id: str, number: str) -> str:
     return f"/audio/call/{counter_id}/{number}.wav"
 
 
-CHIME = "/audio/chime.wav"
+CHIME = "/audio/chime-short.wav"  # the bundled site's short call
+FULL_CHIME = "/audio/chime.wav"
 CALLING = re.compile(r"\bis-calling\b")
 CLOCK = re.compile(r"^09:0\d$")

@@ -60,8 +60,8 @@ def test_display_state_shape(small_app: Any, document: dict[str, Any]) -> None:
     assert [c["id"] for c in state["counters"]] == ["loket-3"]
     assert state["counters"][0]["current_number"] == "PBB001"
     call = state["calling"][0]
-    assert call["announcement"]["text"] == "Nomor antrean PBB001, silakan menuju Loket 3"
-    assert call["announcement"]["audio"][0] == "/audio/chime.wav"
+    assert call["announcement"]["text"] == "PBB001, Loket 3"  # the bundled short style
+    assert call["announcement"]["audio"][0] == "/audio/chime-short.wav"
     assert state["waiting"] == {"pbb": 0}
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from conftest import LiveServer, screenshot, start_site
-from display_support import CHIME, screens_fixture, sentence, staff  # noqa: F401  (screens_fixture: a fixture)
+from display_support import FULL_CHIME as CHIME, screens_fixture, sentence, staff  # noqa: F401  (screens_fixture: a fixture)
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -22,9 +22,9 @@ BURST = [f"loket-{n}" for n in range(33, 39)]  # six counters on floor 2
 
 @pytest.fixture(scope="module")
 def busy_site(bundled_data: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The bundled site with a short backlog: a call that cannot start within 10 s is not spoken."""
+    """The bundled site with the full call and a short backlog: a call that cannot start within 10 s is not spoken."""
     data = copy.deepcopy(bundled_data)
-    data["site"]["announcement"].update({"backlog": "skip_older_than", "backlog_seconds": 10})
+    data["site"]["announcement"].update({"style": "full", "backlog": "skip_older_than", "backlog_seconds": 10})
     server = start_site(tmp_path_factory.mktemp("busy-site"), data)
     yield server
     server.stop()

@@ -17,6 +17,7 @@ from conftest import CHROMIUM, LiveServer, screenshot, start_site
 from display_support import (  # noqa: F401  (shared_site_fixture, screens_fixture: the module's fixtures)
     CALLING,
     CHIME,
+    FULL_CHIME,
     SIZES,
     screens_fixture,
     sentence,
@@ -112,7 +113,7 @@ def test_a_recall_is_announced_again(shared_site: LiveServer, screens: Any) -> N
 
 @pytest.fixture(scope="module")
 def pack_site(bundled_data: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The bundled site speaking with the built-in voice pack, numbers as words, plus a
+    """The bundled site speaking the full call with the built-in voice pack, numbers as words, plus a
     chime-only and a silent display for Loket 20 and Loket 21."""
     data = copy.deepcopy(bundled_data)
     data["site"]["announcement"] = {"voice": "pack", "number_style": "words", "include_agency": False}
@@ -133,9 +134,9 @@ def test_voice_pack_clips_are_requested_and_played_in_order(pack_site: LiveServe
     (done,) = screen.wait_announced(1)
     words = ["nomor", "antrean", "a", "satu", "silakan", "menuju", "loket", "satu", "lantai", "satu"]
     clips = [f"/audio/pack/{word}.wav" for word in words]
-    assert done["played"] == [CHIME, *clips]
+    assert done["played"] == [FULL_CHIME, *clips]
     # Fetched in order, each word once ("satu" is said twice, fetched once).
-    assert screen.audio == [CHIME, *dict.fromkeys(clips)]
+    assert screen.audio == [FULL_CHIME, *dict.fromkeys(clips)]
 
 
 def parent_pid(process: Path) -> int | None:
@@ -166,7 +167,7 @@ def test_a_four_digit_number_is_shown_and_spoken(pack_site: LiveServer, screens:
     done = screen.wait_announced(2)[-1]
     assert done["number"] == "C1002"
     words = ["nomor", "antrean", "ce", "seribu", "dua", "silakan", "menuju", "loket", "enam", "lantai", "satu"]
-    assert done["played"] == [CHIME, *(f"/audio/pack/{word}.wav" for word in words)]
+    assert done["played"] == [FULL_CHIME, *(f"/audio/pack/{word}.wav" for word in words)]
     expect(screen.hero_number()).to_have_text("C1002")
     spoken = requests.get(pack_site.url + sentence("loket-6", number), timeout=10)
     assert (spoken.status_code, spoken.headers["Content-Type"], spoken.content[:4]) == (200, "audio/wav", b"RIFF")
@@ -190,14 +191,14 @@ def test_chime_only_and_silent_displays(pack_site: LiveServer, screens: Any) -> 
         expect(screen.tile("loket-20")).to_have_class(CALLING)
     expect(bell.page.locator("#sound-prompt")).to_be_hidden()
     (rang,) = bell.wait_announced(1)
-    assert (rang["mode"], rang["played"]) == ("chime", [CHIME])
-    assert bell.audio == [CHIME]
+    assert (rang["mode"], rang["played"]) == ("chime", [FULL_CHIME])
+    assert bell.audio == [FULL_CHIME]
     (silent,) = quiet.wait_announced(1)
     assert (silent["mode"], silent["played"], silent["muted"]) == ("silent", [], False)
     assert quiet.audio == []
     second = officer.call("loket-21")
     assert [e["number"] for e in quiet.wait_announced(2)] == [number, second]
-    assert bell.wait_announced(2)[1]["played"] == [CHIME]
+    assert bell.wait_announced(2)[1]["played"] == [FULL_CHIME]
     screenshot(quiet.page, "display-silent-two-counters-1920")
 
 

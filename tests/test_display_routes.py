@@ -253,7 +253,7 @@ def test_the_sentence_route_reads_long_numbers_and_only_their_own_spelling(hall_
 
 def test_a_config_change_changes_what_is_said(hall_app: HallApp, bundled_data: dict[str, Any]) -> None:
     first = call_with_sequence(hall_app, "loket-1", "ktp-el-perekaman", 7)
-    assert first["announcement"]["text"] == "Nomor antrean A007, silakan menuju Loket 1, lantai 1"
+    assert first["announcement"]["text"] == "A007, Loket 1, lantai 1"  # the bundled short style
     client = hall_app.client()
     before = fetch(client, "/audio/call/loket-1/A007.wav")[2]
     data = copy.deepcopy(bundled_data)

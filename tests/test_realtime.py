@@ -75,7 +75,7 @@ def test_a_call_reaches_the_right_displays_the_counter_and_the_ticket(hall: Any)
     for listener in (main, floor1, counter, phone):
         call = listener.wait_for("ticket.called")
         assert (call["number"], call["counter_id"], call["recall"]) == (ticket["number"], "loket-1", False)
-        assert call["announcement"]["text"] == f"Nomor antrean {ticket['number']}, silakan menuju Loket 1, lantai 1"
+        assert call["announcement"]["text"] == f"{ticket['number']}, Loket 1, lantai 1"  # the short style
         assert call["announcement"]["speak"] == ["lantai-1"]  # the floor's screen speaks it, not the hall's
     phone.wait_for("ticket.updated", lambda t: t["status"] == "called" and t["counter_id"] == "loket-1")
     counter.wait_for("counter.updated", lambda c: c["current"] and c["current"]["id"] == ticket["id"])
