@@ -86,7 +86,9 @@ def test_a_search_that_cannot_reach_the_server_keeps_the_list_and_says_so(kiosk:
     expect(results.first).to_have_attribute("data-service-id", "paspor-baru")
     screenshot(page, "kiosk-search-offline")
 
-    page.unroute(SEARCH)
+    page.unroute(SEARCH)  # the link is back: the kiosk asks again by itself, no key needed
+    expect(page.locator("#search-count")).not_to_contain_text("belum tersambung", timeout=TIMEOUT)
+    expect(results.first).to_have_attribute("data-service-id", "paspor-hilang-rusak")
     page.locator('[data-key="backspace"]').click()
     kiosk.type("g")  # the next letter asks again, and the answer replaces the old list
     expect(results).to_have_count(1, timeout=TIMEOUT)

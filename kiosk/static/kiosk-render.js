@@ -50,7 +50,7 @@
     state.searchFailed = Boolean(answer.failed);
     if (!answer.failed) state.found = { query: answer.query, serviceIds: answer.serviceIds };
     drawSearchResults();
-  });
+  }, () => state.screen === "search");
 
   function drawSearchResults() {
     const found = state.found.serviceIds.map((id) => state.services.get(id)).filter(Boolean);

@@ -8,13 +8,16 @@
 
   const PAUSE_MS = 150; // typing faster than this asks once, for the last letters
   const TIMEOUT_MS = 5000; // a search that takes longer is treated as failed
+  const RETRY_MS = 3000; // a failed search is asked again this often while it is still wanted
 
   // ask(query): later, onAnswer({query, serviceIds}) with the services found, best first, or
   // onAnswer({query, failed: true}) when the server could not be asked (keep what is shown).
-  function create(onAnswer) {
+  // A failed search is asked again by itself while wanted() says the visitor still looks at
+  // it, so the list comes back with the link without another key.
+  function create(onAnswer, wanted) {
     let timer = null;
     let latest = 0;
-    return function ask(query) {
+    function ask(query) {
       clearTimeout(timer);
       const mine = ++latest;
       if (!query.trim()) {
@@ -30,9 +33,16 @@
         } catch (err) {
           answer = { query, failed: true };
         }
-        if (mine === latest) onAnswer(answer);
+        if (mine !== latest) return;
+        onAnswer(answer);
+        if (answer.failed) {
+          timer = setTimeout(() => {
+            if (mine === latest && wanted()) ask(query);
+          }, RETRY_MS);
+        }
       }, PAUSE_MS);
-    };
+    }
+    return ask;
   }
 
   window.KioskSearch = { create };
