@@ -213,3 +213,21 @@ def test_antrean_backup_copies_the_archives_too(small_config: SiteConfig, tmp_pa
     second = subprocess.run([sys.executable, "-m", "server.cli", "--db", str(db), "backup", "--to", str(usb)],
                             cwd=ROOT, text=True, capture_output=True, timeout=60)
     assert second.returncode == 0 and "Backed up 2 tickets" in second.stdout and "archive" not in second.stdout
+
+
+def test_two_copies_to_a_folder_in_the_same_second_are_both_kept(small_config: SiteConfig, tmp_path: Path) -> None:
+    """An admin who runs `antrean backup --to /media/usb` twice in a row gets two copies, not
+    an error about a file the first one just made."""
+    from server.core.backup import backup_database
+
+    app = make_hall_app(small_config, tmp_path / "hall", FixedClock(datetime(2026, 12, 2, 9, 0, tzinfo=JAKARTA)))
+    issue(app, "pbb")
+    db = app.hall.store.path
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    moment = datetime(2026, 12, 2, 9, 25, 42, tzinfo=JAKARTA)
+    first = backup_database(db, usb, now=moment)
+    second = backup_database(db, usb, now=moment)
+    assert (first.path.name, second.path.name) == ("antrean-20261202-092542.db", "antrean-20261202-092542-2.db")
+    assert first.tickets == second.tickets == 1
+    app.hall.store.close()

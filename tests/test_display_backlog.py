@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from conftest import LiveServer, screenshot, start_site
-from display_support import FULL_CHIME as CHIME, screens_fixture, sentence, staff  # noqa: F401  (screens_fixture: a fixture)
+from display_support import FULL_CHIME, screens_fixture, sentence, staff  # noqa: F401  (screens_fixture: a fixture)
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -46,8 +46,8 @@ def test_a_burst_is_spoken_in_order_by_its_floor_and_the_rest_is_marked(busy_sit
     # others could not start within 10 s of being made, so they are marked at once.
     done = floor2.wait_announced(2)
     assert [(e["number"], e["played"]) for e in done] == [
-        (numbers[0], [CHIME, sentence(BURST[0], numbers[0])]),
-        (numbers[1], [CHIME, sentence(BURST[1], numbers[1])]),
+        (numbers[0], [FULL_CHIME, sentence(BURST[0], numbers[0])]),
+        (numbers[1], [FULL_CHIME, sentence(BURST[1], numbers[1])]),
     ]
     assert done[1]["started"] >= done[0]["ended"]
     late = numbers[2:]
@@ -64,7 +64,7 @@ def test_a_burst_is_spoken_in_order_by_its_floor_and_the_rest_is_marked(busy_sit
     expect(marked(english).first.locator(".recent-mark")).to_have_text("Not announced")
     # The spoken calls carry no mark; nothing of the late calls' sound was even fetched.
     expect(floor2.page.locator("#recent-list li:not(.is-unspoken)")).to_contain_text(numbers[0])
-    assert floor2.audio == [CHIME, sentence(BURST[0], numbers[0]), sentence(BURST[1], numbers[1])]
+    assert floor2.audio == [FULL_CHIME, sentence(BURST[0], numbers[0]), sentence(BURST[1], numbers[1])]
     screenshot(floor2.page, "display-not-announced-1920")
     screenshot(english.page, "display-not-announced-en-1920")
 

@@ -51,9 +51,16 @@ def backup_folder(data_dir: Path, backup_dir: str) -> Path:
 
 
 def _target_file(target: Path, source: Path, now: datetime) -> Path:
-    """A folder gets a dated file inside it; an existing file is never overwritten."""
+    """A folder gets a dated file inside it (a second copy in the same second gets "-2", ...);
+    an existing file is never overwritten."""
     if target.is_dir():
-        target = target / f"{source.stem}-{now:%Y%m%d-%H%M%S}.db"
+        stem = f"{source.stem}-{now:%Y%m%d-%H%M%S}"
+        named = target / f"{stem}.db"
+        count = 1
+        while named.exists():
+            count += 1
+            named = target / f"{stem}-{count}.db"
+        target = named
     if target.exists():
         raise BackupError(f"{target} already exists; name another file or a folder.")
     if not target.parent.is_dir():
