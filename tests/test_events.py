@@ -16,8 +16,8 @@ from server.core.events import (
     PrinterStatusChanged,
     TicketCalled,
     TicketEvent,
-    TicketFinished,
     TicketIssued,
+    TicketNoShow,
 )
 from server.web.realtime import SCREENS
 
@@ -53,8 +53,8 @@ def test_a_rule_raises_each_happening_once(small_app: Any) -> None:
     first, second = issue(small_app, "ktp"), issue(small_app, "ktp")
     act(small_app, "call_next", "loket-1", actor="budi")
     published = heard(small_app)
-    act(small_app, "call_next", "loket-1", actor="budi")  # finishes the first, calls the second
-    assert [type(e) for e in published] == [TicketFinished, TicketCalled]
+    act(small_app, "call_next", "loket-1", actor="budi")  # the first, never started, is absent; calls the second
+    assert [type(e) for e in published] == [TicketNoShow, TicketCalled]
     assert (published[0].ticket_id, published[1].ticket_id) == (first["id"], second["id"])
     published.clear()
     act(small_app, "set_paused", "loket-1", True, "budi")

@@ -104,6 +104,7 @@ SCREENS: dict[type[ev.Event], Callable[[Any, SiteIndex], list[Refresh]]] = {
     ev.TicketExpired: lambda e, site: [_queue(e.service_id)],
     ev.TicketCancelled: lambda e, site: [_ticket(e.ticket_id), _queue(e.service_id)],
     ev.TicketReprinted: _nothing,  # the print job's end tells (PrintJobEnded)
+    ev.PrinterTested: _nothing,  # the route answers its admin; printer.updated follows a change of state
     ev.PrintJobEnded: lambda e, site: [_ticket(e.ticket_id)],
     ev.CounterPaused: lambda e, site: _counter_and_its_lines(site, e.counter_id),
     ev.CounterResumed: lambda e, site: _counter_and_its_lines(site, e.counter_id),
