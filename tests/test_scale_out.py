@@ -169,7 +169,8 @@ def test_kiosks_on_both_servers_never_duplicate_a_number(two_servers: list[LiveS
 def test_a_service_added_through_one_server_is_served_by_the_other_at_once(two_servers: list[LiveServer]) -> None:
     first, second = two_servers
     first.add_user("kepala", "admin")
-    new = {"agency_id": "dispendukcapil", "name": "Surat Pindah Antar Provinsi", "prefix": "SPP"}
+    new = {"agency_id": "dispendukcapil", "name": "Surat Pindah Antar Provinsi", "prefix": "SPP",
+           "counters": ["loket-1"]}  # a service must have a counter that serves it
     answer = requests.put(first.url + "/api/v1/admin/config/services/surat-pindah", headers=first.login("kepala"),
                           json={"value": new}, timeout=30)
     assert answer.status_code == 200, answer.text
