@@ -15,6 +15,7 @@ only sees it through the small `server.web.hall.Announcer` protocol.
 
 from __future__ import annotations
 
+import logging
 import wave
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +29,9 @@ from server.core.vocabulary import parse_number
 
 CHIME_URL = "/audio/chime.wav"
 CHIME_SHORT_URL = "/audio/chime-short.wav"  # the short call's chime
+log = logging.getLogger(__name__)
+
+WORD_SECONDS = 0.45  # a word at the voice's 150 words a minute, with its share of the commas
 PAUSE_SECONDS = 0.7  # the breath the display leaves between two calls (PAUSE_MS in announcer.js)
 CALL_AUDIO = "/audio/call/<counter_id>/<number>.wav"  # the whole call, spoken by espeak-ng
 CLIP_AUDIO = "/audio/pack/<token>.wav"  # one word of the site's voice pack
@@ -106,12 +110,19 @@ class Announcer:
         call = self.call(counter_id, number)
         if call is None:
             return 0.0
-        chime = self.audio.chime(self.site, short=call.short)
-        if self.site.config.site.announcement.voice == "pack":
-            words = [self.clip(token) for token in announcement_tokens(call)]
-        else:
-            words = [self.sentence(counter_id, call.number)]
-        return sum(wav_seconds(p) for p in [chime, *words] if p is not None) + PAUSE_SECONDS
+        try:
+            chime = self.audio.chime(self.site, short=call.short)
+            if self.site.config.site.announcement.voice == "pack":
+                words = [self.clip(token) for token in announcement_tokens(call)]
+            else:
+                words = [self.sentence(counter_id, call.number)]
+            return sum(wav_seconds(p) for p in [chime, *words] if p is not None) + PAUSE_SECONDS
+        except Exception:  # noqa: BLE001  (the call must reach the displays whatever the voice does)
+            # Without its sound the length is estimated from the words: the call still goes
+            # out to every display, which shows it, and plays what it can fetch.
+            log.exception("could not measure the call %s at %s; its length is estimated", number, counter_id)
+            chime_seconds = 0.5 if call.short else 1.2
+            return chime_seconds + WORD_SECONDS * len(announcement_tokens(call)) + PAUSE_SECONDS
 
     def sentence(self, counter_id: str, number: str) -> Path | None:
         """The WAV of the whole call, or None if it names no call. The number must be

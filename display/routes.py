@@ -14,16 +14,20 @@ Routes:
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request, send_file, send_from_directory
 
 from display.announcer import CALL_AUDIO, CHIME_SHORT_URL, CHIME_URL, CLIP_AUDIO, Announcer
+from display.speech import SpeechError
 from server.core import announcements, counters
 from server.core.config import Display
 from server.core.config_load import media_path
 from server.web.hall import Hall, current_hall
+
+log = logging.getLogger(__name__)
 
 blueprint = Blueprint(
     "display", __name__, template_folder="templates", static_folder="static", static_url_path="/display/static"
@@ -198,7 +202,12 @@ def call_sentence(counter_id: str, number: str) -> Any:
         called = counters.was_called_today(tx, hall.site, hall.now(), counter_id, number)
     if not called:
         abort(404)
-    path = _announcer().sentence(counter_id, number)
+    try:
+        path = _announcer().sentence(counter_id, number)
+    except SpeechError:
+        # The voice is out (its log says why): the display shows the call and plays its chime.
+        log.exception("could not speak %s at %s", number, counter_id)
+        abort(503)
     if path is None:
         abort(404)
     return _sound(path)

@@ -267,3 +267,17 @@ def test_a_config_change_changes_what_is_said(hall_app: HallApp, bundled_data: d
     )
     after = fetch(client, "/audio/call/loket-1/A007.wav")
     assert after[0] == 200 and after[2] != before  # the sound follows the words
+
+
+def test_a_call_reaches_the_displays_when_the_voice_cannot_speak(hall_app: HallApp) -> None:
+    """The speech helper is a program that fails at once (a broken install, a full disk for its
+    cache): the call still reaches the displays, with its text and an estimated length, and
+    the sentence's sound answers 503 rather than the call being lost."""
+    from display.speech.synthesizer import SynthHelper
+
+    hall_app.hall.announcer.audio.synthesizer.helper = SynthHelper(["false"])
+    call = call_with_sequence(hall_app, "loket-1", "ktp-el-perekaman", 7)
+    assert call["number"] == "A007" and call["announcement"]["text"] == "A007, Loket 1, lantai 1"
+    assert call["announcement"]["speak"] == ["lantai-1"]
+    sound = hall_app.client().get("/audio/call/loket-1/A007.wav")
+    assert sound.status_code == 503, sound.status_code

@@ -145,7 +145,9 @@ def test_more_sockets_than_the_usual_file_limit_and_tickets_still_issue(live_ser
         server.add_user("siti", "officer", counters=["loket-5"])
         display = Listener(server.url, {"display_id": "hall"})
         display.wait_for("display.state", timeout=20)
-        requests.post(server.url + "/api/v1/counters/loket-5/call-next", headers=server.login("siti"), timeout=20)
+        answer = requests.post(server.url + "/api/v1/counters/loket-5/call-next", headers=server.login("siti"),
+                               timeout=20)
+        assert answer.status_code == 200, answer.text
         assert display.wait_for("ticket.called", timeout=20)["number"] == ticket.json()["number"]
         display.close()
         # Once the phones go, the address may connect again.

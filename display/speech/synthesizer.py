@@ -20,7 +20,7 @@ import atexit
 import hashlib
 import json
 import os
-import select
+import selectors
 import subprocess
 import sys
 import threading
@@ -136,10 +136,15 @@ OnTimeout = Callable[[], NoReturn]
 
 
 def _wait(fd: int, deadline: float, on_timeout: OnTimeout, *, write: bool = False) -> None:
-    """Wait until `fd` can be read (or written), cooperatively under gevent."""
+    """Wait until `fd` can be read (or written), cooperatively under gevent.
+
+    A selector, not select(): a busy server holds more than 1,024 sockets (phones, screens),
+    and select() refuses a descriptor numbered past that, which would silence every call."""
     remaining = max(0.0, deadline - time.monotonic())
-    readable, writable, _ = select.select([] if write else [fd], [fd] if write else [], [], remaining)
-    if not readable and not writable:
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_WRITE if write else selectors.EVENT_READ)
+        ready = selector.select(remaining)
+    if not ready:
         on_timeout()
 
 
