@@ -14,9 +14,10 @@ import time as time_module
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+import numpy as np
 import pytest
 
-from server.core import report_days, reports, survey
+from server.core import report_days, report_figures, reports, survey
 from server.web.housekeeping import Housekeeper
 from tests import report_oracle as oracle
 from tests.conftest import JAKARTA
@@ -110,8 +111,27 @@ def stored_days(app: Any) -> list[str]:
         return [row["service_day"] for row in tx.all("SELECT service_day FROM report_days ORDER BY 1")]
 
 
+@pytest.fixture(params=["whole numbers", "doubles"])
+def sorted_as(request: Any, monkeypatch: Any) -> str:
+    """Both ways the figures sort durations: as whole numbers of 2^-22 s (every timestamp of
+    this era), and as doubles (the way taken when one is off that grid)."""
+    if request.param == "doubles":
+        monkeypatch.setattr(report_figures, "on_grid", lambda values: None)
+    return str(request.param)
+
+
+def test_durations_of_this_era_are_whole_numbers_of_the_grid() -> None:
+    start = moment(DAYS[0], 9, 0.123456)
+    durations = np.array([moment(DAYS[0], 9, 0.9) - start, moment(DAYS[0], 16, 59.999) - start, 0.0])
+    assert report_figures.on_grid(durations) is not None
+    assert (report_figures.on_grid(durations).astype(np.float64) / report_figures.GRID == durations).all()
+    for off in ([0.1], [-2.0], [2.0 ** 27]):  # not a multiple of 2^-22; negative; too long for 48 bits
+        assert report_figures.on_grid(np.array(off)) is None
+
+
 @pytest.mark.parametrize("filters", FILTERS)
-def test_live_and_stored_figures_equal_the_row_by_row_ones(history: Any, filters: dict[str, str]) -> None:
+def test_live_and_stored_figures_equal_the_row_by_row_ones(history: Any, filters: dict[str, str],
+                                                           sorted_as: str) -> None:
     live = same(history, DAYS[0], DAYS[-1], **filters)
     assert store_columns(history, DAYS[0], DAYS[-1]) == len(DAYS) - 1  # the empty day has nothing to store
     assert stored_days(history) == [d.isoformat() for d in DAYS if d != EMPTY]
@@ -159,7 +179,7 @@ def test_empty_period_and_single_ticket(small_app: Any) -> None:
 
 
 @pytest.mark.parametrize("count", [9, 10, 11, 20, 21])
-def test_ties_at_the_median_and_p90_ranks(small_app: Any, count: int) -> None:
+def test_ties_at_the_median_and_p90_ranks(small_app: Any, count: int, sorted_as: str) -> None:
     # Waits of whole minutes with many equal values: the median's two middles and the P90's
     # rank fall inside runs of equal values and on the edges between them, odd and even counts.
     waits = [60.0 * (1 + n // 3) for n in range(count)]
