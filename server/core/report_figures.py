@@ -115,9 +115,11 @@ class Selection:
                 measuring = standard > 0
                 meeting = measuring & (kept <= standard)
                 del standard
+            owners = {key: codes[key][where] for key in keys if key is not None}  # each ticket's group
+            del where
             counted = {}
             for key in keys:
-                owner = np.zeros(len(where), dtype=np.intp) if key is None else codes[key][where]
+                owner = owners[key] if key is not None else np.zeros(len(kept), dtype=np.intp)
                 counted[key] = (np.bincount(owner, minlength=groups[key]),
                                 np.bincount(owner, weights=kept, minlength=groups[key]))
                 if row == SERVICE_TIME:
@@ -126,9 +128,9 @@ class Selection:
                 del owner
             if row == SERVICE_TIME:
                 del measuring, meeting
-            for key, picker in self._pickers(keys, codes, where, kept):
+            for key, picker in self._pickers(keys, owners, kept):
                 stats[key].append(self._stats(picker, *counted[key]))
-            del where, kept
+            del owners, kept
         return {key: self._figures(self.codes_of(key), groups[key], stats[key], met[key], measured[key])
                 for key in keys}
 
@@ -159,17 +161,18 @@ class Selection:
         return result
 
     @staticmethod
-    def _pickers(keys: list[int | None], codes: dict[int, npt.NDArray[Any]], where: Index,
+    def _pickers(keys: list[int | None], owners: dict[int, npt.NDArray[Any]],
                  kept: Floats) -> Iterator[tuple[int | None, Picker]]:
         """For each key, a function from ranks into the key's groups laid out side by side
-        (each group's values sorted, groups in code order) to the values at those ranks."""
+        (each group's values sorted, groups in code order) to the values at those ranks;
+        `owners[key]`: each value's group."""
         grid = on_grid(kept)
         if grid is not None:
             for key in keys:
                 if key is None:  # one group: only its three ranks need to be in place
                     yield key, _partition_reader(grid)
                     continue
-                packed = codes[key][where].astype(np.uint64) << np.uint64(VALUE_BITS)
+                packed = owners[key].astype(np.uint64) << np.uint64(VALUE_BITS)
                 packed |= grid
                 packed.sort()
                 yield key, _packed_reader(packed)
@@ -178,11 +181,9 @@ class Selection:
         # Off the grid: the values sorted once; each grouping then sorts its small-int codes
         # (a stable radix sort), which lays its groups out with their values in order.
         order = np.argsort(kept)
-        owners = where[order]
         ordered = kept[order]  # a gather: ten times quicker than sorting the values again
-        del order
         for key in keys:
-            layout = None if key is None else np.argsort(codes[key][owners], kind="stable")
+            layout = None if key is None else np.argsort(owners[key][order], kind="stable")
             yield key, _laid_out_reader(ordered, layout)
 
     @staticmethod
