@@ -90,3 +90,22 @@ def test_near_exactly_when_waiting_and_within_places_or_minutes(status: str, ahe
     assert decided.near == (status == "waiting" and (by_places or by_minutes))
     assert decided.step == step
     assert decided.reason == (None if not decided.near else "places" if by_places else "minutes")
+
+
+def test_the_admin_sets_when_a_turn_is_near_and_a_bad_value_is_refused(tmp_path: Path, small_config: SiteConfig,
+                                                                        clock) -> None:  # type: ignore[no-untyped-def]
+    from admin_api_support import CONFIG_URL, site_fixture
+
+    site = next(site_fixture.__wrapped__(small_config, tmp_path, clock))  # type: ignore[attr-defined]
+    admin = site.add_user("kepala", "admin")
+    client = site.client()
+    assert client.get(CONFIG_URL, headers=admin).json["sections"]["near_alert"] == {}
+    refused = client.put(f"{CONFIG_URL}/near_alert", headers=admin, json={"value": {"places": -1, "minutes": 5}})
+    assert refused.status_code == 422 and "site.near_alert.places" in refused.json["error"]["message"]
+    saved = client.put(f"{CONFIG_URL}/near_alert", headers=admin, json={"value": {"places": 1, "minutes": None}})
+    assert saved.status_code == 200, saved.json
+    assert site.site.config.site.near_alert == NearAlert(places=1, minutes=None)
+    assert "near_alert" in site.path.read_text()
+    line = [issue(site, "ktp") for _ in range(3)]
+    assert [ticket(site, t["id"])["near"] for t in line] == [True, True, False]
+    site.hall.store.close()

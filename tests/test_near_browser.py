@@ -20,7 +20,8 @@ from playwright.sync_api import Browser, Page, expect
 pytestmark = pytest.mark.browser
 
 UPSTAIRS = "pengambilan-paspor"  # Loket 57 alone
-RECORD_VIBRATION = "window.__vibrations = []; navigator.vibrate = (pattern) => { window.__vibrations.push(pattern); return true; };"
+RECORD_VIBRATION = ("window.__vibrations = []; "
+                    "navigator.vibrate = (pattern) => { window.__vibrations.push(pattern); return true; };")
 
 
 @pytest.fixture

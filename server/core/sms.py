@@ -250,7 +250,7 @@ def read_reports(settings: SmsSettings, written: Sequence[dict[str, Any]]) -> li
 
 def folder_problem(settings: SmsSettings) -> str | None:
     """Why Antrean cannot hand messages to gammu-smsd, in words, or None."""
-    for label, folder in zip(("outbox", "sent", "error"), folders(settings)):
+    for label, folder in zip(("outbox", "sent", "error"), folders(settings), strict=True):
         if not folder.is_dir():
             return (f"sms.{label}: the folder {folder} does not exist (is gammu-smsd installed and set up "
                     "with the files backend?)")
