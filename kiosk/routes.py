@@ -66,7 +66,8 @@ def phone_page(ticket_id: str) -> Any:
     """A visitor's phone page for one ticket: place in line, and the call when it comes."""
     if not _ticket_exists(ticket_id):
         return _not_found("ticket", ticket_id)
-    return render_template("kiosk/phone.html", ticket_id=ticket_id, site=current_hall().site.config.site)
+    config = current_hall().site.config
+    return render_template("kiosk/phone.html", ticket_id=ticket_id, site=config.site, sms_enabled=config.sms.enabled)
 
 
 @blueprint.get("/survey/<counter_id>")

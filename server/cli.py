@@ -112,6 +112,7 @@ def serve(obj: Context, host: str, port: int, demo: bool) -> None:
     from server.web.hall import keep_up_forever
     from server.web.housekeeping import start_housekeeping
     from server.web.serving import NoDelayHandler
+    from server.web.sms_worker import start_sms
 
     config = obj.config()
     if config.server.message_queue and importlib.util.find_spec("redis") is None:
@@ -143,6 +144,7 @@ def serve(obj: Context, host: str, port: int, demo: bool) -> None:
     hall = app.extensions["antrean"]
     hall.store.checkpoint_in_background()
     start_housekeeping(socketio, hall)
+    start_sms(socketio, hall)
     socketio.start_background_task(keep_up_forever, hall, socketio.sleep)
     if demo:
         start_demo(app, socketio)

@@ -98,6 +98,8 @@ TABLE = [
     ("admin", "edit_config", None, True),
     ("sup-capil", "read_backups", None, False),
     ("admin", "read_backups", None, True),
+    ("sup-capil", "read_sms", None, False),
+    ("admin", "read_sms", None, True),
     ("sup-capil", "read_audit", None, False),
     ("admin", "read_audit", None, True),
     # reprint at a counter (its own officer), a printer's test print (admin)

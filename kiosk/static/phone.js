@@ -193,13 +193,28 @@
     $("connection").hidden = connected;
   }
 
-  function enableSound() {
+  // Browsers play sound (and vibrate) only after the visitor touched the page: asked once, the
+  // choice is remembered, and on a later visit the first touch anywhere turns it on again.
+  const SOUND_KEY = "antrean.sound";
+
+  function enableSound(quiet) {
     const audio = new Audio("/audio/chime.wav");
-    const playing = audio.play();
     state.sound = audio;
-    if (playing && playing.catch) playing.catch(() => {});
+    if (quiet !== true) {
+      const playing = audio.play();
+      if (playing && playing.catch) playing.catch(() => {});
+    }
+    try { localStorage.setItem(SOUND_KEY, "on"); } catch (err) { /* private mode: asked again next time */ }
     $("sound-button").textContent = tr("sound_ready");
     $("sound-button").classList.add("on");
+  }
+
+  function rememberedSound() {
+    let remembered = null;
+    try { remembered = localStorage.getItem(SOUND_KEY); } catch (err) { /* none */ }
+    if (remembered !== "on") return;
+    enableSound(true);
+    document.addEventListener("pointerdown", () => { state.sound.load(); }, { once: true });
   }
 
   function switchLanguage() {
@@ -223,6 +238,7 @@
 
   $("lang-switch").addEventListener("click", switchLanguage);
   $("sound-button").addEventListener("click", enableSound);
+  rememberedSound();
   $("cancel-button").addEventListener("click", () => askCancel(true));
   $("cancel-no").addEventListener("click", () => askCancel(false));
   $("cancel-yes").addEventListener("click", cancelTicket);

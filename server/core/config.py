@@ -130,6 +130,14 @@ class Floor(Strict):
     name_en: str | None = Field(default=None, min_length=1)
 
 
+class NearAlert(Strict):
+    """When a waiting visitor is told their turn is near (server/core/near.py): this many places
+    ahead or fewer, or an estimated wait of this many minutes or fewer; null turns a test off."""
+
+    places: int | None = Field(default=3, ge=0, le=100)
+    minutes: int | None = Field(default=5, ge=1, le=240)
+
+
 class Site(Strict):
     name: str = Field(min_length=1)
     timezone: str = "Asia/Jakarta"
@@ -145,6 +153,7 @@ class Site(Strict):
     running_text_en: str = ""
     announcement: Announcement = Field(default_factory=Announcement)
     ticket: TicketText = Field(default_factory=TicketText)
+    near_alert: NearAlert = Field(default_factory=NearAlert)
 
     @field_validator("timezone")
     @classmethod
@@ -328,6 +337,31 @@ class LoginSettings(Strict):
     lockout_minutes: int = Field(default=15, ge=1, le=1440)
 
 
+class SmsSettings(Strict):
+    """The "your turn is near" SMS through gammu-smsd's files backend (server/core/sms.py,
+    docs/sms.md): Antrean writes each message into `outbox`; gammu-smsd sends it and moves it
+    to `sent` or `error`, where Antrean reads what became of it. Off unless enabled."""
+
+    enabled: bool = False
+    outbox: str = "/var/spool/gammu/outbox"
+    sent: str = "/var/spool/gammu/sent"
+    error: str = "/var/spool/gammu/error"
+    priority: str = Field(default="C", pattern=r"^[A-Z]$")  # gammu-smsd sends A first, Z last
+    # A visitor's number is erased this many days after their ticket's day (0: the night after).
+    keep_numbers_days: int = Field(default=0, ge=0, le=365)
+    # A message still in the outbox this long after it was written: gammu-smsd is not taking
+    # messages (not running, no modem, no signal), and the admin page says so.
+    stalled_minutes: int = Field(default=3, ge=1, le=1440)
+
+    @model_validator(mode="after")
+    def _distinct_folders(self) -> SmsSettings:
+        # gammu-smsd deletes a sent message when its sent folder is its outbox: nothing to read back.
+        folders = [self.outbox.rstrip("/"), self.sent.rstrip("/"), self.error.rstrip("/")]
+        if len(set(folders)) != 3:
+            raise ValueError("outbox, sent and error must be three different folders")
+        return self
+
+
 class SiteConfig(Strict):
     site: Site
     agencies: list[Agency] = Field(min_length=1)
@@ -337,6 +371,7 @@ class SiteConfig(Strict):
     displays: list[Display] = Field(default_factory=list)
     server: ServerSettings = Field(default_factory=ServerSettings)
     login: LoginSettings = Field(default_factory=LoginSettings)
+    sms: SmsSettings = Field(default_factory=SmsSettings)
 
     def reference_problems(self) -> list[str]:
         """Faults between the parts (server/core/config_references.py), each with its field."""

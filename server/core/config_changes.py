@@ -26,7 +26,9 @@ SITE_SECTIONS = {  # section name → the keys of `site` it covers
     "running_text": ("running_text", "running_text_en"),
     "holidays": ("holidays",),
     "breaks": ("breaks",),
+    "near_alert": ("near_alert",),  # {"places", "minutes"}: when a visitor's turn is near
 }
+OBJECT_SECTIONS = ("near_alert",)  # one-key sections whose value is an object, not a list
 SECTIONS = (*LIST_SECTIONS, "services", *SITE_SECTIONS)
 CLOCK_KEYS = {"open", "close", "start", "end"}
 
@@ -68,7 +70,9 @@ def sections(data: dict[str, Any]) -> dict[str, Any]:
     site = data.get("site") or {}
     result: dict[str, Any] = {name: plain(data.get(name) or []) for name in LIST_SECTIONS}
     for name, keys in SITE_SECTIONS.items():
-        if len(keys) == 1:
+        if name in OBJECT_SECTIONS:
+            result[name] = plain(site.get(keys[0]) or {})
+        elif len(keys) == 1:
             result[name] = plain(site.get(keys[0]) or [])
         else:
             result[name] = {key: plain(site.get(key), key) for key in keys}
@@ -107,7 +111,12 @@ def set_section(data: dict[str, Any], section: str, value: Any) -> dict[str, Any
     elif section in SITE_SECTIONS:
         keys = SITE_SECTIONS[section]
         site = data.setdefault("site", {})
-        if len(keys) == 1:
+        if section in OBJECT_SECTIONS:
+            if not isinstance(value, dict):
+                raise RuleError("invalid_request", "value: expected an object such as {\"places\": 3, "
+                                "\"minutes\": 5}.", "value")
+            site[keys[0]] = dict(value)  # a null here turns a test off: kept, not dropped
+        elif len(keys) == 1:
             site[keys[0]] = _clean(value)
         else:
             if not isinstance(value, dict):

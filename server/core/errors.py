@@ -21,6 +21,7 @@ STATUS: dict[str, int] = {
     "csrf_failed": 403,
     "survey_forbidden": 403,
     "cancel_forbidden": 403,
+    "sms_forbidden": 403,  # asking for the "near" SMS without the ticket's secret
     # an id that does not exist
     "unknown_agency": 404,
     "unknown_service": 404,
@@ -41,6 +42,7 @@ STATUS: dict[str, int] = {
     "no_current_ticket": 409,
     "not_called": 409,
     "not_cancellable": 409,
+    "sms_off": 409,  # the site sends no SMS
     "counter_paused": 409,
     "counter_not_paused": 409,
     "counter_closed": 409,

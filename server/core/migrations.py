@@ -394,6 +394,38 @@ def m016_report_columns_more(db: sqlite_utils.Database) -> None:
         db.conn.execute(statement)
 
 
+def m019_sms(db: sqlite_utils.Database) -> None:
+    """"Your turn is near" by SMS (server/core/sms.py): a visitor's phone number beside their
+    ticket (erased by the night care, server/core/retention.py), and every message Antrean
+    wrote to gammu-smsd's outbox, once per ticket and step, with what gammu-smsd made of it."""
+    statements = [
+        """CREATE TABLE ticket_contacts (
+            ticket_id TEXT PRIMARY KEY REFERENCES tickets(id),
+            phone TEXT NOT NULL,  -- +62..., as sms.normalize_phone gives it
+            service_day TEXT NOT NULL,  -- the ticket's: the night care erases by day
+            set_at REAL NOT NULL,
+            source TEXT NOT NULL DEFAULT 'phone_page'  -- or 'booking'
+        )""",
+        "CREATE INDEX ticket_contacts_day ON ticket_contacts (service_day)",
+        """CREATE TABLE sms_messages (
+            id INTEGER PRIMARY KEY,
+            ticket_id TEXT NOT NULL REFERENCES tickets(id),
+            step INTEGER NOT NULL,
+            file_name TEXT NOT NULL,  -- in the outbox, then sent/ or error/; the number masked once erased
+            text TEXT NOT NULL,
+            status TEXT NOT NULL,  -- pending, written, sent, error, skipped
+            detail TEXT,
+            created_at REAL NOT NULL,
+            written_at REAL,
+            reported_at REAL,
+            UNIQUE (ticket_id, step)
+        )""",
+        "CREATE INDEX sms_messages_open ON sms_messages (status) WHERE status IN ('pending', 'written')",
+    ]
+    for statement in statements:
+        db.conn.execute(statement)
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_core", m001_core),
     ("002_waiting_index", m002_waiting_index),
@@ -410,6 +442,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("013_counter_rules", m013_counter_rules),
     ("014_ticket_place", m014_ticket_place),
     ("016_report_columns_more", m016_report_columns_more),
+    ("019_sms", m019_sms),
 ]
 
 

@@ -43,6 +43,7 @@ ACTIONS: dict[str, Rule] = {
     "see_overview": Rule("supervisor", SCOPE),  # the live overview (of an agency) and the admin room
     "read_reports": Rule("supervisor", SCOPE),  # reports and the queue chart (of an agency)
     "read_backups": Rule("admin"),
+    "read_sms": Rule("admin"),  # whether the "near" SMS go out, and why not
     "read_audit": Rule("admin"),
     # reprint a ticket this counter called today (the officer's own counters)
     "reprint_at_counter": Rule("officer", "You are not assigned to counter {id!r}."),

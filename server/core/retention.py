@@ -23,6 +23,7 @@ again.
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import sqlite3
 import time
@@ -324,21 +325,52 @@ def vacuum_if_worth_it(db_path: Path) -> float | None:
         return time.perf_counter() - began
 
 
+_NUMBER_IN_NAME = re.compile(r"^(OUT[A-Z]\d{8}_\d{6}_\d{2}_)(\+?\d+)(_)")
+
+
+def erase_numbers(db_path: Path, today: date, keep_days: int, sms_folders: Sequence[Path] = ()) -> int:
+    """Forget the visitors' phone numbers (for the "near" SMS, server/core/sms.py) of every
+    ticket whose day is more than `keep_days` before `today`: their rows go, the number in the
+    recorded file names is masked, and those files are removed from gammu-smsd's `sent` and
+    `error` folders (`sms_folders`), whose names carry it too. Returns the numbers erased."""
+    before = (today - timedelta(days=keep_days)).isoformat()
+    with closing(_connect(db_path)) as conn:
+        conn.execute("BEGIN IMMEDIATE")
+        erased = conn.execute("DELETE FROM ticket_contacts WHERE service_day < ?", (before,)).rowcount
+        names = conn.execute(
+            "SELECT m.id, m.file_name FROM sms_messages m JOIN tickets t ON t.id = m.ticket_id "
+            "WHERE t.service_day < ? AND m.file_name LIKE 'OUT%'", (before,)).fetchall()
+        for message_id, name in names:
+            hidden = _NUMBER_IN_NAME.sub(lambda m: m.group(1) + "erased" + m.group(3), name)
+            conn.execute("UPDATE sms_messages SET file_name = ? WHERE id = ?", ("-" + hidden, message_id))
+        conn.execute("COMMIT")
+    for _, name in names:
+        for folder in sms_folders:
+            try:
+                (folder / name).unlink(missing_ok=True)
+            except OSError as exc:  # a folder of gammu-smsd's this server may not change: said, not fatal
+                log.warning("could not remove %s from %s: %s", name, folder, exc)
+    return erased
+
+
 @dataclass(frozen=True)
 class NightCare:
     moved: Moved
     analyze_seconds: float
     vacuum_seconds: float | None
+    numbers_erased: int = 0
 
 
 def night_care(
     db_path: Path, tz: ZoneInfo, today: date, years: int, should_stop: Callable[[], bool] = lambda: False,
+    keep_numbers_days: int = 0, sms_folders: Sequence[Path] = (),
 ) -> NightCare:
     """What the housekeeping does once a night while the hall is closed, in its OS thread:
-    move the old history, index the archives made before the text index, refresh the
-    statistics, compact when a move freed much."""
+    erase the visitors' phone numbers past their keeping, move the old history, index the
+    archives made before the text index, refresh the statistics, compact when a move freed much."""
+    erased = erase_numbers(db_path, today, keep_numbers_days, sms_folders)
     moved = move_old_history(db_path, tz, today, years, should_stop=should_stop)
     if not should_stop():
         index_archives(db_path)
     analyze_seconds = analyze(db_path)
-    return NightCare(moved, analyze_seconds, None if should_stop() else vacuum_if_worth_it(db_path))
+    return NightCare(moved, analyze_seconds, None if should_stop() else vacuum_if_worth_it(db_path), erased)

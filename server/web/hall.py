@@ -78,6 +78,7 @@ class Hall:
         self.store = Store(db_path)
         self.printing: PrintService | None = None
         self.backup_problem: str | None = None  # why the last daily backup failed, for the dashboard
+        self.sms_problem: str | None = None  # why no SMS can reach gammu-smsd's outbox (server/web/sms_worker.py)
         self._config_listeners: list[Callable[[SiteIndex], None]] = []
         self.announcer = make_announcer(self.site)
         self.on_config_change(self.announcer.refresh)

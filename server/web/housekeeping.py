@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from server.core import night_lease, report_days, retention, tickets
+from server.core import night_lease, report_days, retention, sms, tickets
 from server.core.backup import BackupError, daily_backup_path, make_daily_backup, remove_leftovers
 from server.core.events import ServiceHoursTurned
 from server.core.osthread import start_os_thread
@@ -106,6 +106,8 @@ class Housekeeper:
             return
         self._cared_day = day
         store, tz, years = hall.store, hall.site.tz, hall.site.config.server.history_years
+        sms_settings = hall.site.config.sms
+        sms_folders = sms.folders(sms_settings)[1:] if sms_settings.enabled else ()
         today = hall.site.local(hall.now()).date()
 
         def work() -> None:
@@ -115,7 +117,8 @@ class Housekeeper:
                     self._cared_day = None
                 return
             try:
-                done = retention.night_care(store.path, tz, today, years, lambda: self._hall_open)
+                done = retention.night_care(store.path, tz, today, years, lambda: self._hall_open,
+                                            sms_settings.keep_numbers_days, sms_folders)
                 log.info("night care: %s", done)
             except Exception:  # sqlite3.Error, OSError: said, and tried again tomorrow
                 log.exception("night care failed")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from printers import messages
-from server.core import addresses, announcements, counters, hours, places, print_queue, tickets
+from server.core import addresses, announcements, counters, hours, near, places, print_queue, tickets
 from server.core.site import SiteIndex
 from server.core.store import Transaction
 
@@ -47,6 +47,7 @@ def ticket_json(
     waiting = row["status"] == "waiting"
     counter = site.counters.get(row["counter_id"] or "")
     serving = site.counters_of_service.get(row["service_id"], [])
+    estimate = tickets.wait_estimate(tx, site, row["service_id"], ahead, row["service_day"]) if waiting else None
     return {
         "id": row["id"],
         "number": row["number"],
@@ -60,8 +61,8 @@ def ticket_json(
         "finished_at": site.iso(row["finished_at"]),
         "counter_id": row["counter_id"],
         "ahead": ahead,
-        **tickets.wait_json(tickets.wait_estimate(tx, site, row["service_id"], ahead, row["service_day"])
-                            if waiting else None),
+        **tickets.wait_json(estimate),
+        **near.near_json(near.of_ticket(tx, site, row, ahead, estimate)),  # "your turn is near"
         "status_url": status_url(site, row),
         "print": print_state if print_state is not None else print_queue.print_state(tx, row["id"]),
         "lang": row["lang"],

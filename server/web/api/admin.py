@@ -308,6 +308,17 @@ def list_backups() -> dict[str, Any]:
     }
 
 
+@api.route("/admin/sms", "GET", summary="Whether the \"near\" SMS go out through gammu-smsd, and why not.",
+           tag="admin", response=admin_schemas.SmsStatus, auth="read_sms")
+def sms_status() -> dict[str, Any]:
+    """`state`: off (sms.enabled), no_outbox (the folders are missing or not writable), stalled
+    (messages wait in the outbox: gammu-smsd is not running, or has no modem or signal), ok."""
+    from server.web.sms_worker import SmsWorker
+
+    require("read_sms")
+    return SmsWorker(current_hall()).status()
+
+
 AUDIT_QUERY = (
     ("q", "Text to look for in who, what, target, address or detail.", False),
     ("actor", "Only this user.", False),

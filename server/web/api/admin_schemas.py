@@ -169,6 +169,16 @@ class Backups(Out):
     problem: str | None
 
 
+class SmsStatus(Out):
+    enabled: bool
+    state: str  # off, ok, no_outbox (Antrean cannot reach the folders), stalled (gammu-smsd takes nothing)
+    detail: str | None
+    gammu_installed: bool
+    outbox: str
+    today: dict[str, int]
+    recent: list[dict[str, object]]
+
+
 class Overview(Out):
     at: str
     agency_id: str | None

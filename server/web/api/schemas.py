@@ -93,6 +93,19 @@ class TicketCancel(Body):
     key: str | None = Field(default=None, max_length=64)
 
 
+class TicketSms(Body):
+    # The ticket's secret (the `k` of its QR code's address): only its visitor gives a number.
+    key: str | None = Field(default=None, max_length=64)
+    phone: str | None = Field(default=None, max_length=32, description="An Indonesian mobile number, 08... or "
+                              "+62 8...; null forgets the number given before.")
+
+
+class TicketSmsAnswer(Out):
+    ticket_id: str
+    phone: str | None = Field(description="The number kept, masked (+62812*****890); null: none, no SMS.")
+    sms: bool = Field(description="Whether an SMS will be sent when the ticket's turn is near.")
+
+
 class Closure(Body):
     reason: str = Field(min_length=1, max_length=200)
 
@@ -159,6 +172,11 @@ class Ticket(Out):
     place: str | None = Field(default=None, description="Where to go, in Bahasa Indonesia: the counter(s) "
                               "and floor, e.g. 'Loket 1–4, Lantai 1'; once called 'Loket 3, Lantai 1'.")
     place_en: str | None = Field(default=None, description="The same in English, e.g. 'Counters 1–4, Floor 1'.")
+    near: bool = Field(default=False, description="Waiting, and its turn is near (site.near_alert: at most "
+                       "`places` ahead, or an estimated wait of at most `minutes`): the phone page alerts once.")
+    near_reason: Literal["places", "minutes"] | None = Field(default=None, description="Which test made it near.")
+    near_step: int = Field(default=0, description="The step of the visit the alert is about (0: the first); the "
+                           "phone page alerts once per ticket and step.")
 
 
 class Service(Out):

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import request
 
-from server.core import idempotency, limits, print_queue, tickets
+from server.core import idempotency, limits, print_queue, sms, tickets
 from server.core.errors import RuleError
 from server.core.store import TICKET_RESERVE_BYTES
 from server.web import addresses, views
@@ -126,3 +126,19 @@ def reprint_ticket(ticket_id: str, body: schemas.Reprint) -> dict[str, Any]:
     assert printing is not None  # reprint refuses with no_printer when printing does not run
     printing.wait(job_id)
     return _ticket(hall, ticket_id)
+
+
+@api.route("/tickets/<ticket_id>/sms", "POST", summary="Ask for an SMS when the ticket's turn is near.",
+           tag="tickets", body=schemas.TicketSms, response=schemas.TicketSmsAnswer,
+           errors=((403, "sms_forbidden"), (404, "ticket_not_found"), (409, "sms_off"), (409, "not_waiting"),
+                   (422, "invalid_request"), (429, "rate_limited")))
+def ticket_sms(ticket_id: str, body: schemas.TicketSms) -> dict[str, Any]:
+    """The phone page's "Kirim SMS saat giliran saya dekat": the visitor (with the ticket's secret)
+    gives an Indonesian mobile number, kept until the night after the ticket's day
+    (`sms.keep_numbers_days`); gammu-smsd sends one SMS per step of the visit when its turn is
+    near (site.near_alert). `phone: null` forgets the number. Rate-limited like a cancel."""
+    hall = current_hall()
+    with hall.store.write() as tx:
+        tx.device = request.remote_addr
+        limits.spend(tx, *limits.bucket(hall.site, None, request.remote_addr or "?"), hall.now())
+        return sms.visitor_sets_contact(tx, hall.site, hall.now(), ticket_id, body.phone, body.key)
