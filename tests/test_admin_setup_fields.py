@@ -8,14 +8,18 @@ from typing import Any
 import pytest
 from test_admin_browser import TIMEOUT, eventually, login
 
-from server.core.config import Display, Printer, Service
+from server.core.config import Display, NearAlert, Printer, Service
 from server.core.config_load import load_config
 
 
 def test_the_config_answer_describes_each_field_from_the_models(small_app: Any) -> None:
     admin = small_app.add_user("kepala", "admin")
     fields = small_app.client().get("/api/v1/admin/config", headers=admin).json["fields"]
-    assert set(fields) == {"agencies", "services", "counters", "kiosks", "displays", "printers"}
+    assert set(fields) == {"agencies", "services", "counters", "kiosks", "displays", "printers", "near_alert"}
+    # The near alert's keys say their defaults: a file without them means 3 places, 5 minutes.
+    assert fields["near_alert"]["places"] == {"type": "integer", "minimum": 0, "maximum": 100, "optional": True,
+                                              "default": NearAlert().places}
+    assert fields["near_alert"]["minutes"]["default"] == NearAlert().minutes
     assert set(fields["services"]) == set(Service.model_fields)
     assert fields["services"]["quota"] == {"type": "integer", "minimum": 1, "optional": True}
     assert fields["services"]["popular"]["type"] == "boolean"

@@ -141,6 +141,7 @@ def test_what_gammu_moved_is_read_back_and_a_stalled_daemon_is_told(sms_app: Hal
     status = worker.status()
     assert status["today"]["error"] == 1 and status["state"] == "ok"
     assert status["recent"][0]["detail"].startswith("gammu-smsd could not send it")
+    assert status["recent"][0]["phone"] == "+62812*****890"  # the admin sees whose, masked
 
 
 def test_no_gammu_folders_no_sms_and_the_hall_goes_on(sms_app: HallApp, spool: Path) -> None:

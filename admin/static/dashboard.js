@@ -147,6 +147,7 @@
 
   const reload = AdminUI.debounce(load, 400);
   const printers = AdminPrinters.mount(document.querySelector("#printers-table tbody"));
+  const sms = AdminSms.mount(); // admins: asks every few seconds itself; again when the setup changes
   $("agency-filter").addEventListener("change", (event) => { state.agencyId = event.target.value; load(); });
   $("show-all-services").addEventListener("change", render);
   AdminUI.onLang(render);
@@ -156,10 +157,10 @@
   loadAgencies().catch(() => {}).finally(load);
   Antrean.live([{ admin: true }], {
     "overview.changed": reload,
-    "config.updated": () => { loadAgencies().catch(() => {}); reload(); printers.load(); loadBackups(); },
+    "config.updated": () => { loadAgencies().catch(() => {}); reload(); printers.load(); loadBackups(); sms.load(); },
     "printer.updated": (change) => printers.update(change),
   }, {
     onStatus: AdminUI.connectionBanner,
-    resync: () => { if (state.data) reload(); },  // after a reconnect, catch up with what we missed
+    resync: () => { if (state.data) reload(); sms.load(); },  // after a reconnect, catch up with what we missed
   });
 })();

@@ -214,7 +214,7 @@
     }
   }
 
-  // --- whole sections: running text; hours, holidays and breaks --------------------------------
+  // --- whole sections: running text; hours, holidays and breaks; the near alert (setup-near.js) --------------------------------
 
   function wholePanel(title, fields, value, url, prepare) {
     const form = el("form", { className: "form", novalidate: true });
@@ -290,6 +290,10 @@
 
   function renderWhole() {
     const body = clear($("whole-body"));
+    if (ctx.tab === "near_alert") {
+      body.append(SetupNear.panel(ctx, { put, canEdit, saved: renderWhole }));
+      return;
+    }
     if (ctx.tab === "running_text") {
       body.append(wholePanel("tab_running_text", [
         { key: "running_text", label: "running_text", type: "textarea", rows: 4 },
@@ -322,7 +326,7 @@
   function render() {
     if (!ctx.sections) return;
     for (const button of $("tabs").querySelectorAll("button")) button.setAttribute("aria-selected", button.dataset.tab === ctx.tab);
-    const whole = ctx.tab === "running_text" || ctx.tab === "hours";
+    const whole = ["running_text", "hours", "near_alert"].includes(ctx.tab);
     $("list-editor").hidden = whole;
     $("whole-editor").hidden = !whole;
     if (whole) renderWhole(); else renderList();
@@ -349,7 +353,7 @@
   $("cancel-item").addEventListener("click", () => { $("item-panel").hidden = true; ctx.editing = null; renderList(); });
   AdminUI.onLang(() => { render(); if (!$("item-panel").hidden) $("item-panel").hidden = true; });
   const hash = window.location.hash.slice(1);
-  if (["services", "counters", "kiosks", "displays", "printers", "running_text", "hours"].includes(hash)) ctx.tab = hash;
+  if (["services", "counters", "kiosks", "displays", "printers", "running_text", "hours", "near_alert"].includes(hash)) ctx.tab = hash;
   load().catch((err) => AdminUI.notify(AdminUI.errorText(err), true));
   Antrean.live([], {
     "config.updated": (change) => configChanged(change.version),

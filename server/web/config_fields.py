@@ -14,21 +14,30 @@ CONFIG_ITEMS: dict[str, type[BaseModel]] = {
     "agencies": config.Agency, "services": config.Service, "counters": config.Counter,
     "kiosks": config.Kiosk, "displays": config.Display, "printers": config.Printer,
 }
+# Whole objects of `site` edited as one form; a key the file leaves out takes the model's default,
+# so the form says each default too (the file's `{}` means "3 places, 5 minutes").
+SITE_OBJECTS: dict[str, type[BaseModel]] = {"near_alert": config.NearAlert}
 
 
-def _field_json(schema: dict[str, Any]) -> dict[str, Any]:
+def _field_json(schema: dict[str, Any], with_default: bool = False) -> dict[str, Any]:
     """One field of a model's JSON Schema, with "or null" folded in: its type and its bounds."""
     choices = [part for part in schema.get("anyOf", [schema]) if part.get("type") != "null"]
     main = choices[0] if len(choices) == 1 else {}
     described = {key: main[key] for key in ("type", "minimum", "maximum", "enum") if key in main}
     described["optional"] = len(choices) < len(schema.get("anyOf", [schema])) or "default" in schema
+    if with_default and "default" in schema:
+        described["default"] = schema["default"]
     return described
 
 
 def config_fields_json() -> dict[str, dict[str, dict[str, Any]]]:
-    """Per list section, each field's type, bounds and allowed values, read from the models
+    """Per list section (and `site` object), each field's type, bounds and allowed values, read from the models
     that validate config.yaml: the setup forms draw their inputs from this, not a copy."""
-    return {
+    described = {
         section: {key: _field_json(field) for key, field in model.model_json_schema()["properties"].items()}
         for section, model in CONFIG_ITEMS.items()
     }
+    for section, model in SITE_OBJECTS.items():
+        described[section] = {key: _field_json(field, with_default=True)
+                              for key, field in model.model_json_schema()["properties"].items()}
+    return described

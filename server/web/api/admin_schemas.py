@@ -88,6 +88,8 @@ class ConfigFieldOut(Out):
     maximum: int | None = None
     enum: list[str | int] | None = None
     optional: bool
+    # The model's default, given for a `site` object's keys (near_alert): what a key left out means.
+    default: int | str | bool | None = None
 
 
 class ConfigOut(Out):
