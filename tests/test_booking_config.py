@@ -62,7 +62,7 @@ def test_admin_edits_a_services_booking_and_the_sites_booking_block(site: Any, a
     client = site.client()
     fields = client.get(CONFIG_URL, headers=admin).json["fields"]
     assert fields["service_booking"]["capacity"] == {"type": "integer", "minimum": 1, "maximum": 1000,
-                                                     "optional": True}
+                                                     "optional": True, "default": 4}
     assert fields["booking"]["placement"]["enum"] == ["check_in", "slot"]
     value = service_value(site, "kk", booking={"slot_minutes": 20, "capacity": 3})
     answer = client.put(f"{CONFIG_URL}/services/kk", headers=admin, json={"value": value})
@@ -73,5 +73,9 @@ def test_admin_edits_a_services_booking_and_the_sites_booking_block(site: Any, a
     assert answer.status_code == 200, answer.json
     assert answer.json["sections"]["booking"] == {"placement": "check_in", "ask_phone": "required"}
     assert load_config(site.path).site.booking.ask_phone == "required"
+    answer = client.put(f"{CONFIG_URL}/booking", headers=admin,
+                        json={"value": {"placement": "slot", "per_phone_per_day": None}})
+    assert answer.status_code == 200, answer.json
+    assert load_config(site.path).site.booking.per_phone_per_day is None  # empty: no limit, not the default
     answer = client.put(f"{CONFIG_URL}/booking", headers=admin, json={"value": {"ask_nik": "kadang"}})
     assert answer.status_code == 422 and answer.json["error"]["field"] == "site.booking.ask_nik"

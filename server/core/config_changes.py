@@ -109,7 +109,11 @@ def set_section(data: dict[str, Any], section: str, value: Any) -> dict[str, Any
     elif section in SITE_SECTIONS:
         keys = SITE_SECTIONS[section]
         site = data.setdefault("site", {})
-        if len(keys) == 1:
+        if section in OBJECT_SECTIONS:
+            if not isinstance(value, dict):
+                raise RuleError("invalid_request", "value: expected an object.", "value")
+            site[keys[0]] = dict(value)  # a null stays: `per_phone_per_day: null` is "no limit", not the default
+        elif len(keys) == 1:
             site[keys[0]] = _clean(value)
         else:
             if not isinstance(value, dict):

@@ -24,6 +24,8 @@ def _field_json(schema: dict[str, Any]) -> dict[str, Any]:
     main = choices[0] if len(choices) == 1 else {}
     described = {key: main[key] for key in ("type", "minimum", "maximum", "enum") if key in main}
     described["optional"] = len(choices) < len(schema.get("anyOf", [schema])) or "default" in schema
+    if schema.get("default") is not None and not isinstance(schema["default"], (dict, list)):
+        described["default"] = schema["default"]  # what an empty input leaves (a form shows it)
     return described
 
 
