@@ -175,3 +175,18 @@ def test_a_booking_tells_the_services_screens_its_slots_changed_without_its_code
         rows = tx.all("SELECT action, target, address FROM audit_log WHERE action LIKE 'booking_%' ORDER BY id")
     assert [(r["action"], r["target"]) for r in rows] == [("booking_booked", code), ("booking_rescheduled", code)]
     screen.disconnect()
+
+
+def test_a_retried_booking_answers_the_first_one(app: HallApp, document: dict[str, Any]) -> None:
+    client = app.client()
+    headers = {"Idempotency-Key": "booking-7f3a"}
+    first = client.post("/api/v1/bookings", json={"slot_id": SLOT}, headers=headers)
+    again = client.post("/api/v1/bookings", json={"slot_id": SLOT, "lang": "id"}, headers=headers)
+    check(document, "/api/v1/bookings", "post", again)
+    assert again.status_code == 201 and again.json["code"] == first.json["code"]
+    with app.hall.store.read() as tx:
+        assert tx.scalar("SELECT count(*) FROM bookings") == 1
+    other = client.post("/api/v1/bookings", json={"slot_id": "kk@2026-12-01T1030"}, headers=headers)
+    assert error_of(other, 422, "idempotency_key_reused")["field"] == "Idempotency-Key"
+    error_of(client.post("/api/v1/bookings", json={"slot_id": SLOT}, headers={"Idempotency-Key": "a b"}),
+             422, "invalid_request")

@@ -416,8 +416,11 @@ def m017_bookings(db: sqlite_utils.Database) -> None:
             created_at REAL NOT NULL,
             updated_at REAL NOT NULL,
             ticket_id TEXT REFERENCES tickets(id),
-            checked_in_at REAL
+            checked_in_at REAL,
+            request_key TEXT,                 -- the Idempotency-Key it was made with: a retry answers it
+            request_digest TEXT
         )""",
+        "CREATE UNIQUE INDEX bookings_request ON bookings (made_day, request_key) WHERE request_key IS NOT NULL",
         # Slot counts (capacity) and the day's count (the bookable share of the quota).
         "CREATE INDEX bookings_slot ON bookings (service_id, day, slot_start) WHERE status <> 'cancelled'",
         "CREATE INDEX bookings_due ON bookings (check_in_until) WHERE status = 'booked'",  # expiry
