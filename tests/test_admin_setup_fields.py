@@ -15,7 +15,8 @@ from server.core.config_load import load_config
 def test_the_config_answer_describes_each_field_from_the_models(small_app: Any) -> None:
     admin = small_app.add_user("kepala", "admin")
     fields = small_app.client().get("/api/v1/admin/config", headers=admin).json["fields"]
-    assert set(fields) == {"agencies", "services", "counters", "kiosks", "displays", "printers", "near_alert"}
+    assert set(fields) == {"agencies", "services", "counters", "kiosks", "displays", "printers", "near_alert",
+                           "service_booking", "booking"}
     # The near alert's keys say their defaults: a file without them means 3 places, 5 minutes.
     assert fields["near_alert"]["places"] == {"type": "integer", "minimum": 0, "maximum": 100, "optional": True,
                                               "default": NearAlert().places}

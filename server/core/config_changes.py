@@ -27,8 +27,9 @@ SITE_SECTIONS = {  # section name → the keys of `site` it covers
     "holidays": ("holidays",),
     "breaks": ("breaks",),
     "near_alert": ("near_alert",),  # {"places", "minutes"}: when a visitor's turn is near
+    "booking": ("booking",),  # site.booking: how bookings join the line, what is asked, the limits
 }
-OBJECT_SECTIONS = ("near_alert",)  # one-key sections whose value is an object, not a list
+OBJECT_SECTIONS = ("near_alert", "booking")  # one-key sections whose value is an object, not a list
 SECTIONS = (*LIST_SECTIONS, "services", *SITE_SECTIONS)
 CLOCK_KEYS = {"open", "close", "start", "end"}
 
@@ -115,7 +116,9 @@ def set_section(data: dict[str, Any], section: str, value: Any) -> dict[str, Any
             if not isinstance(value, dict):
                 raise RuleError("invalid_request", "value: expected an object such as {\"places\": 3, "
                                 "\"minutes\": 5}.", "value")
-            site[keys[0]] = dict(value)  # a null here turns a test off: kept, not dropped
+            # A null is kept, not dropped: it turns a near test off; `per_phone_per_day: null` is
+            # "no limit", not the default.
+            site[keys[0]] = dict(value)
         elif len(keys) == 1:
             site[keys[0]] = _clean(value)
         else:

@@ -7,26 +7,28 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from server.core import config
+from server.core import config, config_booking
 
 # The item models of the configuration's list sections, as the admin setup forms edit them.
 CONFIG_ITEMS: dict[str, type[BaseModel]] = {
     "agencies": config.Agency, "services": config.Service, "counters": config.Counter,
     "kiosks": config.Kiosk, "displays": config.Display, "printers": config.Printer,
+    # A service's `booking` block and the site's, each a form of its own keys.
+    "service_booking": config_booking.ServiceBooking, "booking": config_booking.BookingSettings,
 }
 # Whole objects of `site` edited as one form; a key the file leaves out takes the model's default,
 # so the form says each default too (the file's `{}` means "3 places, 5 minutes").
 SITE_OBJECTS: dict[str, type[BaseModel]] = {"near_alert": config.NearAlert}
 
 
-def _field_json(schema: dict[str, Any], with_default: bool = False) -> dict[str, Any]:
+def _field_json(schema: dict[str, Any]) -> dict[str, Any]:
     """One field of a model's JSON Schema, with "or null" folded in: its type and its bounds."""
     choices = [part for part in schema.get("anyOf", [schema]) if part.get("type") != "null"]
     main = choices[0] if len(choices) == 1 else {}
     described = {key: main[key] for key in ("type", "minimum", "maximum", "enum") if key in main}
     described["optional"] = len(choices) < len(schema.get("anyOf", [schema])) or "default" in schema
-    if with_default and "default" in schema:
-        described["default"] = schema["default"]
+    if schema.get("default") is not None and not isinstance(schema["default"], (dict, list)):
+        described["default"] = schema["default"]  # what an empty input leaves (a form shows it)
     return described
 
 
@@ -38,6 +40,6 @@ def config_fields_json() -> dict[str, dict[str, dict[str, Any]]]:
         for section, model in CONFIG_ITEMS.items()
     }
     for section, model in SITE_OBJECTS.items():
-        described[section] = {key: _field_json(field, with_default=True)
+        described[section] = {key: _field_json(field)
                               for key, field in model.model_json_schema()["properties"].items()}
     return described

@@ -177,6 +177,8 @@ class Ticket(Out):
     near_reason: Literal["places", "minutes"] | None = Field(default=None, description="Which test made it near.")
     near_step: int = Field(default=0, description="The step of the visit the alert is about (0: the first); the "
                            "phone page alerts once per ticket and step.")
+    booking_code: str | None = Field(default=None, description="The booking whose check-in made this ticket; "
+                                     "null for a walk-in.")
 
 
 class Service(Out):
