@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from server.core import config_references
+from server.core.config_booking import BookingSettings, ServiceBooking
 from server.core.vocabulary import PREFIX_PATTERN
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -145,6 +146,7 @@ class Site(Strict):
     running_text_en: str = ""
     announcement: Announcement = Field(default_factory=Announcement)
     ticket: TicketText = Field(default_factory=TicketText)
+    booking: BookingSettings = Field(default_factory=BookingSettings)
 
     @field_validator("timezone")
     @classmethod
@@ -175,6 +177,14 @@ class Service(Strict):
     hours: DayHours | None = None
     keywords: list[str] = Field(default_factory=list)
     popular: bool = False
+    booking: ServiceBooking | None = None  # takes bookings (server/core/bookings.py)
+
+    @model_validator(mode="after")
+    def _bookable_quota(self) -> Service:
+        if self.booking is not None and self.quota is not None and int(self.quota * self.booking.quota_share) < 1:
+            raise ValueError(f"booking.quota_share {self.booking.quota_share} of quota {self.quota} leaves no "
+                             "place to book; raise the share or the quota")
+        return self
 
 
 class Agency(Strict):

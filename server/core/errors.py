@@ -34,6 +34,8 @@ STATUS: dict[str, int] = {
     "unknown_closure": 404,
     "unknown_section": 404,
     "unknown_item": 404,
+    "unknown_slot": 404,
+    "booking_not_found": 404,
     # the queue's state refuses it
     "service_closed": 409,
     "quota_reached": 409,
@@ -50,6 +52,15 @@ STATUS: dict[str, int] = {
     "already_answered": 409,
     "already_closed": 409,
     "already_reopened": 409,
+    # bookings ahead (server/core/bookings.py)
+    "slot_full": 409,
+    "slot_unavailable": 409,  # past, beyond the horizon, on a closed day, or the day's bookable share used
+    "booking_limit": 409,
+    "too_early": 409,
+    "too_late": 409,
+    "booking_cancelled": 409,
+    "booking_checked_in": 409,
+    "booking_expired": 409,
     # accounts and configuration
     "user_exists": 409,
     "own_account": 409,

@@ -362,6 +362,67 @@ class SurveyTabletsChanged(AuditEvent):
         return self.counter_id
 
 
+# --- bookings ahead (server/core/bookings.py): audited, the requester's address with each ----------
+
+
+@dataclass(frozen=True, kw_only=True)
+class BookingEvent(AuditEvent):
+    """A booking's change. The audit row names the booking's code and slot, never the phone or NIK."""
+
+    verb: ClassVar[str]
+    code: str
+    service_id: str
+    slot_id: str
+
+    def action(self) -> str:
+        return f"booking_{self.verb}"
+
+    def target(self) -> str | None:
+        return self.code
+
+    def detail(self) -> dict[str, Any] | None:
+        return {"service_id": self.service_id, "slot_id": self.slot_id}
+
+
+@dataclass(frozen=True, kw_only=True)
+class BookingMade(BookingEvent):
+    verb: ClassVar[str] = "booked"
+
+
+@dataclass(frozen=True, kw_only=True)
+class BookingCancelled(BookingEvent):
+    verb: ClassVar[str] = "cancelled"
+
+
+@dataclass(frozen=True, kw_only=True)
+class BookingRescheduled(BookingEvent):
+    """Moved to `slot_id` (same code) from `from_slot_id`."""
+
+    verb: ClassVar[str] = "rescheduled"
+    from_slot_id: str
+
+    def detail(self) -> dict[str, Any] | None:
+        return {"service_id": self.service_id, "slot_id": self.slot_id, "from_slot_id": self.from_slot_id}
+
+
+@dataclass(frozen=True, kw_only=True)
+class BookingCheckedIn(BookingEvent):
+    """Checked in: `ticket_id` is the ticket it made (its TicketIssued is raised too)."""
+
+    verb: ClassVar[str] = "checked_in"
+    ticket_id: str
+
+    def detail(self) -> dict[str, Any] | None:
+        return {"service_id": self.service_id, "slot_id": self.slot_id, "ticket_id": self.ticket_id}
+
+
+@dataclass(frozen=True, kw_only=True)
+class BookingExpired(BookingEvent):
+    """Not checked in by the end of its window."""
+
+    verb: ClassVar[str] = "expired"
+
+
 # --- news for screens only --------------------------------------------------------------------------
 
 
@@ -407,7 +468,7 @@ class PrintJobEnded(Event):
 def event_types() -> list[type[Event]]:
     """Every kind of happening a rule can raise (the concrete classes, not the families)."""
     found: list[type[Event]] = []
-    families = (Event, TicketEvent, AuditEvent, ClosureEvent)
+    families = (Event, TicketEvent, AuditEvent, ClosureEvent, BookingEvent)
     pending: list[type[Event]] = [Event]
     while pending:
         cls = pending.pop(0)

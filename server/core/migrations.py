@@ -394,6 +394,42 @@ def m016_report_columns_more(db: sqlite_utils.Database) -> None:
         db.conn.execute(statement)
 
 
+def m017_bookings(db: sqlite_utils.Database) -> None:
+    """Bookings ahead (server/core/bookings.py): one row a booking, keyed by its code, and the
+    ticket its check-in made (`tickets.booking_code`). The window of check-in is stored with the
+    booking, so a later change of the service's `booking:` block does not move it."""
+    statements = [
+        """CREATE TABLE bookings (
+            code TEXT PRIMARY KEY,            -- 6 characters without look-alikes, typed at the kiosk
+            service_id TEXT NOT NULL,
+            day TEXT NOT NULL,                -- the service day booked (site time)
+            slot_start REAL NOT NULL,
+            slot_end REAL NOT NULL,
+            check_in_from REAL NOT NULL,
+            check_in_until REAL NOT NULL,
+            status TEXT NOT NULL,             -- booked, checked_in, cancelled, expired
+            lang TEXT NOT NULL DEFAULT 'id',
+            phone TEXT,                       -- erased keep_contact_days after the day, with the two below
+            nik_last4 TEXT,
+            address TEXT,                     -- the requester's address, for the per-address limit
+            made_day TEXT NOT NULL,           -- the service day it was made on
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            ticket_id TEXT REFERENCES tickets(id),
+            checked_in_at REAL
+        )""",
+        # Slot counts (capacity) and the day's count (the bookable share of the quota).
+        "CREATE INDEX bookings_slot ON bookings (service_id, day, slot_start) WHERE status <> 'cancelled'",
+        "CREATE INDEX bookings_due ON bookings (check_in_until) WHERE status = 'booked'",  # expiry
+        "CREATE INDEX bookings_phone ON bookings (phone, day) WHERE phone IS NOT NULL",
+        "CREATE INDEX bookings_address ON bookings (address, made_day) WHERE address IS NOT NULL",
+        "CREATE INDEX bookings_day ON bookings (day, service_id)",  # reports and the erasure of contacts
+        "ALTER TABLE tickets ADD COLUMN booking_code TEXT",
+    ]
+    for statement in statements:
+        db.conn.execute(statement)
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_core", m001_core),
     ("002_waiting_index", m002_waiting_index),
@@ -410,6 +446,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("013_counter_rules", m013_counter_rules),
     ("014_ticket_place", m014_ticket_place),
     ("016_report_columns_more", m016_report_columns_more),
+    ("017_bookings", m017_bookings),
 ]
 
 

@@ -50,15 +50,32 @@ def closure_note(tx: Transaction, kind: str, target_id: str, service_day: str) -
 NO_COUNTER = "no_counter"
 
 
+def quota_used(tx: Transaction, site: SiteIndex, service_id: str, service_day: str, issued: int) -> int:
+    """How much of the day's quota walk-ins have used, counted so that `quota` is their limit.
+
+    A service that takes bookings keeps its bookable share of the quota for them (its `booking`
+    block): walk-ins may take the rest, and a checked-in booking's ticket, though numbered in
+    the same sequence, is not counted against it. Returned as walk-ins plus the booked share,
+    so "used up" stays `quota_used >= quota` for every service."""
+    service = site.services[service_id]
+    if service.booking is None or service.quota is None:
+        return issued
+    checked_in = int(tx.scalar(
+        "SELECT count(*) FROM bookings WHERE service_id = ? AND day = ? AND status = 'checked_in'",
+        (service_id, service_day)) or 0)
+    return issued - checked_in + int(service.quota * service.booking.quota_share)
+
+
 def service_availability(
     tx: Transaction, site: SiteIndex, service_id: str, now: float, issued: int | None = None
 ) -> hours.Availability:
-    """Whether the service takes a ticket now; `issued` is today's count when the caller has it."""
+    """Whether the service takes a (walk-in) ticket now; `issued` is today's count when the caller has it."""
     day = site.service_day(now)
     if issued is None:
         issued = issued_today(tx, day, service_id)
     note = closure_note(tx, "service", service_id, day)
-    available = hours.availability(site, site.services[service_id], now, issued, note)
+    used = quota_used(tx, site, service_id, day, issued)
+    available = hours.availability(site, site.services[service_id], now, used, note)
     if available.open and not _serving_counters(tx, site, service_id, day, paused_too=False):
         return hours.Availability(False, NO_COUNTER)
     return available
@@ -75,9 +92,15 @@ def issue_ticket(
     lang: str = "id",
     device: str | None = None,
     origin: str | None = None,
+    booking_code: str | None = None,
+    queue_at: float | None = None,
 ) -> dict[str, Any]:
     """Give the next number of a service's daily sequence to a new waiting ticket; `origin`: the
-    address the kiosk reached the server at, where the ticket's QR code leads without a public_url."""
+    address the kiosk reached the server at, where the ticket's QR code leads without a public_url.
+
+    With `booking_code`, the ticket of a booking's check-in (server/core/bookings.py, which
+    checks its window): the hours and the walk-ins' quota do not apply, a closure for today
+    and a service without a counter do; it joins the line at `queue_at` (else now)."""
     service = site.service_or_404(service_id, "service_id")
     if kiosk_id is not None:
         site.kiosk_or_404(kiosk_id, "kiosk_id")
@@ -85,9 +108,17 @@ def issue_ticket(
         raise RuleError("invalid_request", f"priority must be one of {', '.join(PRIORITIES)}.", "priority")
     day = site.service_day(now)
     issued = issued_today(tx, day, service_id)
-    available = service_availability(tx, site, service_id, now, issued)
+    if booking_code is not None:
+        available = checkin_availability(tx, site, service_id, day)
+    else:
+        available = service_availability(tx, site, service_id, now, issued)
     if not available.open:
         if available.reason == hours.QUOTA_REACHED:
+            if service.booking is not None and service.quota is not None:
+                booked_part = int(service.quota * service.booking.quota_share)
+                raise conflict("quota_reached", f"Today's {service.quota - booked_part} walk-in tickets for "
+                               f"{service.name} are used up (the other {booked_part} of its quota of "
+                               f"{service.quota} are for bookings); book a slot for another day.")
             raise conflict("quota_reached", f"Today's quota of {service.quota} tickets for {service.name} is used up.")
         opens = f" It opens again at {site.iso(available.opens_at)}." if available.opens_at else ""
         note = f" ({available.note})" if available.note else ""
@@ -112,16 +143,28 @@ def issue_ticket(
         "lang": lang,
         "kiosk_id": kiosk_id,
         "queue_lane": LANE_PRIORITY if priority else LANE_NORMAL,
-        "queue_at": now,
+        "queue_at": now if queue_at is None else queue_at,
         "issued_at": now,
         "survey_secret": secrets.token_urlsafe(16),  # only the ticket's QR code and its counter's tablet get it
         "origin": origin,
+        "booking_code": booking_code,
     }
     columns = ", ".join(row)
     tx.execute(f"INSERT INTO tickets ({columns}) VALUES ({', '.join('?' * len(row))})", tuple(row.values()))
     tx.raise_event(TicketIssued(ticket_id=ticket_id, at=now, service_id=service_id, priority=priority,
                                 device=device or kiosk_id))
     return get_row(tx, ticket_id)
+
+
+def checkin_availability(tx: Transaction, site: SiteIndex, service_id: str, service_day: str) -> hours.Availability:
+    """Whether a booking's check-in may make a ticket today: not when the service is closed for
+    today by a supervisor or no counter can serve it (nobody would call the ticket)."""
+    note = closure_note(tx, "service", service_id, service_day)
+    if note is not None:
+        return hours.Availability(False, hours.CLOSED_TODAY, note)
+    if not _serving_counters(tx, site, service_id, service_day, paused_too=False):
+        return hours.Availability(False, NO_COUNTER)
+    return hours.Availability(True)
 
 
 def get_row(tx: Transaction, ticket_id: str) -> dict[str, Any]:

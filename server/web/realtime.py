@@ -54,7 +54,7 @@ class Refresh:
     counter's tile) send it once; `data` (not compared) carries what news messages say.
     """
 
-    what: str  # call, ticket, queue, counter, printer, config, survey
+    what: str  # call, ticket, queue, counter, printer, config, survey, sessions, slots
     key: str
     data: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
@@ -82,6 +82,12 @@ def _closure(event: ev.ClosureEvent, site: SiteIndex) -> list[Refresh]:
     if event.closure_kind == "service":
         return [_queue(event.target_id)]  # the kiosks' tiles: closed today, with the reason
     return _counter_and_its_lines(site, event.target_id)
+
+
+def _slots(service_id: str, *slot_ids: str) -> list[Refresh]:
+    """A booking taken, given back or moved changes its slots' counts: `slots.updated` with the days."""
+    days = sorted({slot_id.rpartition("@")[2][:10] for slot_id in slot_ids})
+    return [Refresh("slots", f"{service_id}@{day}", {"service_id": service_id, "day": day}) for day in days]
 
 
 def _nothing(event: Any, site: SiteIndex) -> list[Refresh]:
@@ -128,6 +134,13 @@ SCREENS: dict[type[ev.Event], Callable[[Any, SiteIndex], list[Refresh]]] = {
     ev.AccountLocked: _nothing,
     ev.AccountUnlocked: _nothing,
     ev.SessionsEnded: lambda e, site: [Refresh("sessions", e.username)],
+    # Bookings: the slots' counts on the booking page and the kiosk's offer (never the code: it is the
+    # booking's key). A check-in's ticket and line are told by its TicketIssued.
+    ev.BookingMade: lambda e, site: _slots(e.service_id, e.slot_id),
+    ev.BookingCancelled: lambda e, site: _slots(e.service_id, e.slot_id),
+    ev.BookingRescheduled: lambda e, site: _slots(e.service_id, e.slot_id, e.from_slot_id),
+    ev.BookingCheckedIn: _nothing,
+    ev.BookingExpired: _nothing,  # an expired booking keeps its place counted: no slot changes
 }
 
 
@@ -185,6 +198,7 @@ class Publisher:
             "config": self._config,
             "survey": self._survey,
             "sessions": self._sessions,
+            "slots": self._slots,
         }
         with self.hall.store.read() as tx:
             for refresh in refreshes:
@@ -242,6 +256,11 @@ class Publisher:
         rooms = [f"ticket:{refresh.key}", *([f"counter:{counter}", f"survey:{counter}"] if counter else [])]
         self._emit("survey.answered", lambda: {"ticket_id": refresh.key}, rooms)
 
+
+    def _slots(self, tx: Transaction, refresh: Refresh) -> None:
+        service_id = refresh.data["service_id"]
+        rooms = [f"service:{service_id}", *(f"kiosk:{k}" for k in self.hall.site.kiosks)]
+        self._emit("slots.updated", lambda: dict(refresh.data), rooms)
 
     def _sessions(self, tx: Transaction, refresh: Refresh) -> None:
         """An account's sessions ended (logout, new password, disabled): this process's

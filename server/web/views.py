@@ -76,6 +76,7 @@ def ticket_json(
         "counter_names": [site.counters[c].name for c in serving],
         "counter_names_en": [site.counters[c].english_name for c in serving],
         **places.ticket_place(site, row),
+        "booking_code": row.get("booking_code"),  # the booking whose check-in made it (server/core/bookings.py)
     }
 
 
@@ -103,7 +104,9 @@ def _service(
         "opens_at": site.iso(available.opens_at),
         "waiting": waiting,
         "quota": service.quota,
-        "remaining": max(service.quota - issued, 0) if service.quota is not None else None,
+        # Walk-ins' tickets left: a service that takes bookings keeps their share (tickets.quota_used).
+        "remaining": max(service.quota - tickets.quota_used(tx, site, service_id, day, issued), 0)
+        if service.quota is not None else None,
         "standard_minutes": service.standard_minutes,
         **tickets.wait_json(tickets.wait_estimate(tx, site, service_id, waiting, day)),
         "keywords": service.keywords,

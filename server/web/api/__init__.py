@@ -7,7 +7,19 @@ from server.web.api.registry import Api
 
 def load_routes() -> Api:
     """Import every route module (each declares its routes on import) and return the registry."""
-    from server.web.api import admin, catalog, counters, displays, openapi, printers, reports, session, survey, tickets  # noqa: F401  # noqa: F401
+    from server.web.api import (  # noqa: F401  # noqa: F401
+        admin,
+        bookings,  # noqa: F401  # booking ahead: publishable alone (docs/booking.md)
+        catalog,
+        counters,
+        displays,
+        openapi,
+        printers,
+        reports,
+        session,
+        survey,
+        tickets,
+    )
     from server.web.api.base import api
 
     return api

@@ -47,7 +47,7 @@ def _operation(op: Operation, models: set[type[BaseModel]]) -> dict[str, Any]:
     else:
         ok["content"] = {kind: {"schema": {"type": "object"} if kind == "application/json" else {"type": "string"}}
                          for kind in op.produces}
-    responses: dict[str, Any] = {str(op.status): ok}
+    responses: dict[str, Any] = {str(op.status): ok, **{str(status): ok for status in op.also}}
     by_status: dict[int, list[str]] = {}
     for status, code in op.errors:
         by_status.setdefault(status, []).append(code)

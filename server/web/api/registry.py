@@ -33,6 +33,7 @@ class Operation:
     query: tuple[tuple[str, str, bool], ...] = ()  # (name, description, required)
     produces: tuple[str, ...] = ("application/json",)
     headers: tuple[tuple[str, str, bool], ...] = ()  # request headers: (name, description, required)
+    also: tuple[int, ...] = ()  # other success statuses with the same answer (a repeat's 200 beside 201)
 
 
 @dataclass
@@ -58,6 +59,7 @@ class Api:
         query: tuple[tuple[str, str, bool], ...] = (),
         produces: tuple[str, ...] = ("application/json",),
         headers: tuple[tuple[str, str, bool], ...] = (),
+        also: tuple[int, ...] = (),
     ) -> Callable[[View], View]:
         if body is not None:
             errors = ((422, "invalid_request"), *errors)
@@ -66,7 +68,8 @@ class Api:
                 raise ValueError(f"{method} {rule}: auth={auth!r} is not an action of server/core/permissions.py")
             errors = ((401, "unauthenticated"), (403, "forbidden"), *errors)
         operation = Operation(
-            method, rule, summary, tag, body, body_required, status, response, errors, auth, query, produces, headers
+            method, rule, summary, tag, body, body_required, status, response, errors, auth, query, produces, headers,
+            also,
         )
         self.operations.append(operation)
 

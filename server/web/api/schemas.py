@@ -159,6 +159,8 @@ class Ticket(Out):
     place: str | None = Field(default=None, description="Where to go, in Bahasa Indonesia: the counter(s) "
                               "and floor, e.g. 'Loket 1–4, Lantai 1'; once called 'Loket 3, Lantai 1'.")
     place_en: str | None = Field(default=None, description="The same in English, e.g. 'Counters 1–4, Floor 1'.")
+    booking_code: str | None = Field(default=None, description="The booking whose check-in made this ticket; "
+                                     "null for a walk-in.")
 
 
 class Service(Out):
