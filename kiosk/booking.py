@@ -18,7 +18,6 @@ import qrcode.image.svg
 from flask import Blueprint, Response, render_template
 
 from server.core.site import SiteIndex
-from server.web import addresses
 from server.web.hall import current_hall
 
 blueprint = Blueprint(
@@ -39,10 +38,10 @@ def booking_settings(site: SiteIndex) -> dict[str, Any]:
     """What the page needs to know of each service that takes bookings: its check-in window
     (minutes before and after the slot's start), and what the site asks of a visitor who
     books (`site.booking.ask_phone` / `ask_nik`: "off", "optional" or "required")."""
-    settings = getattr(site.config.site, "booking", None)
+    settings = site.config.site.booking
     services: dict[str, Any] = {}
     for service_id, service in site.services.items():
-        booking = getattr(service, "booking", None)
+        booking = service.booking
         if booking is None:
             continue
         services[service_id] = {
@@ -50,17 +49,10 @@ def booking_settings(site: SiteIndex) -> dict[str, Any]:
             "late_minutes": booking.check_in_late_minutes,
         }
     return {
-        "ask_phone": getattr(settings, "ask_phone", "off"),
-        "ask_nik": getattr(settings, "ask_nik", "off"),
+        "ask_phone": settings.ask_phone,
+        "ask_nik": settings.ask_nik,
         "services": services,
     }
-
-
-def booking_address(site: SiteIndex, code: str) -> str:
-    """The booking page of a code, as a phone can reach it: the site's address, else the one
-    this request came to (the rule of the ticket's QR code)."""
-    base = site.config.site.public_url or addresses.request_origin() or ""
-    return f"{base}/booking/{code}"
 
 
 @blueprint.get("/booking")
@@ -82,11 +74,16 @@ def booking_code_page(code: str) -> Any:
 
 @blueprint.get("/booking/qr/<code>.svg")
 def booking_qr(code: str) -> Any:
-    """The QR code of a booking's page, drawn on the server (as the ticket's is)."""
-    normal = normal_code(code)
-    if normal is None:
-        return Response("Not a booking code", status=404, mimetype="text/plain")
-    image = qrcode.make(booking_address(current_hall().site, normal),
+    """The QR code of a booking's page (its `qr_url`), drawn on the server as the ticket's is."""
+    from server.core import bookings
+    from server.web.api.bookings import booking_json
+
+    hall = current_hall()
+    with hall.store.read() as tx:
+        row = tx.one("SELECT * FROM bookings WHERE code = ?", (bookings.clean_code(code),))
+    if row is None:
+        return Response("No booking has this code", status=404, mimetype="text/plain")
+    image = qrcode.make(booking_json(hall.site, row)["qr_url"],
                         image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
     buffer = io.BytesIO()
     image.save(buffer)

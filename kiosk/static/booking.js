@@ -314,7 +314,7 @@
     } catch (err) {
       showError(errorText(err));
       if (err.field === "phone" || err.field === "nik_last4") $(err.field === "phone" ? "phone" : "nik").focus();
-      if (err.code === "slot_full" || err.code === "unknown_slot") {
+      if (["slot_full", "unknown_slot", "slot_unavailable"].includes(err.code)) {
         state.slot = null;
         await loadSlots();
         $("slot-title").focus();

@@ -218,11 +218,11 @@
     let made;
     try {
       made = await Antrean.api("/api/v1/bookings", {
-        method: "POST", body: { slot_id: slot.id, phone: null, nik_last4: null, lang: state.lang }, timeoutMs: 15000,
+        method: "POST", body: { slot_id: slot.id, phone: null, nik_last4: null, lang: state.lang, kiosk_id: K.KIOSK_ID }, timeoutMs: 15000,
       });
     } catch (err) {
       busy(false);
-      if (err.code === "slot_full" || err.code === "unknown_slot") {
+      if (["slot_full", "unknown_slot", "slot_unavailable"].includes(err.code)) {
         $("booking-offer").hidden = true;
         notice(tr("error_slot_full"));
         offerOrExplain(service);
