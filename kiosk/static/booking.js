@@ -158,8 +158,9 @@
       const answer = await Antrean.api(
         `/api/v1/services/${encodeURIComponent(service.id)}/slots?from=${from}&to=${to}`);
       if (state.service !== service) return;
-      const now = Antrean.clock.now();
-      state.slots = answer.slots.filter((slot) => Date.parse(slot.end) > now);
+      // Past slots are left out, and so are days the service does not open or beyond the horizon.
+      const hidden = ["past", "beyond_horizon", "closed_day", "holiday"];
+      state.slots = answer.slots.filter((slot) => !hidden.includes(slot.reason));
       if (state.day && !state.slots.some((slot) => slot.day === state.day)) state.day = null;
       if (state.slot) state.slot = state.slots.find((slot) => slot.id === state.slot.id && slot.available) || null;
     } catch (err) {
@@ -222,8 +223,13 @@
         dataset: { slotId: slot.id }, "aria-pressed": String(Boolean(state.slot && state.slot.id === slot.id)),
         on: { click: () => chooseSlot(slot) },
       }, el("span", "choice-name", View.slotText(slot)),
-      el("span", "choice-note", slot.available ? tr("slot_free", { n: left }) : tr("slot_full"))));
+      el("span", "choice-note", slot.available ? tr("slot_free", { n: left }) : slotRefusal(slot))));
     }
+  }
+
+  // Why a slot shown cannot be taken: full (itself, or the day's bookable share), or closed.
+  function slotRefusal(slot) {
+    return tr(["full", "day_full"].includes(slot.reason) || !slot.reason ? "slot_full" : "slot_closed");
   }
 
   function chooseSlot(slot) {
