@@ -184,7 +184,7 @@ def test_typed_code_check_in_and_too_early(site: LiveServer, kiosk: Kiosk) -> No
     field = page.locator("#checkin-code")
     expect(field).to_be_focused()
     for char in later["code"][:5]:
-        page.locator(f'#checkin-keys [data-key="{char}"]').click()
+        page.locator(f'#checkin-keys [data-code-key="{char}"]').click()
     field.press_sequentially(later["code"][5])
     field.press("Enter")
     expect(page.locator("#notice-title")).to_have_text("Terlalu awal untuk check-in.", timeout=TIMEOUT)

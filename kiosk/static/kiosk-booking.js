@@ -288,7 +288,7 @@
     const action = button.dataset.booking;
     if (action === "open") openCheckin();
     else if (action === "close") closeAll();
-    else if (action === "key") typeCode(button.dataset.key);
+    else if (action === "key") typeCode(button.dataset.codeKey);
     else if (action === "done") K.resetToStart();
   });
   document.addEventListener("keydown", onKey);
@@ -301,10 +301,10 @@
   document.addEventListener("DOMContentLoaded", () => {
     const keys = $("checkin-keys");
     for (const char of Booking.CODE_LETTERS) {
-      keys.append(Antrean.el("button", { type: "button", className: "code-key", dataset: { booking: "key", key: char } }, char));
+      keys.append(Antrean.el("button", { type: "button", className: "code-key", dataset: { booking: "key", codeKey: char } }, char));
     }
     keys.append(Antrean.el("button", {
-      type: "button", className: "code-key code-key-wide", dataset: { booking: "key", key: "backspace" },
+      type: "button", className: "code-key code-key-wide", dataset: { booking: "key", codeKey: "backspace" },
       "data-i18n": "key_backspace",
     }, tr("key_backspace")));
   });
