@@ -15,7 +15,8 @@ from server.core.config_load import load_config
 def test_the_config_answer_describes_each_field_from_the_models(small_app: Any) -> None:
     admin = small_app.add_user("kepala", "admin")
     fields = small_app.client().get("/api/v1/admin/config", headers=admin).json["fields"]
-    assert set(fields) == {"agencies", "services", "counters", "kiosks", "displays", "printers"}
+    assert set(fields) == {"agencies", "services", "counters", "kiosks", "displays", "printers", "service_booking",
+                           "booking"}
     assert set(fields["services"]) == set(Service.model_fields)
     assert fields["services"]["quota"] == {"type": "integer", "minimum": 1, "optional": True}
     assert fields["services"]["popular"]["type"] == "boolean"

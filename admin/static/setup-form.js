@@ -4,6 +4,9 @@
   "use strict";
   const { el, tr } = AdminUI;
   const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+  // The keys of a service's `booking:` block (docs/config.md) and their input steps.
+  const BOOKING_KEYS = [["slot_minutes", 1], ["capacity", 1], ["quota_share", 0.05], ["horizon_days", 1],
+    ["check_in_early_minutes", 1], ["check_in_late_minutes", 1]];
 
   function options(field) {
     return typeof field.options === "function" ? field.options() : field.options || [];
@@ -44,6 +47,13 @@
         return el("div", { className: "form-row" },
           el("label", {}, tr("opens"), el("input", { name: `${name}__open`, type: "time", value: value ? value.open : "" })),
           el("label", {}, tr("closes"), el("input", { name: `${name}__close`, type: "time", value: value ? value.close : "" })));
+      case "booking": { // a service's booking: block: on or off, and its numbers (empty: the default)
+        const on = el("label", { className: "check" }, el("input", { type: "checkbox", name: `${name}__on`, checked: Boolean(value) }),
+          tr("booking_on"));
+        return el("div", {}, on, el("div", { className: "form-row" }, BOOKING_KEYS.map(([key, step]) => el("label", {},
+          el("span", { text: tr(key) }),
+          el("input", { name: `${name}__${key}`, type: "number", step, min: 0, value: value && value[key] !== undefined ? value[key] : "" })))));
+      }
       case "list":
         return el("input", { name, value: (value || []).join(", ") });
       case "zone": // a display's zone: all, none, rest, "floor N", or counter ids separated by commas
@@ -55,7 +65,7 @@
 
   // Fields inside a form; each wrapped in an element carrying data-key, for errors.
   function build(form, fields, value, editing) {
-    const groups = ["checks", "days", "all_or_list", "hours"];
+    const groups = ["checks", "days", "all_or_list", "hours", "booking"];
     for (const field of fields) {
       const control = input(field, value[field.key], editing);
       const hint = field.hint ? el("span", { className: "muted small", style: "font-weight: 400", text: tr(field.hint) }) : null;
@@ -95,6 +105,16 @@
           const open = form.elements[`${name}__open`].value;
           const close = form.elements[`${name}__close`].value;
           value[name] = open || close ? { open, close } : null;
+          break;
+        }
+        case "booking": {
+          if (!form.elements[`${name}__on`].checked) { value[name] = null; break; }
+          const block = {};
+          for (const [key] of BOOKING_KEYS) {
+            const text = form.elements[`${name}__${key}`].value.trim();
+            if (text !== "") block[key] = Number(text);
+          }
+          value[name] = block;
           break;
         }
         case "list": value[name] = control.value.split(",").map((s) => s.trim()).filter(Boolean); break;

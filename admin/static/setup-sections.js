@@ -78,6 +78,7 @@
           { key: "hours", label: "service_hours", type: "hours", hint: "service_hours_hint" },
           { key: "keywords", label: "keywords", hint: "keywords_hint" },
           { key: "popular", label: "popular" },
+          { key: "booking", label: "booking", type: "booking", hint: "booking_hint" },
           { key: "counters", label: "served_at", type: "checks", options: () => counterOptions(ctx), hint: "served_at_hint" },
         ],
         blank: () => ({ agency_id: ctx.agencyId }),
@@ -176,5 +177,5 @@
     return spec;
   }
 
-  window.SetupSections = { build, serviceOptions };
+  window.SetupSections = { build, serviceOptions, described };
 })();

@@ -216,6 +216,12 @@
 
   // --- whole sections: running text; hours, holidays and breaks --------------------------------
 
+  // A section's defaults, as the server describes its fields: what config.yaml leaves unsaid.
+  function defaults(section) {
+    return Object.fromEntries(Object.entries(ctx.fields[section] || {}).filter(([, f]) => "default" in f)
+      .map(([key, f]) => [key, f.default]));
+  }
+
   function wholePanel(title, fields, value, url, prepare) {
     const form = el("form", { className: "form", novalidate: true });
     SetupForm.build(form, fields, value, false);
@@ -297,6 +303,18 @@
       ], ctx.sections.running_text, "/api/v1/admin/config/running_text"));
       return;
     }
+    if (ctx.tab === "booking") { // site.booking: the same for every service that takes bookings
+      const asks = (v) => tr(`ask_${v}`);
+      body.append(wholePanel("tab_booking", SetupSections.described(ctx, "booking", [
+        { key: "placement", label: "placement", choiceText: (v) => tr(`placement_${v}`) },
+        { key: "ask_phone", label: "ask_phone", choiceText: asks },
+        { key: "ask_nik", label: "ask_nik", choiceText: asks },
+        { key: "per_phone_per_day", label: "per_phone_per_day", hint: "limit_hint" },
+        { key: "per_address_per_day", label: "per_address_per_day", hint: "limit_hint" },
+        { key: "keep_contact_days", label: "keep_contact_days", hint: "keep_contact_hint" },
+      ]), { ...defaults("booking"), ...(ctx.sections.booking || {}) }, "/api/v1/admin/config/booking"));
+      return;
+    }
     const hours = ctx.sections.hours;
     body.append(el("div", { className: "grid-2" },
       wholePanel("hall_hours", [
@@ -322,7 +340,7 @@
   function render() {
     if (!ctx.sections) return;
     for (const button of $("tabs").querySelectorAll("button")) button.setAttribute("aria-selected", button.dataset.tab === ctx.tab);
-    const whole = ctx.tab === "running_text" || ctx.tab === "hours";
+    const whole = ["running_text", "hours", "booking"].includes(ctx.tab);
     $("list-editor").hidden = whole;
     $("whole-editor").hidden = !whole;
     if (whole) renderWhole(); else renderList();
@@ -349,7 +367,7 @@
   $("cancel-item").addEventListener("click", () => { $("item-panel").hidden = true; ctx.editing = null; renderList(); });
   AdminUI.onLang(() => { render(); if (!$("item-panel").hidden) $("item-panel").hidden = true; });
   const hash = window.location.hash.slice(1);
-  if (["services", "counters", "kiosks", "displays", "printers", "running_text", "hours"].includes(hash)) ctx.tab = hash;
+  if (["services", "counters", "kiosks", "displays", "printers", "running_text", "hours", "booking"].includes(hash)) ctx.tab = hash;
   load().catch((err) => AdminUI.notify(AdminUI.errorText(err), true));
   Antrean.live([], {
     "config.updated": (change) => configChanged(change.version),

@@ -151,10 +151,26 @@ def slot_of(site: SiteIndex, row: dict[str, Any]) -> dict[str, Any]:
             "start": site.iso(row["slot_start"]), "end": site.iso(row["slot_end"])}
 
 
+def earlier_booking(tx: Transaction, made_day: str, key: str, digest: str) -> dict[str, Any] | None:
+    """The booking a request with this Idempotency-Key made today (a phone retrying after its
+    answer was lost), or None; the same key with another request is refused."""
+    row = tx.one("SELECT * FROM bookings WHERE made_day = ? AND request_key = ?", (made_day, key))
+    if row is not None and row["request_digest"] != digest:
+        raise RuleError("idempotency_key_reused", "This Idempotency-Key was already used today for a different "
+                        "booking; send a new key for a new booking.", "Idempotency-Key")
+    return row
+
+
 def book(tx: Transaction, site: SiteIndex, now: float, slot_id: str, *, phone: str | None = None,
          nik_last4: str | None = None, lang: str = "id", address: str | None = None,
-         kiosk_id: str | None = None) -> dict[str, Any]:
-    """Take a place in a slot: refused when it is not bookable, full, or the requester's limits are reached."""
+         kiosk_id: str | None = None, request: tuple[str, str] | None = None) -> dict[str, Any]:
+    """Take a place in a slot: refused when it is not bookable, full, or the requester's limits are
+    reached. `request`: the Idempotency-Key and the digest of the request; a repeat answers the
+    booking the first one made, as it is now, and takes no second place."""
+    if request is not None:
+        earlier = earlier_booking(tx, site.service_day(now), *request)
+        if earlier is not None:
+            return earlier
     slot = slots.parse(site, slot_id)
     settings = site.config.site.booking
     phone, nik = _contacts(settings, phone, nik_last4)
@@ -170,9 +186,10 @@ def book(tx: Transaction, site: SiteIndex, now: float, slot_id: str, *, phone: s
     code = _new_code(tx)
     tx.execute(
         "INSERT INTO bookings (code, service_id, day, slot_start, slot_end, check_in_from, check_in_until, status, "
-        "lang, phone, nik_last4, address, made_day, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "lang, phone, nik_last4, address, made_day, created_at, updated_at, request_key, request_digest) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (code, slot.service_id, slot.day.isoformat(), slot.start, slot.end, opens, closes, BOOKED, lang, phone, nik,
-         key, made_day, now, now),
+         key, made_day, now, now, *(request or (None, None))),
     )
     tx.raise_event(BookingMade(at=now, actor=None, address=address, code=code, service_id=slot.service_id,
                                slot_id=slot.id))

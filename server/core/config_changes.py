@@ -26,7 +26,9 @@ SITE_SECTIONS = {  # section name → the keys of `site` it covers
     "running_text": ("running_text", "running_text_en"),
     "holidays": ("holidays",),
     "breaks": ("breaks",),
+    "booking": ("booking",),  # site.booking: how bookings join the line, what is asked, the limits
 }
+OBJECT_SECTIONS = {"booking"}  # one block, not a list: {} when config.yaml has none
 SECTIONS = (*LIST_SECTIONS, "services", *SITE_SECTIONS)
 CLOCK_KEYS = {"open", "close", "start", "end"}
 
@@ -69,7 +71,7 @@ def sections(data: dict[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = {name: plain(data.get(name) or []) for name in LIST_SECTIONS}
     for name, keys in SITE_SECTIONS.items():
         if len(keys) == 1:
-            result[name] = plain(site.get(keys[0]) or [])
+            result[name] = plain(site.get(keys[0]) or ({} if name in OBJECT_SECTIONS else []))
         else:
             result[name] = {key: plain(site.get(key), key) for key in keys}
     return result
@@ -107,7 +109,11 @@ def set_section(data: dict[str, Any], section: str, value: Any) -> dict[str, Any
     elif section in SITE_SECTIONS:
         keys = SITE_SECTIONS[section]
         site = data.setdefault("site", {})
-        if len(keys) == 1:
+        if section in OBJECT_SECTIONS:
+            if not isinstance(value, dict):
+                raise RuleError("invalid_request", "value: expected an object.", "value")
+            site[keys[0]] = dict(value)  # a null stays: `per_phone_per_day: null` is "no limit", not the default
+        elif len(keys) == 1:
             site[keys[0]] = _clean(value)
         else:
             if not isinstance(value, dict):

@@ -39,6 +39,7 @@ import sqlite_utils
 
 from server.core.checkpoint import FALLBACK_PAGES
 from server.core.osthread import os_sleep
+from server.core.site import SiteIndex
 from server.core.store import Transaction, owner_only
 
 log = logging.getLogger("antrean.retention")
@@ -80,6 +81,18 @@ class Moved:
     audit: int = 0
     seconds: float = 0.0
     finished: bool = True  # False: stopped by the budget or the hall opening; goes on next time
+
+
+def erase_booking_contacts(tx: Transaction, site: SiteIndex, now: float) -> int:
+    """A booking's phone, NIK digits and address are kept `site.booking.keep_contact_days` after
+    its day (reminders, the limits against hoarding), then erased; the booking itself stays
+    (the reports count it). Cheap enough for every housekeeping round: the index of the days
+    finds the few bookings still holding any."""
+    last = (site.local(now).date() - timedelta(days=site.config.site.booking.keep_contact_days)).isoformat()
+    cursor = tx.execute(
+        "UPDATE bookings SET phone = NULL, nik_last4 = NULL, address = NULL WHERE day < ? "
+        "AND (phone IS NOT NULL OR nik_last4 IS NOT NULL OR address IS NOT NULL)", (last,))
+    return cursor.rowcount
 
 
 def archive_folder(db_path: Path) -> Path:

@@ -7,12 +7,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from server.core import config
+from server.core import config, config_booking
 
 # The item models of the configuration's list sections, as the admin setup forms edit them.
 CONFIG_ITEMS: dict[str, type[BaseModel]] = {
     "agencies": config.Agency, "services": config.Service, "counters": config.Counter,
     "kiosks": config.Kiosk, "displays": config.Display, "printers": config.Printer,
+    # A service's `booking` block and the site's, each a form of its own keys.
+    "service_booking": config_booking.ServiceBooking, "booking": config_booking.BookingSettings,
 }
 
 
@@ -22,6 +24,8 @@ def _field_json(schema: dict[str, Any]) -> dict[str, Any]:
     main = choices[0] if len(choices) == 1 else {}
     described = {key: main[key] for key in ("type", "minimum", "maximum", "enum") if key in main}
     described["optional"] = len(choices) < len(schema.get("anyOf", [schema])) or "default" in schema
+    if schema.get("default") is not None and not isinstance(schema["default"], (dict, list)):
+        described["default"] = schema["default"]  # what an empty input leaves (a form shows it)
     return described
 
 

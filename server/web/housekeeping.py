@@ -1,4 +1,5 @@
-"""Work the clock does: expire yesterday's waiting tickets, tell kiosks when a
+"""Work the clock does: expire yesterday's waiting tickets and the bookings whose check-in
+window ended (erasing their contacts once kept long enough), tell kiosks when a
 service opens or closes by the hour (opening time, cut-off, a break) even though
 nobody changed anything, and at a quiet moment once a day back the database up, store
 the report columns of the closed days that have none (server/core/report_days.py), and
@@ -14,7 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from server.core import night_lease, report_days, retention, tickets
+from server.core import bookings, night_lease, report_days, retention, tickets
 from server.core.backup import BackupError, daily_backup_path, make_daily_backup, remove_leftovers
 from server.core.events import ServiceHoursTurned
 from server.core.osthread import start_os_thread
@@ -46,6 +47,8 @@ class Housekeeper:
         changed, known = [], dict(self._known)
         with hall.store.write() as tx:
             tickets.expire_stale(tx, site, now)
+            bookings.expire_overdue(tx, site, now)
+            retention.erase_booking_contacts(tx, site, now)
             states = {
                 service_id: tickets.service_availability(tx, site, service_id, now) for service_id in site.services
             }

@@ -10,7 +10,8 @@ def load_routes() -> Api:
     from server.web.api import (  # noqa: F401  # noqa: F401
         admin,
         booking_print,  # the kiosk's booking slip
-        bookings,  # noqa: F401  # booking ahead: publishable alone (docs/booking.md)
+        booking_reports,
+        bookings,  # booking ahead: publishable alone (docs/booking.md)
         catalog,
         counters,
         displays,

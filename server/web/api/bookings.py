@@ -14,7 +14,7 @@ from typing import Any
 from flask import jsonify, make_response, request
 
 from server.core import addresses as core_addresses
-from server.core import bookings, limits, print_queue, slots
+from server.core import bookings, idempotency, limits, print_queue, slots
 from server.core.site import SiteIndex
 from server.core.store import TICKET_RESERVE_BYTES, Transaction
 from server.web import addresses, views
@@ -25,6 +25,9 @@ from server.web.hall import Hall, current_hall
 
 CODE_ERRORS = ((404, "booking_not_found"),)
 STATE_ERRORS = ((409, "booking_cancelled"), (409, "booking_checked_in"), (409, "booking_expired"))
+IDEMPOTENCY = ((idempotency.HEADER, "1-128 visible ASCII characters, new for each booking and the same on a "
+                "retry of that request: a repeat answers the first request's booking and books nothing more.",
+                False),)
 SLOT_ERRORS = ((404, "unknown_slot"), (409, "slot_full"), (409, "slot_unavailable"), (409, "booking_limit"))
 
 
@@ -83,14 +86,18 @@ def next_slots(service_id: str) -> dict[str, Any]:
 
 
 @api.route("/bookings", "POST", summary="Book a slot.", tag="bookings", body=bs.BookingCreate, status=201,
-           response=bs.Booking, errors=(*SLOT_ERRORS, (429, "rate_limited"), (503, "disk_full")))
+           response=bs.Booking, headers=IDEMPOTENCY,
+           errors=(*SLOT_ERRORS, (422, "idempotency_key_reused"), (429, "rate_limited"), (503, "disk_full")))
 def create_booking(body: bs.BookingCreate) -> dict[str, Any]:
-    """A place in the slot, and the code to check in, cancel or reschedule with."""
+    """A place in the slot, and the code to check in, cancel or reschedule with. A repeat of an
+    earlier request (same Idempotency-Key and body, the same day) answers its booking, also 201."""
     hall = current_hall()
+    key = idempotency.parse_key(request.headers.get(idempotency.HEADER))
+    asked = (key, idempotency.fingerprint(body.model_dump())) if key else None
     with hall.store.write(reserve=TICKET_RESERVE_BYTES) as tx:
         _spend(tx, hall, body.kiosk_id)
         row = bookings.book(tx, hall.site, hall.now(), body.slot_id, phone=body.phone, nik_last4=body.nik_last4,
-                            lang=body.lang, address=request.remote_addr, kiosk_id=body.kiosk_id)
+                            lang=body.lang, address=request.remote_addr, kiosk_id=body.kiosk_id, request=asked)
     return booking_json(hall.site, row)
 
 
