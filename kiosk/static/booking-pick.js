@@ -228,6 +228,15 @@
     return { phone: asked("ask_phone") && phone ? phone : null, nik_last4: asked("ask_nik") && nik ? nik : null };
   }
 
+  // One Idempotency-Key per booking asked for: the same request sent again (its answer lost,
+  // the visitor touching "Pesan" once more) answers the same booking instead of a second one.
+  let lastKey = null;
+  function keyFor(body) {
+    const text = JSON.stringify(body);
+    if (!lastKey || lastKey.body !== text) lastKey = { body: text, key: View.newKey() };
+    return lastKey.key;
+  }
+
   async function submit(event) {
     event.preventDefault();
     if (state.busy || !state.slot) return;
@@ -244,7 +253,10 @@
     $("submit").disabled = true;
     B.say(tr("booking"));
     try {
-      const booking = await Antrean.api(request.path, { method: "POST", body: request.body, timeoutMs: 15000 });
+      const booking = state.rescheduling
+        ? await Antrean.api(request.path, { method: "POST", body: request.body, timeoutMs: 15000 })
+        : await View.postBooking(request.body, keyFor(request.body));
+      lastKey = null;
       const moved = state.rescheduling;
       state.rescheduling = false;
       B.showBooking(booking);

@@ -56,5 +56,27 @@
     return letters.length >= 6 ? letters.slice(-6) : null;
   }
 
-  window.BookingView = { clock, shifted, today, addDays, dayLabel, slotText, codeFrom, CODE_LETTERS };
+  // An Idempotency-Key (crypto.randomUUID needs a secure context; a hall on http://192.168.x.x is not one).
+  function newKey() {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  }
+
+  // POST a booking: a request whose answer was lost (no connection, a dropped one) may still
+  // have booked, so it is sent again with the same key and the server answers that booking.
+  const RETRY_DELAYS_MS = [1000, 2000, 4000];
+  async function postBooking(body, key) {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await Antrean.api("/api/v1/bookings", {
+          method: "POST", body, timeoutMs: 15000, headers: { "Idempotency-Key": key } });
+      } catch (err) {
+        if (err.status !== 0 || attempt >= RETRY_DELAYS_MS.length) throw err;
+        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));
+      }
+    }
+  }
+
+  window.BookingView = { clock, shifted, today, addDays, dayLabel, slotText, codeFrom, newKey, postBooking,
+    CODE_LETTERS };
 })();

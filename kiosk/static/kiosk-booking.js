@@ -144,10 +144,13 @@
     input.focus();
   }
 
-  // A scanner on the start screen: fast keys ending with Enter. Keys typed into a field (the
-  // code field, when open) are the field's.
+  // A scanner: fast keys ending with Enter, on the start screen, an agency's services or the
+  // previous visitor's confirmation (not the search, where a keyboard types). Keys typed into a
+  // field (the code field, when open) are the field's.
+  const SCAN_SCREENS = ["start", "agency", "ticket"];
   function onKey(event) {
-    if (state.screen !== "start" || anyOpen() || !$("notice").hidden || event.target.closest("input")) return;
+    if (!SCAN_SCREENS.includes(state.screen) || anyOpen() || !$("notice").hidden
+      || event.target.closest("input")) return;
     const now = performance.now();
     if (now - booking.lastKey > SCAN_GAP_MS * 3) booking.scan = "";
     booking.lastKey = now;
@@ -217,9 +220,9 @@
     busy(true, tr("booking_now"));
     let made;
     try {
-      made = await Antrean.api("/api/v1/bookings", {
-        method: "POST", body: { slot_id: slot.id, phone: null, nik_last4: null, lang: state.lang, kiosk_id: K.KIOSK_ID }, timeoutMs: 15000,
-      });
+      // One key per touch, the same on its retries: a lost answer never books twice.
+      const request = { slot_id: slot.id, phone: null, nik_last4: null, lang: state.lang, kiosk_id: K.KIOSK_ID };
+      made = await Booking.postBooking(request, Booking.newKey());
     } catch (err) {
       busy(false);
       if (["slot_full", "unknown_slot", "slot_unavailable"].includes(err.code)) {
