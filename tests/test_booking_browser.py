@@ -27,6 +27,7 @@ pytestmark = pytest.mark.browser
 
 KTP = "ktp-el-perekaman"
 FAMILY_CARD = "kartu-keluarga"  # takes bookings; its quota here is small, so the tests fill it
+PASSPORT = "paspor-baru"  # takes bookings; here its hours end at 08:30, so it is closed at 09:00
 TOMORROW = (TUESDAY_9AM + timedelta(days=1)).date().isoformat()
 CODE = re.compile(r"^[ACDEFGHJKLMNPQRTUVWXY34679]{6}$")
 
@@ -39,6 +40,8 @@ def site_fixture(tmp_path_factory: pytest.TempPathFactory, bundled_data: dict[st
         for service in agency["services"]:
             if service["id"] == FAMILY_CARD:
                 service["quota"] = 4
+            if service["id"] == PASSPORT:
+                service["hours"] = {"open": "07:30", "close": "08:30"}
     server = start_site(tmp_path_factory.mktemp("booking-site"), data)
     yield server
     server.stop()
@@ -215,7 +218,8 @@ def test_a_full_service_offers_the_next_slots_and_prints_a_booking_slip(site: Li
     kiosk.touch(page.locator("#popular").locator(kiosk.service("Kartu Keluarga")))
     offer = page.locator("#booking-offer")
     expect(offer).to_be_visible(timeout=TIMEOUT)
-    offered = re.compile(r"^Kuota hari ini habis\. Pesan untuk (besok|hari lain)\?$")
+    # Today's later slots (the bookable share of the quota) come first.
+    offered = re.compile(r"^Kuota nomor langsung hari ini habis\. Pesan jam kedatangan\?$")
     expect(page.locator("#offer-title")).to_have_text(offered)
     screenshot(page, "kiosk-booking-offer")
     choice = page.locator(".offer-slot").first
@@ -239,3 +243,19 @@ def test_a_full_service_offers_the_next_slots_and_prints_a_booking_slip(site: Li
     assert again["print"]["status"] == "printed"
     page.wait_for_timeout(1000)
     assert printer.tickets() == 1
+
+
+def test_a_service_closed_for_today_offers_tomorrow_in_english(site: LiveServer, kiosk: Kiosk) -> None:
+    page = kiosk.open().page
+    page.locator("#lang-switch").click()
+    expect(page.locator("#have-booking")).to_have_text("I have a booking")
+    kiosk.touch(page.locator(f"#popular [data-service-id={PASSPORT}]"))
+    expect(page.locator("#offer-title")).to_have_text("This service is closed for today. Book for tomorrow?",
+                                                      timeout=TIMEOUT)
+    first = page.locator(".offer-slot").first
+    expect(first).to_have_text(re.compile(r"^Wednesday 2 Dec \(tomorrow\), 07:30–08:30$"))
+    box = first.bounding_box()
+    assert box is not None and box["height"] >= 44
+    page.locator("[data-booking=close]:visible").click()
+    expect(page.locator("#booking-offer")).to_be_hidden()
+    assert not any(s["booked"] for s in slots(site, PASSPORT, TOMORROW))  # nothing was booked

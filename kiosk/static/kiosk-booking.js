@@ -198,11 +198,13 @@
 
   function renderOffer() {
     const { service, slots } = booking.offer;
-    const tomorrow = Booking.addDays(Booking.today(), 1);
-    const allTomorrow = slots.every((slot) => slot.day === tomorrow);
+    // As the first slot offered is: "... Pesan untuk besok?", a time later today (the bookable
+    // share of today's quota), or another day.
+    const today = Booking.today();
+    const first = slots[0].day;
+    const when = first === Booking.addDays(today, 1) ? "" : first === today ? "_today" : "_later";
     const quota = service.closed_reason === "quota_reached";
-    $("offer-title").textContent = tr(quota ? (allTomorrow ? "offer_quota" : "offer_quota_later")
-      : (allTomorrow ? "offer_closed" : "offer_closed_later"));
+    $("offer-title").textContent = tr(`${quota ? "offer_quota" : "offer_closed"}${when}`);
     $("offer-service").textContent = View.serviceName(service, state.lang);
     const list = $("offer-slots");
     list.replaceChildren();
