@@ -86,6 +86,12 @@ def test_book_on_a_phone_then_cancel_and_reschedule(site: LiveServer, phone: Pag
     phone.locator(".day-choice").first.click()
     free = phone.locator(".slot-choice:not([disabled])")
     expect(free.first).to_be_visible()
+    # Someone else books that time meanwhile: its places left follow, without a reload.
+    taken = next(s for s in slots(site, KTP) if s["id"] == free.first.get_attribute("data-slot-id"))
+    left = taken["capacity"] - taken["booked"]
+    expect(free.first.locator(".choice-note")).to_have_text(f"sisa {left}")
+    book(site, taken)
+    expect(free.first.locator(".choice-note")).to_have_text(f"sisa {left - 1}", timeout=TIMEOUT)
     chosen = free.first.inner_text().split("\n")[0]
     free.first.click()
     expect(phone.locator("#phone")).to_be_visible()  # the bundled site asks for a phone number (optional)

@@ -80,6 +80,23 @@
     }
     await B.loadSlots();
     $("day-title").focus();
+    B.watch(service.id, { "slots.updated": onSlots }, slotsAgain);
+  }
+
+  function choosing() {
+    return Boolean(state.service) && (!state.booking || state.rescheduling);
+  }
+
+  function slotsAgain() {
+    if (choosing()) B.loadSlots();
+  }
+
+  // Someone booked, cancelled or moved a booking: "sisa" and "Penuh" follow, without a reload.
+  let slotsTimer = null;
+  function onSlots(update) {
+    if (!choosing() || update.service_id !== state.service.id) return;
+    clearTimeout(slotsTimer);
+    slotsTimer = setTimeout(B.loadSlots, 300);
   }
 
   B.loadSlots = async function loadSlots() {

@@ -94,14 +94,14 @@
   // (or a reconnect) fetches the booking again. Nothing polls.
   let refreshTimer = null;
   function follow() {
-    if (state.socket || !state.booking || !window.io) return;
-    state.socket = Antrean.live([{ service_id: state.booking.service_id }], {
+    if (!state.booking) return;
+    B.watch(state.booking.service_id, {
       "queue.updated": () => {
         if (!state.booking || state.booking.status !== "booked") return;
         clearTimeout(refreshTimer);
         refreshTimer = setTimeout(refreshBooking, 300);
       },
-    }, { resync: refreshBooking });
+    }, refreshBooking);
   }
 
   B.openCode = async function openCode(code) {

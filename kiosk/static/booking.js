@@ -80,6 +80,29 @@
     B.renderResult();
   };
 
+  // Live news of one service's room (its slots filling, its line moving), one socket for the
+  // page: a second service joins the same subscription list, which every reconnect sends again.
+  const watched = [];
+  const handlers = {};
+  const resyncs = [];
+  B.watch = function watch(serviceId, on, resync) {
+    if (!window.io) return;
+    for (const [event, handler] of Object.entries(on)) {
+      const list = (handlers[event] = handlers[event] || []);
+      if (!list.includes(handler)) list.push(handler);
+    }
+    if (resync && !resyncs.includes(resync)) resyncs.push(resync);
+    if (watched.some((item) => item.service_id === serviceId)) return;
+    watched.push({ service_id: serviceId });
+    if (!state.socket) {
+      const fanOut = Object.fromEntries(["queue.updated", "slots.updated"].map((event) =>
+        [event, (data) => (handlers[event] || []).forEach((handler) => handler(data))]));
+      state.socket = Antrean.live(watched, fanOut, { resync: () => resyncs.forEach((again) => again()) });
+    } else if (state.socket.connected) {
+      state.socket.emit("subscribe", { service_id: serviceId });
+    }
+  };
+
   async function start() {
     $("page-title").tabIndex = -1;
     $("day-title").tabIndex = -1;
