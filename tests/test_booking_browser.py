@@ -195,6 +195,8 @@ def test_typed_code_check_in_and_too_early(site: LiveServer, kiosk: Kiosk) -> No
     for char in later["code"][:5]:
         page.locator(f'#checkin-keys [data-code-key="{char}"]').click()
     field.press_sequentially(later["code"][5])
+    expect(field).to_have_value(later["code"])
+    screenshot(page, "kiosk-checkin-typed")
     field.press("Enter")
     expect(page.locator("#notice-title")).to_have_text("Terlalu awal untuk check-in.", timeout=TIMEOUT)
     opens = later["check_in_from"][11:16]
