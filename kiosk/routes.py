@@ -39,7 +39,10 @@ def kiosk_page(kiosk_id: str) -> Any:
     kiosk = hall.site.kiosks.get(kiosk_id)
     if kiosk is None:
         return _not_found("kiosk", kiosk_id)
-    return render_template("kiosk/kiosk.html", kiosk=kiosk, site=hall.site.config.site)
+    from kiosk.booking import booking_settings  # which services the kiosk may offer to book
+
+    return render_template("kiosk/kiosk.html", kiosk=kiosk, site=hall.site.config.site,
+                           boot={"booking": booking_settings(hall.site)})
 
 
 @blueprint.get("/kiosk/qr/<ticket_id>.svg")

@@ -1,11 +1,10 @@
 """Print jobs off the request path, persisted in `print_jobs` so none is lost on restart.
 
-A request queues a job inside its own transaction (the job commits with the
-ticket, by the core's rules in `server.core.print_queue`), then `wait()`s a moment
-for the printer. One worker thread per printer
-prints that printer's jobs oldest first, so a printer that hangs delays nobody
-else's tickets, and between jobs the same thread checks the printer's health, so
-a status check never competes with a ticket for the printer's one connection.
+A request queues a job inside its own transaction (the job commits with the ticket, by the
+core's rules in `server.core.print_queue`), then `wait()`s a moment for the printer. One worker
+thread per printer prints that printer's jobs oldest first (tickets, booking slips, test prints),
+so a printer that hangs delays nobody else's, and between jobs the same thread checks the
+printer's health, so a status check never competes with a ticket for its one connection.
 
 A job is marked printed in the database once the printer has shown it took it (its
 status answer after the ticket, see `printers/transports/network.py`) and is never
@@ -29,7 +28,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -38,16 +37,16 @@ from printers.connections import PrintError, Timeouts
 from printers.lease import Leases
 from printers.messages import say
 from printers.render import render_ticket
+from printers.slip import BookingSlip, render_slip
 from printers.ticket import TicketPrint
 from server.core.config import Printer
-from server.core.print_queue import PrinterHealth, PrintQueue, job_state
+from server.core.print_queue import PrinterHealth, PrintQueue, job_state, slip_code
 
 log = logging.getLogger(__name__)
 
 
 class SkipPrint(Exception):
-    """Raised by `build_ticket` for a job no longer worth printing (say the ticket was
-    already called while the printer was down); the job fails with this message."""
+    """Raised by a builder for a job not worth printing any more (a called ticket); the job fails so."""
 
 
 @dataclass(frozen=True)
@@ -98,11 +97,13 @@ class PrintService:
     """Persisted print jobs, a worker per printer, and printer health for the API."""
 
     def __init__(self, queue: PrintQueue, printers: dict[str, Printer],
-                 build_ticket: Callable[[str | None, str], TicketPrint], settings: PrintSettings) -> None:
-        """`build_ticket(ticket_id, lang)` gathers what goes on the paper, at print time (a test
-        print's job has no ticket: None)."""
+                 build_ticket: Callable[[str | None, str], TicketPrint], settings: PrintSettings,
+                 build_slip: Callable[[str, str], BookingSlip] | None = None) -> None:
+        """`build_ticket(ticket_id, lang)` (None: a test print) and `build_slip(code, lang)` gather
+        what goes on the paper, at print time."""
         self.queue = queue
         self.build_ticket = build_ticket
+        self.build_slip = build_slip
         self.settings = settings
         self._lock = threading.Lock()
         self._changed = threading.Condition()  # notified whenever a job attempt ends
@@ -282,8 +283,7 @@ class PrintService:
     def _attempt(self, state: _PrinterState, job: dict[str, Any]) -> None:
         cfg = state.cfg
         try:
-            ticket = self.build_ticket(job["ticket_id"], job["lang"])
-            data = render_ticket(ticket, cfg.width_mm, cfg.profile)
+            data, label, zone = self._render(job, cfg)
         except SkipPrint as exc:
             self._finish(job, "failed", str(exc))
             return
@@ -293,8 +293,8 @@ class PrintService:
             return
         try:
             delivery = connections.send(
-                cfg, data, self.settings.data_dir, label=ticket.number, job_id=job["id"],
-                when=datetime.now(ticket.issued_at.tzinfo), timeouts=self.settings.timeouts, abort=state.stop,
+                cfg, data, self.settings.data_dir, label=label, job_id=job["id"],
+                when=datetime.now(zone), timeouts=self.settings.timeouts, abort=state.stop,
                 silent=state.silent,
             )
         except PrintError as exc:
@@ -308,6 +308,16 @@ class PrintService:
         state.backoff, state.retry_at = 0.0, 0.0
         self._finish(job, "printed", None)
         self._set_status(state, delivery.status, delivery.detail)
+
+    def _render(self, job: dict[str, Any], cfg: Printer) -> tuple[bytes, str, tzinfo | None]:
+        """The job's bytes, its label (a file printer's file name) and the site's timezone."""
+        if (code := slip_code(job)) is not None:  # a booking slip
+            if self.build_slip is None:
+                raise SkipPrint("Booking slips are not printed by this server.")
+            slip = self.build_slip(code, job["lang"])
+            return render_slip(slip, cfg.width_mm, cfg.profile), f"booking-{slip.code}", slip.start.tzinfo
+        ticket = self.build_ticket(job["ticket_id"], job["lang"])
+        return render_ticket(ticket, cfg.width_mm, cfg.profile), ticket.number, ticket.issued_at.tzinfo
 
     def _retry_later(self, state: _PrinterState, job: dict[str, Any], exc: PrintError) -> None:
         if state.stop.is_set():

@@ -196,10 +196,11 @@ def _register_front_ends(app: Flask) -> None:
     from admin.routes import blueprint as admin_pages
     from counter.routes import blueprint as counter_pages
     from display.routes import blueprint as display_pages
+    from kiosk.booking import blueprint as booking_pages
     from kiosk.routes import blueprint as kiosk_pages
     from server.web.pages import blueprint as shared_pages
 
-    for blueprint in (shared_pages, display_pages, kiosk_pages, counter_pages, admin_pages):
+    for blueprint in (shared_pages, display_pages, kiosk_pages, booking_pages, counter_pages, admin_pages):
         app.register_blueprint(blueprint)
 
     @app.get("/")
@@ -214,7 +215,7 @@ def _register_front_ends(app: Flask) -> None:
 def _start_printing(hall: Hall, check_seconds: float) -> None:
     from printers.jobs import PrintService, PrintSettings
     from server.core.print_queue import PrintQueue
-    from server.web.printing import build_ticket_print
+    from server.web.printing import build_slip_print, build_ticket_print
 
     server = hall.site.config.server
     # Several processes (a message queue joins them): a ticket queued through another process
@@ -222,7 +223,8 @@ def _start_printing(hall: Hall, check_seconds: float) -> None:
     settings = PrintSettings(hall.data_dir, wait_seconds=server.print_wait_ms / 1000, health_seconds=check_seconds,
                              poll_seconds=0.2 if server.message_queue else 2.0)
     printing = PrintService(PrintQueue(hall.store, hall.clock.now), hall.site.printers,
-                            lambda ticket_id, lang: build_ticket_print(hall, ticket_id, lang), settings)
+                            lambda ticket_id, lang: build_ticket_print(hall, ticket_id, lang), settings,
+                            lambda code, lang: build_slip_print(hall, code, lang))
     hall.printing = printing
     hall.on_config_change(lambda site: printing.update_printers(site.printers))
     printing.start()

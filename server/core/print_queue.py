@@ -74,7 +74,7 @@ def kiosk_printer(site: SiteIndex, kiosk_id: str | None) -> str | None:
 def enqueue(tx: Transaction, now: float, ticket_id: str | None, printer_id: str, lang: str,
             health: PrinterHealth, purpose: str = "ticket") -> int:
     """Add a job in the caller's transaction, so it commits (or rolls back) with the ticket
-    (`purpose` "test": a printer's test print, no ticket)."""
+    (`purpose` "test": a printer's test print, no ticket; "booking:CODE": a booking slip)."""
     if health.running:
         # A printer known to be down: the job's error says why it waits from the start.
         status, error = "pending", health.problem
@@ -150,6 +150,49 @@ def test_print(tx: Transaction, site: SiteIndex, now: float, printer_id: str, pr
                      purpose="test")
     tx.raise_event(PrinterTested(at=now, actor=actor, address=address, printer_id=printer_id))
     return job_id
+
+
+# --- booking slips ------------------------------------------------------------------------------
+# A booking slip is no ticket: its job has no ticket_id, and its `purpose` names the booking
+# ("booking:K7M3QA"), so the print service knows what to render without another column.
+
+SLIP_PURPOSE = "booking:"
+
+
+def slip_purpose(code: str) -> str:
+    return f"{SLIP_PURPOSE}{code}"
+
+
+def slip_code(job: dict[str, Any]) -> str | None:
+    """The booking code a job prints the slip of, or None (a ticket or a test print)."""
+    purpose = str(job.get("purpose") or "")
+    return purpose[len(SLIP_PURPOSE):] if purpose.startswith(SLIP_PURPOSE) else None
+
+
+def slip_state(tx: Transaction, code: str) -> dict[str, Any]:
+    """The booking's latest slip job in the contract's `print` shape (`not_requested` if none)."""
+    job = tx.one("SELECT * FROM print_jobs WHERE purpose = ? ORDER BY id DESC LIMIT 1", (slip_purpose(code),))
+    return job_state(job) if job is not None else dict(NOT_REQUESTED)
+
+
+def print_slip(tx: Transaction, site: SiteIndex, now: float, code: str, kiosk_id: str, lang: str,
+               printing: Printing | None) -> int:
+    """Queue the slip of a booking made at a kiosk on that kiosk's printer; the job's id.
+
+    Once per booking and printer: a repeat (a retried request, a second touch) answers the job
+    already there and prints nothing more, unless that one failed. The caller checks that the
+    booking exists and is still booked."""
+    if kiosk_id not in site.kiosks:
+        raise RuleError("unknown_kiosk", f"There is no kiosk with id {kiosk_id!r}.", "kiosk_id")
+    printer_id = kiosk_printer(site, kiosk_id)
+    if printer_id is None or printing is None:
+        raise RuleError("no_printer", f"Kiosk {kiosk_id!r} has no printer running; the visitor keeps the code on "
+                        "the screen.")
+    earlier = tx.one("SELECT id FROM print_jobs WHERE purpose = ? AND printer_id = ? AND status != 'failed'"
+                     " ORDER BY id DESC LIMIT 1", (slip_purpose(code), printer_id))
+    if earlier is not None:
+        return int(earlier["id"])
+    return enqueue(tx, now, None, printer_id, lang, printing.health(printer_id), purpose=slip_purpose(code))
 
 
 def drop_pending(tx: Transaction, now: float, ticket_id: str, reason: str) -> int:

@@ -1,10 +1,11 @@
-"""What goes on a printed ticket, gathered from the database for the printer layer."""
+"""What goes on a printed ticket or booking slip, gathered from the database for the printer layer."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from printers.jobs import SkipPrint
+from printers.slip import BookingSlip
 from printers.ticket import TicketPrint
 from server.core import tickets
 from server.core.vocabulary import FINISHED, WaitEstimate
@@ -47,4 +48,34 @@ def build_ticket_print(hall: Hall, ticket_id: str | None, lang: str) -> TicketPr
         footer=text.footer_en if english else text.footer,
         lang=lang,
         place=ticket["place_en"] if english else ticket["place"],
+    )
+
+
+def build_slip_print(hall: Hall, code: str, lang: str) -> BookingSlip:
+    """A booking slip as the booking is at print time: a booking cancelled or checked in while
+    the printer was down is not printed any more."""
+    from server.core import bookings
+    from server.web.api.bookings import booking_json
+
+    site = hall.site
+    with hall.store.read() as tx:
+        row = bookings.get_row(tx, code)
+    if row["status"] != bookings.BOOKED:
+        raise SkipPrint(f"Booking {row['code']} is {row['status']}; its slip is not printed.")
+    english = lang == "en"
+    service = site.services[row["service_id"]]
+    agency = site.agencies[site.agency_of[row["service_id"]]]
+    text = site.config.site.ticket
+    return BookingSlip(
+        site_name=site.config.site.name,
+        agency_name=(agency.name_en or agency.name) if english else agency.name,
+        service_name=(service.name_en or service.name) if english else service.name,
+        code=row["code"],
+        start=site.local(row["slot_start"]),
+        end=site.local(row["slot_end"]),
+        check_in_from=site.local(row["check_in_from"]),
+        check_in_until=site.local(row["check_in_until"]),
+        url=booking_json(site, row)["qr_url"],
+        footer=text.footer_en if english else text.footer,
+        lang=lang,
     )

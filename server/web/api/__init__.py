@@ -9,6 +9,7 @@ def load_routes() -> Api:
     """Import every route module (each declares its routes on import) and return the registry."""
     from server.web.api import (  # noqa: F401  # noqa: F401
         admin,
+        booking_print,  # the kiosk's booking slip
         booking_reports,
         bookings,  # booking ahead: publishable alone (docs/booking.md)
         catalog,
