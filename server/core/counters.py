@@ -184,8 +184,9 @@ def call_ticket(
         raise conflict("not_waiting", f"Ticket {ticket['number']} belongs to an earlier day.")
     if ticket.get("only_counter") not in (None, counter_id):
         other = site.counters.get(ticket["only_counter"])
-        raise conflict("not_waiting", f"Ticket {ticket['number']} is coming back to "
-                       f"{other.name if other else ticket['only_counter']}, which sent it on; only that counter calls it.")
+        name = other.name if other else ticket["only_counter"]
+        raise conflict("not_waiting", f"Ticket {ticket['number']} is coming back to {name}, which sent it on; "
+                       "only that counter calls it.")
     _close_for_next(tx, site, state, now, actor)
     return _call(tx, site, state, ticket, now, actor)
 

@@ -201,7 +201,7 @@ def add_step(tx: Transaction, site: SiteIndex, now: float, ticket_id: str, servi
     tx.execute("UPDATE ticket_steps SET position = -(position + ?) WHERE ticket_id = ? AND position > ?",
                (adding, ticket_id, current))
     tx.execute("UPDATE ticket_steps SET position = -position WHERE ticket_id = ? AND position < 0", (ticket_id,))
-    added = [(service_id, None)]
+    added: list[tuple[str, str | None]] = [(service_id, None)]
     if return_to_counter:
         added.append((ticket["service_id"], counter_id))
     for offset, (step_service, only) in enumerate(added, start=1):
