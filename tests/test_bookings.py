@@ -266,3 +266,20 @@ def test_the_report_counts_bookings_per_service_by_the_day_booked(app: HallApp) 
         {"service_id": "kk", "booked": 1, "checked_in": 0, "cancelled": 0, "expired": 0, "open": 1},
     ]
     assert report["total"]["booked"] == 4 and third["code"]
+
+
+def test_a_booking_phone_gets_the_near_sms_of_its_ticket(tmp_path: Path) -> None:
+    from near_support import gammu_folders
+
+    config = booking_config(ask_phone="optional")
+    config = config.model_copy(update={"sms": gammu_folders(tmp_path / "spool")})
+    app = make_hall_app(config, tmp_path / "data", FixedClock(at(9, 40)))
+    code = book(app, "ktp@2026-12-01T1000", phone="0812-3456-7890")["code"]
+    silent = book(app, "ktp@2026-12-01T1000")["code"]  # no number, no SMS
+    _, ticket, _ = check_in(app, code)
+    _, other, _ = check_in(app, silent)
+    with app.hall.store.read() as tx:
+        contacts = tx.all("SELECT ticket_id, phone, source FROM ticket_contacts")
+    assert contacts == [{"ticket_id": ticket["id"], "phone": "+6281234567890", "source": "booking"}]
+    assert other["id"] != ticket["id"]
+    app.hall.store.close()

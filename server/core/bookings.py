@@ -24,7 +24,7 @@ import secrets
 from datetime import date
 from typing import Any
 
-from server.core import slots, tickets
+from server.core import slots, sms, tickets
 from server.core.config_booking import BookingSettings
 from server.core.errors import RuleError, conflict, not_found
 from server.core.events import (
@@ -280,10 +280,21 @@ def check_in(tx: Transaction, site: SiteIndex, now: float, code: str, *, kiosk_i
                                   queue_at=queue_at)
     tx.execute("UPDATE bookings SET status = ?, ticket_id = ?, checked_in_at = ?, updated_at = ? WHERE code = ?",
                (CHECKED_IN, ticket["id"], now, now, row["code"]))
+    if row["phone"] and site.config.sms.enabled:
+        _sms_when_near(tx, site, now, ticket["id"], row["phone"])
     tx.raise_event(BookingCheckedIn(at=now, actor=None, address=device, code=row["code"],
                                     service_id=row["service_id"], slot_id=slot_of(site, row)["id"],
                                     ticket_id=ticket["id"]))
     return get_row(tx, row["code"]), ticket, True
+
+
+def _sms_when_near(tx: Transaction, site: SiteIndex, now: float, ticket_id: str, phone: str) -> None:
+    """The booking's phone number gets its ticket's "your turn is near" SMS (server/core/sms.py);
+    a number the SMS rules refuse (a landline a booking accepted) just gets none."""
+    try:
+        sms.set_contact(tx, site, now, ticket_id, phone, source="booking")
+    except RuleError:
+        pass
 
 
 def expire_overdue(tx: Transaction, site: SiteIndex, now: float) -> int:

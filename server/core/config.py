@@ -124,6 +124,14 @@ class TicketText(Strict):
     logo: str | None = None
 
 
+class Visits(Strict):
+    """Visits of several steps (server/core/visits.py): where a visitor whose step was just
+    finished joins the next step's line. `finished`: at the finish time, behind everyone already
+    waiting there; `arrival`: at the time they took their ticket, ahead of those who came later."""
+
+    next_step_place: Literal["arrival", "finished"] = "finished"
+
+
 class Floor(Strict):
     """How visitors are told a floor: `site.floors` by the counters' `floor` number."""
 
@@ -156,6 +164,7 @@ class Site(Strict):
     ticket: TicketText = Field(default_factory=TicketText)
     near_alert: NearAlert = Field(default_factory=NearAlert)
     booking: BookingSettings = Field(default_factory=BookingSettings)
+    visits: Visits = Field(default_factory=Visits)
 
     @field_validator("timezone")
     @classmethod

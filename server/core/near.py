@@ -44,11 +44,8 @@ def decide(status: str, ahead: int, estimate: WaitEstimate | None, rule: NearAle
 
 
 def current_step(tx: Transaction, row: dict[str, Any]) -> int:
-    """The position of the ticket's current step (0 for a plain ticket, one step).
-
-    Visits with several steps keep their steps beside the ticket; the position of the step
-    now waiting is what makes an alert "once per step". When a ticket carries `step` in its
-    row (a join or a column), that is used."""
+    """The position of the ticket's current step: `tickets.step` of a visit with several steps
+    (1..n, server/core/visits.py), 0 for a plain ticket; what makes an alert "once per step"."""
     value = row.get("step")
     return int(value) if isinstance(value, int) else 0
 

@@ -10,7 +10,7 @@ import hmac
 import secrets
 from typing import Any
 
-from server.core import hours
+from server.core import hours, visits
 from server.core.errors import RuleError, conflict, not_found
 from server.core.events import TicketCancelled, TicketExpired, TicketIssued
 from server.core.site import SiteIndex
@@ -31,6 +31,16 @@ RECENT_SERVICES = 20  # finished tickets that make up "recent service times"
 def issued_today(tx: Transaction, service_day: str, service_id: str) -> int:
     value = tx.scalar(
         "SELECT last_seq FROM sequences WHERE service_day = ? AND service_id = ?", (service_day, service_id)
+    )
+    return int(value or 0)
+
+
+def quota_taken(tx: Transaction, service_day: str, service_id: str) -> int:
+    """How much of the service's daily quota is used: its tickets issued today and the later
+    steps of today's visits that will come to it (server/core/visits.py), each counted once."""
+    value = tx.scalar(
+        "SELECT last_seq + visit_steps FROM sequences WHERE service_day = ? AND service_id = ?",
+        (service_day, service_id),
     )
     return int(value or 0)
 
@@ -69,10 +79,10 @@ def quota_used(tx: Transaction, site: SiteIndex, service_id: str, service_day: s
 def service_availability(
     tx: Transaction, site: SiteIndex, service_id: str, now: float, issued: int | None = None
 ) -> hours.Availability:
-    """Whether the service takes a (walk-in) ticket now; `issued` is today's count when the caller has it."""
+    """Whether the service takes a (walk-in) ticket now; `issued` is today's quota_taken when the caller has it."""
     day = site.service_day(now)
     if issued is None:
-        issued = issued_today(tx, day, service_id)
+        issued = quota_taken(tx, day, service_id)
     note = closure_note(tx, "service", service_id, day)
     used = quota_used(tx, site, service_id, day, issued)
     available = hours.availability(site, site.services[service_id], now, used, note)
@@ -111,7 +121,7 @@ def issue_ticket(
     if booking_code is not None:
         available = checkin_availability(tx, site, service_id, day)
     else:
-        available = service_availability(tx, site, service_id, now, issued)
+        available = service_availability(tx, site, service_id, now, quota_taken(tx, day, service_id))
     if not available.open:
         if available.reason == hours.QUOTA_REACHED:
             if service.booking is not None and service.quota is not None:
@@ -285,9 +295,10 @@ def waiting_counts(tx: Transaction, service_day: str) -> dict[str, int]:
 def expire_stale(tx: Transaction, site: SiteIndex, now: float) -> int:
     """Tickets still waiting when their service day ended become `expired`."""
     today = site.service_day(now)
-    stale = tx.all("SELECT id, service_id FROM tickets WHERE status = 'waiting' AND service_day < ?", (today,))
+    stale = tx.all("SELECT id, service_id, step FROM tickets WHERE status = 'waiting' AND service_day < ?", (today,))
     for row in stale:
         tx.execute("UPDATE tickets SET status = 'expired' WHERE id = ?", (row["id"],))
+        visits.follow(tx, row)  # its waiting step and the later ones are skipped
         tx.raise_event(TicketExpired(ticket_id=row["id"], at=now, service_id=row["service_id"]))
     # Counters still holding a ticket of an earlier day start the new day empty. Each counter's
     # ticket is looked up by id: a list of every past ticket (a year: 780,000) took 1.7 s, on
@@ -330,6 +341,7 @@ def cancel(tx: Transaction, site: SiteIndex, now: float, ticket_id: str, actor: 
         raise conflict("not_cancellable", f"Ticket {ticket['number']} is {ticket['status']} and can no longer be "
                        "cancelled; only a waiting ticket can.")
     tx.execute("UPDATE tickets SET status = 'cancelled', finished_at = ? WHERE id = ?", (now, ticket_id))
+    visits.follow(tx, ticket)  # a visit of several steps: this one and the later ones are skipped
     # Its paper, if it still waits for a printer, is no longer wanted. (Imported here:
     # print_queue reads tickets through this module.)
     from server.core import print_queue
@@ -339,36 +351,55 @@ def cancel(tx: Transaction, site: SiteIndex, now: float, ticket_id: str, actor: 
     return get_row(tx, ticket_id)
 
 
-def waiting_line(tx: Transaction, site: SiteIndex, service_ids: list[str], now: float) -> list[dict[str, Any]]:
-    """Today's waiting tickets of these services, in the order they will be called."""
+def waiting_line(tx: Transaction, site: SiteIndex, service_ids: list[str], now: float,
+                 counter_id: str | None = None) -> list[dict[str, Any]]:
+    """Today's waiting tickets of these services, in the order they will be called (by
+    `counter_id`: without the visitors coming back to another counter, server/core/visits.py)."""
     marks = ",".join("?" * len(service_ids))
+    mine = "AND (only_counter IS NULL OR only_counter = ?) " if counter_id is not None else ""
     return tx.all(
         f"SELECT id, number, service_id, priority, issued_at, queue_lane, transferred_from FROM tickets "
-        f"WHERE status = 'waiting' AND service_day = ? AND service_id IN ({marks}) "
+        f"WHERE status = 'waiting' AND service_day = ? AND service_id IN ({marks}) {mine}"
         "ORDER BY queue_lane, queue_at, arrival",
-        (site.service_day(now), *service_ids),
+        (site.service_day(now), *service_ids, *([counter_id] if counter_id is not None else [])),
+    )
+
+
+def _figures(of: str) -> str:
+    """The sums day_figures adds up, over the columns of table alias `of`."""
+    return (
+        f"sum({of}.status = 'done') AS served, sum({of}.status = 'no_show') AS no_show, "
+        f"sum(CASE WHEN {of}.status = 'done' AND {of}.started_at IS NOT NULL "
+        f"THEN {of}.finished_at - {of}.started_at END) AS seconds, "
+        f"sum({of}.status = 'done' AND {of}.started_at IS NOT NULL) AS timed"
     )
 
 
 def day_figures(tx: Transaction, site: SiteIndex, now: float, *, counter_id: str | None = None,
                 officer: str | None = None) -> dict[str, Any]:
-    """Today's served and no-show counts and the average service time (start to finish)."""
-    where, params = ["service_day = ?"], [site.service_day(now)]
-    if counter_id is not None:
-        where.append("counter_id = ?")
-        params.append(counter_id)
-    if officer is not None:
-        where.append("officer = ?")
-        params.append(officer)
-    row = tx.one(
-        "SELECT sum(status = 'done') AS served, sum(status = 'no_show') AS no_show, "
-        "avg(CASE WHEN status = 'done' AND started_at IS NOT NULL THEN finished_at - started_at END) AS avg_service "
-        f"FROM tickets WHERE {' AND '.join(where)}",
+    """Today's served and no-show counts and the average service time (start to finish); a
+    visit's steps finished here that sent the visitor on count as served too."""
+    where, params = ["t.service_day = ?"], [site.service_day(now)]
+    steps_where = list(where)
+    for column, value in (("counter_id", counter_id), ("officer", officer)):
+        if value is not None:
+            where.append(f"t.{column} = ?")
+            steps_where.append(f"s.{column} = ?")
+            params.append(value)
+    row = tx.one(f"SELECT {_figures('t')} FROM tickets t WHERE {' AND '.join(where)}", tuple(params)) or {}
+    # A ticket's row is its current step; the steps before it (all done) are in ticket_steps.
+    earlier = tx.one(
+        f"SELECT {_figures('s')} FROM ticket_steps s JOIN tickets t ON t.id = s.ticket_id "
+        f"WHERE t.step IS NOT NULL AND s.position < t.step AND {' AND '.join(steps_where)}",
         tuple(params),
     ) or {}
-    average = row.get("avg_service")
+
+    def total(key: str) -> float:
+        return float(row.get(key) or 0) + float(earlier.get(key) or 0)
+
+    timed = total("timed")
     return {
-        "served": int(row.get("served") or 0),
-        "no_show": int(row.get("no_show") or 0),
-        "average_service_seconds": round(average) if average is not None else None,
+        "served": int(total("served")),
+        "no_show": int(total("no_show")),
+        "average_service_seconds": round(total("seconds") / timed) if timed else None,
     }
