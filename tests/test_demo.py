@@ -38,7 +38,8 @@ def test_the_simulated_morning_uses_every_counter_action_and_stays_bounded(hall_
     settings = DemoSettings(ticket_cap=300, seed=7)
     simulation = run_simulation(hall_app, settings, real_seconds=900)
     with hall_app.hall.store.read() as tx:
-        issued = tx.scalar("SELECT count(*) FROM tickets")
+        issued = tx.scalar("SELECT count(*) FROM tickets WHERE booking_code IS NULL")  # walk-ins; check-ins
+        # are bounded by the slots' capacity
         kinds = Counter(r["kind"] for r in tx.all("SELECT kind FROM ticket_events"))
         actors = {r["actor"] for r in tx.all("SELECT DISTINCT actor FROM ticket_events WHERE actor IS NOT NULL")}
         trainee_work = tx.scalar(
@@ -124,3 +125,24 @@ def test_the_simulated_morning_answers_surveys_so_the_ikm_page_has_figures(hall_
     assert 80 <= report["ikm"] <= 92 and report["grade"] in ("A", "B")
     assert min(report["elements"].values()) == report["elements"]["u3"]  # the wait is what visitors rate lowest
     assert report["by_service"] and report["by_agency"]
+
+
+def test_the_simulated_morning_has_visits_of_several_steps_and_bookings_checked_in(hall_app: Any) -> None:
+    """A prospect sees what the hall does beyond one ticket: visitors going through two or three
+    agencies on one number, an officer sending one elsewhere and back, and the next hour's
+    slots booked ahead, checked in at the kiosks, and a few bookings never checked in."""
+    settings = DemoSettings(ticket_cap=400, seed=11, add_step_share=0.2)
+    run_simulation(hall_app, settings, real_seconds=2400)
+    with hall_app.hall.store.read() as tx:
+        stepped = tx.scalar("SELECT count(*) FROM tickets WHERE step IS NOT NULL")
+        agencies = tx.all("SELECT ticket_id, count(DISTINCT agency_id) AS n FROM ticket_steps GROUP BY ticket_id")
+        kinds = Counter(r["kind"] for r in tx.all("SELECT kind FROM ticket_events"))
+        returns = tx.scalar("SELECT count(*) FROM ticket_steps WHERE only_counter_id IS NOT NULL")
+        by_status = Counter(r["status"] for r in tx.all("SELECT status FROM bookings"))
+        checked_in = tx.all("SELECT b.code, t.booking_code, b.service_id, t.issued_service_id FROM bookings b "
+                            "JOIN tickets t ON t.id = b.ticket_id")
+    assert 15 <= stepped <= 120, stepped  # about one visitor in eight of 400
+    assert all(row["n"] >= 2 for row in agencies)  # each step at another agency
+    assert kinds["step_finished"] > 0 and kinds["step_added"] > 0 and returns > 0
+    assert by_status["checked_in"] > 5 and by_status["booked"] + by_status["expired"] > 0, by_status
+    assert all(r["code"] == r["booking_code"] and r["service_id"] == r["issued_service_id"] for r in checked_in)

@@ -76,6 +76,8 @@ def _in_break(site: SiteIndex, day: date, moment: float) -> bool:
 def day_hours(site: SiteIndex, service: Service, day: date) -> tuple[time, time] | None:
     """The service's hours on `day`, as on a working day: a holiday or a closed weekday keeps its
     slots listed (unavailable, with the reason), so a page shows the day as closed, not empty."""
+    if site.always_open:  # the demo: open at any hour, so bookings can be tried at any hour too
+        return time(0, 0), time(23, 59)
     window = hours.service_window(site, service, day)
     if window is not None:
         return window
@@ -131,7 +133,7 @@ def _day_state(site: SiteIndex, tx: Transaction, service: Service, day: date, to
     assert service.booking is not None
     if day > today + timedelta(days=service.booking.horizon_days):
         return BEYOND_HORIZON
-    if hours.service_window(site, service, day) is None:
+    if hours.service_window(site, service, day) is None and not site.always_open:
         return hours.HOLIDAY if site.holiday(day) else hours.CLOSED_DAY
     if day == today:
         if tickets.closure_note(tx, "service", service.id, day.isoformat()) is not None:

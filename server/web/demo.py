@@ -3,8 +3,11 @@
 A background task issues tickets at a busy hall's rate across the site's services
 (popular ones far more often, about one in ten with priority) and works most
 counters through the same queue rules the API uses: call, start, finish, now and
-then a recall, a no-show or a transfer; about three in ten served visitors then answer
-the survey, so the IKM report has figures. Every change goes through `hall.store.write()`
+then a recall, a no-show, a transfer or a step added with a return to the counter; about
+three in ten served visitors then answer the survey, so the IKM report has figures. About
+one visitor in eight comes with errands at two or three agencies (one ticket, several
+steps), and the services that take bookings get booked ahead and checked in at the kiosk
+(server/web/demo_visitors.py). Every change goes through `hall.store.write()`
 so kiosks, displays and phones hear of it like any other change.
 
 Simulated time runs `speed` times faster than the clock, so a 15-minute service
@@ -30,10 +33,11 @@ import click
 from flask import Flask
 from flask_socketio import SocketIO
 
-from server.core import auth, counters, survey, tickets
+from server.core import auth, counters, survey, tickets, visits
 from server.core.errors import RuleError
 from server.core.site import SiteIndex
 from server.core.vocabulary import PRIORITIES
+from server.web.demo_visitors import SURVEY_COMMENTS, DemoBookers, pick_visit, survey_score
 from server.web.hall import Hall
 
 log = logging.getLogger("antrean.demo")
@@ -58,6 +62,10 @@ class DemoSettings:
     trainee_counters: int = 3  # counters the simulation leaves to a trainee
     first_call_within: float = 100.0  # counters open one by one over this many simulated seconds
     survey_share: float = 0.3  # served visitors who answer the survey (at the tablet or from the QR code)
+    visit_share: float = 0.12  # visitors with errands at two or three agencies: one ticket, several steps
+    add_step_share: float = 0.02  # served visitors an officer sends to another agency and back
+    booked_share: float = 0.5  # of each coming slot's places, taken by bookings ahead
+    booking_no_show_share: float = 0.15  # bookers who never come (their bookings expire)
     tick_seconds: float = 0.25  # real seconds between steps
     seed: int | None = None
 
@@ -94,9 +102,12 @@ class DemoSimulation:
     _site: SiteIndex | None = None
     _services: list[str] = field(default_factory=list)
     _weights: list[float] = field(default_factory=list)
+    bookers: DemoBookers = field(init=False)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.settings.seed)
+        self.bookers = DemoBookers(self.hall, self.rng, self.settings.booked_share,
+                                   self.settings.booking_no_show_share, list(self.hall.site.kiosks))
 
     # --- the loop ---------------------------------------------------------------------------
 
@@ -124,6 +135,7 @@ class DemoSimulation:
         if day != self.day:
             self._new_day(day, now)
         self._arrivals(site, now)
+        self.bookers.step(now)
         for plan in list(self.plans.values()):
             if plan.next_at <= now:
                 self._act(site, plan, now)
@@ -189,10 +201,18 @@ class DemoSimulation:
             service_id = self.rng.choices([s for s, _ in choices], [w for _, w in choices])[0]
             priority = self.rng.choice(PRIORITIES) if self.rng.random() < self.settings.priority_share else None
             kiosk_id = self.rng.choice(list(site.kiosks)) if site.kiosks else None
+            options = {"priority": priority, "kiosk_id": kiosk_id, "lang": "en" if self.rng.random() < 0.05 else "id",
+                       "device": DEVICE}
+            errands = None
+            if self.rng.random() < self.settings.visit_share:
+                errands = pick_visit(self.rng, site, [s for s, _ in choices], [w for _, w in choices],
+                                     self.rng.choice((2, 2, 3)))
             try:
                 with self.hall.store.write() as tx:
-                    tickets.issue_ticket(tx, site, now, service_id, priority=priority, kiosk_id=kiosk_id,
-                                         lang="en" if self.rng.random() < 0.05 else "id", device=DEVICE)
+                    if errands:
+                        visits.issue_visit(tx, site, now, errands, **options)
+                    else:
+                        tickets.issue_ticket(tx, site, now, service_id, **options)
                 return True
             except RuleError as exc:  # quota reached or closed by a supervisor: not today
                 log.debug("demo: %s refused a ticket: %s", service_id, exc.code)
@@ -247,17 +267,27 @@ class DemoSimulation:
             counters.no_show(tx, site, now, counter_id, ACTOR)
             self._ready(plan, now)
         else:  # finish
-            current = tx.one("SELECT t.service_id, t.agency_id FROM counter_state s JOIN tickets t "
+            current = tx.one("SELECT t.id, t.service_id, t.agency_id FROM counter_state s JOIN tickets t "
                              "ON t.id = s.current_ticket_id WHERE s.counter_id = ?", (counter_id,))
             target = self._transfer_target(site, current) if current else None
             if target is not None and self.rng.random() < self.settings.transfer_share:
                 counters.transfer(tx, site, now, counter_id, target, ACTOR)
             else:
+                if current and self.rng.random() < self.settings.add_step_share:
+                    self._send_and_back(tx, site, counter_id, current, now)
                 done = counters.finish(tx, site, now, counter_id, ACTOR)
-                if self.rng.random() < self.settings.survey_share:
+                if done["status"] == "done" and self.rng.random() < self.settings.survey_share:
                     due = now + self._real(wait(20, 120))  # a minute or two at the tablet
                     self.surveys.append((due, done["id"], done["survey_secret"]))
             self._ready(plan, now)
+
+    def _send_and_back(self, tx: Any, site: SiteIndex, counter_id: str, current: dict[str, Any],
+                       now: float) -> None:
+        """"Go to another agency next, then come back to me": a step there and one back here."""
+        elsewhere = [s for s in self._services if site.agency_of[s] != current["agency_id"]]
+        if elsewhere:
+            visits.add_step(tx, site, now, current["id"], self.rng.choice(elsewhere), return_to_counter=True,
+                            actor=ACTOR, may_use=lambda _counter: True)
 
     def _ready(self, plan: CounterPlan, now: float) -> None:
         plan.step = "call"
@@ -271,7 +301,7 @@ class DemoSimulation:
             return
         self.surveys = [s for s in self.surveys if s[0] > now]
         for _, ticket_id, key in due:
-            answers = {element: self._score(element) for element in survey.ELEMENTS}
+            answers = {element: survey_score(self.rng, element) for element in survey.ELEMENTS}
             comment = self.rng.choice(SURVEY_COMMENTS) if self.rng.random() < 0.08 else None
             try:
                 with self.hall.store.write() as tx:
@@ -279,33 +309,10 @@ class DemoSimulation:
             except RuleError as exc:  # answered already, or the ticket went on (a supervisor's doing)
                 log.debug("demo: survey of %s refused: %s", ticket_id, exc.code)
 
-    def _score(self, element: str) -> int:
-        """One answer from 1 to 4, weighted as a hall's surveys come out (IKM in the 80s: mostly
-        "good", many "very good", a few poor; waiting time and facilities a little lower)."""
-        weights = SCORE_WEIGHTS.get(element, SCORE_WEIGHTS["*"])
-        return int(self.rng.choices((1, 2, 3, 4), weights)[0])
-
     def _transfer_target(self, site: SiteIndex, current: dict[str, Any]) -> str | None:
         """Another service of the same agency (a visitor sent on to the next desk)."""
         same_agency = [s.id for s in site.agencies[current["agency_id"]].services if s.id != current["service_id"]]
         return self.rng.choice(same_agency) if same_agency else None
-
-
-# The share of answers 1 to 4 per element (the rest use "*"): a service hall's usual IKM, B
-# ("Baik") to A, with free services ranked high on cost and the waiting time ranked lowest.
-SCORE_WEIGHTS: dict[str, tuple[float, float, float, float]] = {
-    "*": (0.01, 0.06, 0.50, 0.43),
-    "u3": (0.03, 0.14, 0.53, 0.30),  # completion time
-    "u4": (0.00, 0.02, 0.28, 0.70),  # cost: most services here are free
-    "u9": (0.02, 0.10, 0.52, 0.36),  # facilities
-}
-SURVEY_COMMENTS = (
-    "Pelayanan cepat dan ramah, terima kasih.",
-    "Antrean agak lama di jam sibuk.",
-    "Petugas menjelaskan persyaratan dengan jelas.",
-    "Mohon tambah kursi di ruang tunggu.",
-    "Sudah bagus, pertahankan.",
-)
 
 
 # --- the demo's own configuration -----------------------------------------------------------------
