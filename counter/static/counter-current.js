@@ -44,6 +44,7 @@
     const priority = $("current-priority");
     priority.hidden = !(ticket && ticket.priority);
     if (ticket && ticket.priority) priority.textContent = `${tr("priority")}: ${tr(`priority_${ticket.priority}`)}`;
+    C.renderSteps(ticket);
     C.renderTimer();
   }
 

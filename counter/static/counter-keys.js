@@ -14,6 +14,7 @@
     { action: "finish", keys: ["/", "f"], codes: ["NumpadDivide"], show: ["/", "F"] },
     { action: "no-show", keys: ["-", "n"], codes: ["NumpadSubtract"], show: ["-", "N"] },
     { action: "transfer", keys: ["t"], codes: [], show: ["T"] },
+    { action: "add-step", keys: ["l"], codes: [], show: ["L"] },
     { action: "pause", keys: ["p"], codes: [], show: ["P"] },
   ];
 

@@ -28,11 +28,12 @@
     $("ticket-step-list").replaceChildren(...steps.map((step, index) => {
       const service = services && services.get(step.service_id);
       const agency = agencyOf && agencyOf.get(step.service_id);
-      const name = service ? View.serviceName(service, lang) : step.service_name || step.service_id;
+      const name = service ? View.serviceName(service, lang)
+        : (lang === "en" && step.service_name_en) || step.service_name || step.service_id;
       const item = Antrean.el("li", { className: `ticket-step${index === current ? " now" : ""}` });
       item.append(
         Antrean.el("span", "ticket-step-name", `${index + 1}. ${name}`),
-        Antrean.el("span", "ticket-step-agency", agency ? agency.short_name : ""),
+        Antrean.el("span", "ticket-step-agency", agency ? agency.short_name : step.agency_short_name || ""),
       );
       if (index === current) item.append(Antrean.el("span", "ticket-step-now", tr("step_first")));
       return item;
