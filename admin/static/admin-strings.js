@@ -84,6 +84,7 @@ window.ADMIN_STRINGS = {
     action_counter_reopened: "Loket dibuka lagi", action_called: "Memanggil", action_recalled: "Memanggil ulang",
     action_started: "Mulai melayani", action_done: "Selesai", action_no_show: "Tidak hadir", action_transferred: "Dialihkan",
     action_reprint: "Cetak ulang", action_cancelled: "Dibatalkan",
+    action_step_finished: "Langkah selesai, ke layanan berikutnya", action_step_added: "Menambah langkah",
     // users
     new_user: "Tambah pengguna", edit_user: "Ubah pengguna", display_name: "Nama", role: "Peran", search_users: "Cari pengguna…",
     read_only_supervisor: "Anda supervisor: halaman ini hanya untuk dilihat. Perubahan dilakukan oleh admin.",
@@ -195,6 +196,7 @@ window.ADMIN_STRINGS = {
     action_counter_reopened: "Counter reopened", action_called: "Called", action_recalled: "Called again",
     action_started: "Started serving", action_done: "Finished", action_no_show: "No-show", action_transferred: "Transferred",
     action_reprint: "Reprinted", action_cancelled: "Cancelled",
+    action_step_finished: "Step finished, on to the next service", action_step_added: "Added a step",
     new_user: "Add user", edit_user: "Edit user", display_name: "Name", role: "Role", search_users: "Search users…",
     read_only_supervisor: "You are a supervisor: this page is read-only. Changes are made by an admin.",
     password_hint: "at least 8 characters", reset_password: "Reset password", new_password: "New password",

@@ -7,7 +7,7 @@
   const ACTIONS = ["login", "login_failed", "logout", "config_changed", "user_created", "user_changed", "password_reset",
     "login_throttled", "account_locked", "account_unlocked",
     "service_closed", "service_reopened", "counter_closed", "counter_reopened", "called", "recalled", "started", "done",
-    "no_show", "transferred", "reprint"];
+    "no_show", "transferred", "step_finished", "step_added", "reprint"];
   let last = null;
 
   function weekAgo() {

@@ -17,7 +17,8 @@ from server.core.vocabulary import FINISHED
 # Ticket history kinds that are someone's action at a counter (issue and expiry are not). A
 # ticket that ends is recorded under the status it ends with.
 TICKET_ACTIONS = (
-    "called", "recalled", "started", "transferred", "reprint", *(status for status in FINISHED if status != "expired")
+    "called", "recalled", "started", "transferred", "reprint", "step_finished", "step_added",
+    *(status for status in FINISHED if status != "expired")
 )
 
 

@@ -123,6 +123,14 @@ class TicketText(Strict):
     logo: str | None = None
 
 
+class Visits(Strict):
+    """Visits of several steps (server/core/visits.py): where a visitor whose step was just
+    finished joins the next step's line. `finished`: at the finish time, behind everyone already
+    waiting there; `arrival`: at the time they took their ticket, ahead of those who came later."""
+
+    next_step_place: Literal["arrival", "finished"] = "finished"
+
+
 class Floor(Strict):
     """How visitors are told a floor: `site.floors` by the counters' `floor` number."""
 
@@ -145,6 +153,7 @@ class Site(Strict):
     running_text_en: str = ""
     announcement: Announcement = Field(default_factory=Announcement)
     ticket: TicketText = Field(default_factory=TicketText)
+    visits: Visits = Field(default_factory=Visits)
 
     @field_validator("timezone")
     @classmethod

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from server.core import visits
 from server.core.errors import RuleError, conflict, not_found
 from server.core.events import (
     CounterPaused,
@@ -50,26 +51,33 @@ def _current(tx: Transaction, state: dict[str, Any]) -> dict[str, Any]:
     return get_row(tx, state["current_ticket_id"])
 
 
-def _close_current(tx: Transaction, state: dict[str, Any], status: str, now: float, actor: str | None) -> None:
-    """End the counter's current ticket (done or no-show) and free the counter."""
+def _close_current(tx: Transaction, site: SiteIndex, state: dict[str, Any], status: str, now: float,
+                   actor: str | None) -> None:
+    """End the counter's current ticket (done or no-show) and free the counter. A finished step
+    of a visit with more steps sends the ticket on to the next step's line instead."""
     ticket = _current(tx, state)
     counter_id = state["counter_id"]
     # A counter's current ticket is always called or serving (see _call); were it not, it would
     # keep its status and there would be nothing to tell, the counter is only freed.
     if ticket["status"] in AT_COUNTER:
-        tx.execute("UPDATE tickets SET status = ?, finished_at = ? WHERE id = ?", (status, now, ticket["id"]))
-        ended = TicketFinished if status == "done" else TicketNoShow
-        tx.raise_event(ended(ticket_id=ticket["id"], at=now, counter_id=counter_id, actor=actor))
+        if status == "done" and visits.next_step(tx, ticket) is not None:
+            visits.advance(tx, site, now, ticket, counter_id, actor)
+        else:
+            tx.execute("UPDATE tickets SET status = ?, finished_at = ? WHERE id = ?", (status, now, ticket["id"]))
+            visits.follow(tx, ticket)  # a no-show skips the visit's later steps
+            ended = TicketFinished if status == "done" else TicketNoShow
+            tx.raise_event(ended(ticket_id=ticket["id"], at=now, counter_id=counter_id, actor=actor))
     _set_counter(tx, counter_id, now, current_ticket_id=None, officer=actor or state["officer"])
 
 
-def _close_for_next(tx: Transaction, state: dict[str, Any], now: float, actor: str | None) -> None:
+def _close_for_next(tx: Transaction, site: SiteIndex, state: dict[str, Any], now: float,
+                    actor: str | None) -> None:
     """Free the counter before it calls someone else: a visitor being served is done; one only
     called, who never came up (never started), is a no-show, never counted as served."""
     if state["current_ticket_id"] is None:
         return
     ticket = _current(tx, state)
-    _close_current(tx, state, "no_show" if ticket["status"] == "called" else "done", now, actor)
+    _close_current(tx, site, state, "no_show" if ticket["status"] == "called" else "done", now, actor)
 
 
 def _call(
@@ -85,6 +93,7 @@ def _call(
     _set_counter(tx, counter_id, now, current_ticket_id=ticket["id"], officer=actor or state["officer"])
     tx.raise_event(TicketCalled(ticket_id=ticket["id"], at=now, actor=actor, counter_id=counter_id,
                                 service_id=ticket["service_id"], call_id=call_id))
+    visits.follow(tx, ticket)
     return get_row(tx, ticket["id"])
 
 
@@ -120,13 +129,14 @@ def call_next(
     """Close the current ticket (served: done; only called: no-show), then call the first in
     line: priority first, then earliest."""
     state = _ready(tx, site, counter_id, now)
-    _close_for_next(tx, state, now, actor)
+    _close_for_next(tx, site, state, now, actor)
     services = site.counters[counter_id].services
     marks = ",".join("?" * len(services))
+    # A return step (server/core/visits.py) waits for the one counter that sent its visitor on.
     ticket = tx.one(
         f"SELECT * FROM tickets WHERE status = 'waiting' AND service_day = ? AND service_id IN ({marks}) "
-        "ORDER BY queue_lane, queue_at, arrival LIMIT 1",
-        (site.service_day(now), *services),
+        "AND (only_counter IS NULL OR only_counter = ?) ORDER BY queue_lane, queue_at, arrival LIMIT 1",
+        (site.service_day(now), *services, counter_id),
     )
     if ticket is None:
         return None
@@ -172,7 +182,12 @@ def call_ticket(
         raise conflict("not_waiting", f"Ticket {ticket['number']} {where} (status: {ticket['status']}).")
     if ticket["service_day"] != site.service_day(now):
         raise conflict("not_waiting", f"Ticket {ticket['number']} belongs to an earlier day.")
-    _close_for_next(tx, state, now, actor)
+    if ticket.get("only_counter") not in (None, counter_id):
+        other = site.counters.get(ticket["only_counter"])
+        name = other.name if other else ticket["only_counter"]
+        raise conflict("not_waiting", f"Ticket {ticket['number']} is coming back to {name}, which sent it on; "
+                       "only that counter calls it.")
+    _close_for_next(tx, site, state, now, actor)
     return _call(tx, site, state, ticket, now, actor)
 
 
@@ -192,6 +207,7 @@ def start(tx: Transaction, site: SiteIndex, now: float, counter_id: str, actor: 
     if ticket["status"] != "called":
         raise conflict("not_called", f"Ticket {ticket['number']} is already being served.")
     tx.execute("UPDATE tickets SET status = 'serving', started_at = ? WHERE id = ?", (now, ticket["id"]))
+    visits.follow(tx, ticket)
     tx.raise_event(TicketStarted(ticket_id=ticket["id"], at=now, actor=actor, counter_id=counter_id))
     return get_row(tx, ticket["id"])
 
@@ -201,7 +217,7 @@ def _end(
 ) -> dict[str, Any]:
     state = counter_row(tx, site, counter_id, now)
     ticket = _current(tx, state)
-    _close_current(tx, state, status, now, actor)
+    _close_current(tx, site, state, status, now, actor)
     return get_row(tx, ticket["id"])
 
 
@@ -216,16 +232,19 @@ def no_show(tx: Transaction, site: SiteIndex, now: float, counter_id: str, actor
 def transfer(
     tx: Transaction, site: SiteIndex, now: float, counter_id: str, service_id: str, actor: str | None = None
 ) -> dict[str, Any]:
-    """Send the current visitor to another service, to the front of its line, same number."""
+    """Send the current visitor to another service, to the front of its line, same number. In a
+    visit of several steps this replaces the current step's service; the later steps stay."""
     site.service_or_404(service_id, "service_id")
     state = counter_row(tx, site, counter_id, now)
     ticket = _current(tx, state)
     tx.execute(
         "UPDATE tickets SET status = 'waiting', service_id = ?, agency_id = ?, queue_lane = ?, queue_at = ?, "
-        "counter_id = NULL, transferred_from = ?, called_at = NULL, started_at = NULL WHERE id = ?",
+        "counter_id = NULL, transferred_from = ?, called_at = NULL, started_at = NULL, only_counter = NULL "
+        "WHERE id = ?",
         (service_id, site.agency_of[service_id], LANE_TRANSFERRED, now, ticket["service_id"], ticket["id"]),
     )
     _set_counter(tx, counter_id, now, current_ticket_id=None, officer=actor or state["officer"])
+    visits.follow(tx, ticket, queued_at=now)
     tx.raise_event(TicketTransferred(ticket_id=ticket["id"], at=now, actor=actor, counter_id=counter_id,
                                      from_service=ticket["service_id"], to_service=service_id))
     return get_row(tx, ticket["id"])

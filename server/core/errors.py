@@ -38,6 +38,8 @@ STATUS: dict[str, int] = {
     "service_closed": 409,
     "quota_reached": 409,
     "not_waiting": 409,
+    "not_at_counter": 409,  # a step is added only by the counter holding the ticket (server/core/visits.py)
+    "too_many_steps": 409,
     "no_current_ticket": 409,
     "not_called": 409,
     "not_cancellable": 409,

@@ -114,6 +114,36 @@ class TicketTransferred(TicketEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class TicketStepFinished(TicketEvent):
+    """The counter finished step `position` of a visit (in `service_id`); the ticket now waits,
+    by itself, in the next step's line (`next_service_id`). The last step ends as TicketFinished."""
+
+    kind: ClassVar[str] = "step_finished"
+    counter_id: str
+    service_id: str
+    next_service_id: str
+    position: int
+
+    def detail(self) -> dict[str, Any] | None:
+        return {"step": self.position, "service": self.service_id, "next": self.next_service_id}
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketStepAdded(TicketEvent):
+    """The counter holding the ticket added a step after the current one (`position`), and with
+    `return_to_counter` one more after it, back to this counter."""
+
+    kind: ClassVar[str] = "step_added"
+    counter_id: str
+    service_id: str
+    position: int
+    return_to_counter: bool
+
+    def detail(self) -> dict[str, Any] | None:
+        return {"step": self.position, "service": self.service_id, "return": self.return_to_counter}
+
+
+@dataclass(frozen=True, kw_only=True)
 class TicketExpired(TicketEvent):
     """Still waiting when its service day ended."""
 

@@ -394,6 +394,43 @@ def m016_report_columns_more(db: sqlite_utils.Database) -> None:
         db.conn.execute(statement)
 
 
+def m018_visit_steps(db: sqlite_utils.Database) -> None:
+    """Visits of several steps (server/core/visits.py): one row per step of a ticket that has
+    more than one, in order (`position` 1..n), each with its own status, counter and times.
+    The ticket's row keeps its current step's service and status, so every line, counter,
+    display and report query reads tickets as before; `tickets.step` names the current step
+    (NULL: a plain ticket, which has no rows here) and `tickets.only_counter` the counter that
+    alone may call it (a return to the counter that sent the visitor on). `sequences.visit_steps`
+    counts the later steps of visits issued for each service and day: they take from its
+    quota as a ticket does, without taking a number."""
+    statements = [
+        """CREATE TABLE ticket_steps (
+            ticket_id TEXT NOT NULL REFERENCES tickets(id),
+            position INTEGER NOT NULL,       -- 1..n, the order the visitor goes through them
+            service_id TEXT NOT NULL,
+            agency_id TEXT NOT NULL,
+            status TEXT NOT NULL,            -- pending, waiting, called, serving, done, no_show, skipped
+            counter_id TEXT,                 -- the counter that called it (last)
+            officer TEXT,                    -- who called it (last)
+            only_counter_id TEXT,            -- a return step: only this counter calls it
+            added_by TEXT,                   -- NULL: chosen at issue; else the officer who added it
+            added_at REAL,
+            queued_at REAL,                  -- joined its line (issue, previous step's finish, transfer)
+            called_at REAL,
+            started_at REAL,
+            finished_at REAL,
+            PRIMARY KEY (ticket_id, position)
+        ) WITHOUT ROWID""",
+        "ALTER TABLE tickets ADD COLUMN step INTEGER",
+        "ALTER TABLE tickets ADD COLUMN only_counter TEXT",
+        "ALTER TABLE sequences ADD COLUMN visit_steps INTEGER NOT NULL DEFAULT 0",
+        # The visits report reads a period's stepped tickets by day.
+        "CREATE INDEX tickets_stepped ON tickets (service_day) WHERE step IS NOT NULL",
+    ]
+    for statement in statements:
+        db.conn.execute(statement)
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_core", m001_core),
     ("002_waiting_index", m002_waiting_index),
@@ -410,6 +447,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("013_counter_rules", m013_counter_rules),
     ("014_ticket_place", m014_ticket_place),
     ("016_report_columns_more", m016_report_columns_more),
+    ("018_visit_steps", m018_visit_steps),
 ]
 
 

@@ -10,7 +10,7 @@ import hmac
 import secrets
 from typing import Any
 
-from server.core import hours
+from server.core import hours, visits
 from server.core.errors import RuleError, conflict, not_found
 from server.core.events import TicketCancelled, TicketExpired, TicketIssued
 from server.core.site import SiteIndex
@@ -35,6 +35,16 @@ def issued_today(tx: Transaction, service_day: str, service_id: str) -> int:
     return int(value or 0)
 
 
+def quota_taken(tx: Transaction, service_day: str, service_id: str) -> int:
+    """How much of the service's daily quota is used: its tickets issued today and the later
+    steps of today's visits that will come to it (server/core/visits.py), each counted once."""
+    value = tx.scalar(
+        "SELECT last_seq + visit_steps FROM sequences WHERE service_day = ? AND service_id = ?",
+        (service_day, service_id),
+    )
+    return int(value or 0)
+
+
 def closure_note(tx: Transaction, kind: str, target_id: str, service_day: str) -> str | None:
     """The reason a supervisor closed this service or counter for the day, if they did."""
     reason: str | None = tx.scalar(
@@ -53,10 +63,10 @@ NO_COUNTER = "no_counter"
 def service_availability(
     tx: Transaction, site: SiteIndex, service_id: str, now: float, issued: int | None = None
 ) -> hours.Availability:
-    """Whether the service takes a ticket now; `issued` is today's count when the caller has it."""
+    """Whether the service takes a ticket now; `issued` is today's quota_taken when the caller has it."""
     day = site.service_day(now)
     if issued is None:
-        issued = issued_today(tx, day, service_id)
+        issued = quota_taken(tx, day, service_id)
     note = closure_note(tx, "service", service_id, day)
     available = hours.availability(site, site.services[service_id], now, issued, note)
     if available.open and not _serving_counters(tx, site, service_id, day, paused_too=False):
@@ -85,7 +95,7 @@ def issue_ticket(
         raise RuleError("invalid_request", f"priority must be one of {', '.join(PRIORITIES)}.", "priority")
     day = site.service_day(now)
     issued = issued_today(tx, day, service_id)
-    available = service_availability(tx, site, service_id, now, issued)
+    available = service_availability(tx, site, service_id, now, quota_taken(tx, day, service_id))
     if not available.open:
         if available.reason == hours.QUOTA_REACHED:
             raise conflict("quota_reached", f"Today's quota of {service.quota} tickets for {service.name} is used up.")
@@ -242,9 +252,10 @@ def waiting_counts(tx: Transaction, service_day: str) -> dict[str, int]:
 def expire_stale(tx: Transaction, site: SiteIndex, now: float) -> int:
     """Tickets still waiting when their service day ended become `expired`."""
     today = site.service_day(now)
-    stale = tx.all("SELECT id, service_id FROM tickets WHERE status = 'waiting' AND service_day < ?", (today,))
+    stale = tx.all("SELECT id, service_id, step FROM tickets WHERE status = 'waiting' AND service_day < ?", (today,))
     for row in stale:
         tx.execute("UPDATE tickets SET status = 'expired' WHERE id = ?", (row["id"],))
+        visits.follow(tx, row)  # its waiting step and the later ones are skipped
         tx.raise_event(TicketExpired(ticket_id=row["id"], at=now, service_id=row["service_id"]))
     # Counters still holding a ticket of an earlier day start the new day empty. Each counter's
     # ticket is looked up by id: a list of every past ticket (a year: 780,000) took 1.7 s, on
@@ -287,6 +298,7 @@ def cancel(tx: Transaction, site: SiteIndex, now: float, ticket_id: str, actor: 
         raise conflict("not_cancellable", f"Ticket {ticket['number']} is {ticket['status']} and can no longer be "
                        "cancelled; only a waiting ticket can.")
     tx.execute("UPDATE tickets SET status = 'cancelled', finished_at = ? WHERE id = ?", (now, ticket_id))
+    visits.follow(tx, ticket)  # a visit of several steps: this one and the later ones are skipped
     # Its paper, if it still waits for a printer, is no longer wanted. (Imported here:
     # print_queue reads tickets through this module.)
     from server.core import print_queue
@@ -296,14 +308,17 @@ def cancel(tx: Transaction, site: SiteIndex, now: float, ticket_id: str, actor: 
     return get_row(tx, ticket_id)
 
 
-def waiting_line(tx: Transaction, site: SiteIndex, service_ids: list[str], now: float) -> list[dict[str, Any]]:
-    """Today's waiting tickets of these services, in the order they will be called."""
+def waiting_line(tx: Transaction, site: SiteIndex, service_ids: list[str], now: float,
+                 counter_id: str | None = None) -> list[dict[str, Any]]:
+    """Today's waiting tickets of these services, in the order they will be called (by
+    `counter_id`: without the visitors coming back to another counter, server/core/visits.py)."""
     marks = ",".join("?" * len(service_ids))
+    mine = "AND (only_counter IS NULL OR only_counter = ?) " if counter_id is not None else ""
     return tx.all(
         f"SELECT id, number, service_id, priority, issued_at, queue_lane, transferred_from FROM tickets "
-        f"WHERE status = 'waiting' AND service_day = ? AND service_id IN ({marks}) "
+        f"WHERE status = 'waiting' AND service_day = ? AND service_id IN ({marks}) {mine}"
         "ORDER BY queue_lane, queue_at, arrival",
-        (site.service_day(now), *service_ids),
+        (site.service_day(now), *service_ids, *([counter_id] if counter_id is not None else [])),
     )
 
 

@@ -101,6 +101,11 @@ SCREENS: dict[type[ev.Event], Callable[[Any, SiteIndex], list[Refresh]]] = {
     ev.TicketNoShow: lambda e, site: [_ticket(e.ticket_id), _counter(e.counter_id)],
     ev.TicketTransferred: lambda e, site: [
         _counter(e.counter_id), _ticket(e.ticket_id), _queue(e.from_service), _queue(e.to_service)],
+    # The next step's line gains the visitor: its counters, the displays and kiosks hear queue.updated,
+    # the ticket's room (the phone) and the next service's room ticket.updated.
+    ev.TicketStepFinished: lambda e, site: [
+        _ticket(e.ticket_id), _counter(e.counter_id), _queue(e.service_id), _queue(e.next_service_id)],
+    ev.TicketStepAdded: lambda e, site: [_ticket(e.ticket_id), _counter(e.counter_id)],
     ev.TicketExpired: lambda e, site: [_queue(e.service_id)],
     ev.TicketCancelled: lambda e, site: [_ticket(e.ticket_id), _queue(e.service_id)],
     ev.TicketReprinted: _nothing,  # the print job's end tells (PrintJobEnded)

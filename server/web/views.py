@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from printers import messages
-from server.core import addresses, announcements, counters, hours, places, print_queue, tickets
+from server.core import addresses, announcements, counters, hours, places, print_queue, tickets, visits
 from server.core.site import SiteIndex
 from server.core.store import Transaction
 
@@ -75,7 +75,9 @@ def ticket_json(
         "counter_name_en": counter.english_name if counter else None,
         "counter_names": [site.counters[c].name for c in serving],
         "counter_names_en": [site.counters[c].english_name for c in serving],
-        **places.ticket_place(site, row),
+        # A visitor coming back to the counter that sent them on goes to that counter only.
+        **places.ticket_place(site, {**row, "counter_id": row["counter_id"] or row.get("only_counter")}),
+        "steps": visits.steps_json(tx, site, row, ahead),
     }
 
 
@@ -89,7 +91,7 @@ def _service(
     """The contract's Service, and whether it takes tickets now (for the hall's state)."""
     service = site.services[service_id]
     day = site.service_day(now)
-    issued = tickets.issued_today(tx, day, service_id)
+    issued = tickets.quota_taken(tx, day, service_id)  # tickets and the later steps of visits
     available = tickets.service_availability(tx, site, service_id, now, issued)
     return {
         "id": service.id,
@@ -237,7 +239,7 @@ def counter_queue_json(tx: Transaction, site: SiteIndex, counter_id: str, now: f
     """A counter's waiting lines: per service the count, the priority count and the oldest wait, then
     every waiting ticket in call order."""
     service_ids = list(site.counters[counter_id].services)
-    line = tickets.waiting_line(tx, site, service_ids, now)
+    line = tickets.waiting_line(tx, site, service_ids, now, counter_id=counter_id)
     services = []
     for service_id in service_ids:
         service = site.services[service_id]

@@ -14,7 +14,7 @@ Ticket), so they are read together.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -34,8 +34,17 @@ class Out(BaseModel):
 # --- requests -----------------------------------------------------------------
 
 
+ServiceId = Annotated[str, Field(min_length=1, max_length=64)]
+
+
 class TicketCreate(Body):
-    service_id: str = Field(min_length=1, max_length=64)
+    service_id: str | None = Field(default=None, min_length=1, max_length=64,
+                                   description="The service of a one-step ticket; give this or service_ids.")
+    service_ids: list[ServiceId] | None = Field(
+        default=None, min_length=2, max_length=5,
+        description="A visit of several steps: 2 to 5 different services, in the order the visitor goes to "
+        "them; one ticket numbered from the first's prefix. Each must be open now with quota left, and each "
+        "takes one place of its quota. Give this or service_id.")
     priority: Priority | None = None
     kiosk_id: str | None = Field(default=None, max_length=64)
     lang: Literal["id", "en"] = "id"
@@ -65,6 +74,12 @@ class CounterReprint(Body):
 
 class Transfer(Body):
     service_id: str = Field(min_length=1, max_length=64)
+
+
+class AddStep(Body):
+    service_id: str = Field(min_length=1, max_length=64)
+    return_to_counter: bool = Field(default=False, description="Also a step after it back to this counter's "
+                                    "service, which only this counter calls (\"go to Dinsos, then come back\").")
 
 
 class SurveyAnswers(Body):
@@ -121,6 +136,34 @@ class PrintInfo(Out):
     error: str | None
 
 
+StepStatus = Literal["pending", "waiting", "called", "serving", "done", "no_show", "skipped"]
+
+
+class TicketStep(Out):
+    """One step of a visit (server/core/visits.py); a plain ticket has one."""
+
+    service_id: str
+    status: StepStatus
+    counter_id: str | None = Field(description="The counter that called it (the last one, after a recall).")
+    position: int = Field(description="1..n, the order of the visit.")
+    service_name: str
+    service_name_en: str | None = None
+    agency_id: str
+    agency_short_name: str | None = None
+    current: bool = Field(default=False, description="The ticket's current step: its service_id and status.")
+    counter_name: str | None = None
+    return_counter_id: str | None = Field(default=None, description="A return step: only this counter calls it.")
+    added: bool = Field(default=False, description="Added by an officer, not chosen at issue.")
+    ahead: int | None = Field(default=None, description="People called before this one: only while it waits.")
+    queued_at: str | None = Field(default=None, description="When it joined its line (issue, the previous "
+                                  "step's finish, a transfer).")
+    called_at: str | None = None
+    started_at: str | None = None
+    finished_at: str | None = None
+    place: str | None = None
+    place_en: str | None = None
+
+
 class Ticket(Out):
     id: str
     number: str
@@ -159,6 +202,8 @@ class Ticket(Out):
     place: str | None = Field(default=None, description="Where to go, in Bahasa Indonesia: the counter(s) "
                               "and floor, e.g. 'Loket 1–4, Lantai 1'; once called 'Loket 3, Lantai 1'.")
     place_en: str | None = Field(default=None, description="The same in English, e.g. 'Counters 1–4, Floor 1'.")
+    steps: list[TicketStep] = Field(default=[], description="The visit's steps in order (one for a plain "
+                                    "ticket); service_id and status above are the current step's.")
 
 
 class Service(Out):

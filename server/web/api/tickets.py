@@ -1,4 +1,5 @@
-"""Ticket routes: issue (and print), look up, cancel, reprint."""
+"""Ticket routes: issue (and print) a ticket or a visit of several steps, look up, cancel,
+reprint, add a step."""
 
 from __future__ import annotations
 
@@ -6,12 +7,12 @@ from typing import Any
 
 from flask import request
 
-from server.core import idempotency, limits, print_queue, tickets
+from server.core import idempotency, limits, permissions, print_queue, tickets, visits
 from server.core.errors import RuleError
 from server.core.store import TICKET_RESERVE_BYTES
 from server.web import addresses, views
 from server.web.api import schemas
-from server.web.api.access import current_user
+from server.web.api.access import current_user, require
 from server.web.api.base import api
 from server.web.hall import Hall, current_hall
 
@@ -40,6 +41,14 @@ def _staff(hall: Hall) -> bool:
         raise
 
 
+def _one_service(body: schemas.TicketCreate) -> str:
+    """The service of a one-step ticket: service_id, exactly one of it and service_ids."""
+    if body.service_id is None:
+        raise RuleError("invalid_request", "service_id: this field is required (or service_ids, for a visit "
+                        "of several services).", "service_id")
+    return body.service_id
+
+
 def _ticket(hall: Hall, ticket_id: str) -> dict[str, Any]:
     with hall.store.read() as tx:
         return views.ticket_json(tx, hall.site, tickets.get_row(tx, ticket_id))
@@ -49,10 +58,14 @@ def _ticket(hall: Hall, ticket_id: str) -> dict[str, Any]:
            body=schemas.TicketCreate, status=201, response=schemas.Ticket, errors=ISSUE_ERRORS,
            headers=IDEMPOTENCY)
 def create_ticket(body: schemas.TicketCreate) -> dict[str, Any]:
-    """Issue the next number of a service; print it when the kiosk has a printer.
+    """Issue the next number of a service (of the first, for a visit of several services:
+    `service_ids`); print it when the kiosk has a printer.
     A repeat of an earlier request (same Idempotency-Key, same body, same service day)
     answers that request's ticket as it is now, also with 201."""
     hall = current_hall()
+    if body.service_id is not None and body.service_ids is not None:
+        raise RuleError("invalid_request", "service_ids: give either service_id (one service) or service_ids "
+                        "(a visit of several), not both.", "service_ids")
     staff = _staff(hall)
     key = idempotency.parse_key(request.headers.get(idempotency.HEADER))
     digest = idempotency.fingerprint(body.model_dump())
@@ -65,11 +78,13 @@ def create_ticket(body: schemas.TicketCreate) -> dict[str, Any]:
             return {**views.ticket_json(tx, hall.site, first), "qr_url": views.qr_url(hall.site, first)}
         if not staff:  # kiosks and anonymous clients have an allowance (server/core/limits.py)
             limits.spend(tx, *limits.bucket(hall.site, body.kiosk_id, request.remote_addr or "?"), now)
-        row = tickets.issue_ticket(
-            tx, hall.site, now, body.service_id,
-            priority=body.priority, kiosk_id=body.kiosk_id, lang=body.lang,
-            device=body.kiosk_id or request.remote_addr, origin=addresses.request_origin(),
-        )
+        options: dict[str, Any] = {"priority": body.priority, "kiosk_id": body.kiosk_id, "lang": body.lang,
+                                   "device": body.kiosk_id or request.remote_addr,
+                                   "origin": addresses.request_origin()}
+        if body.service_ids is not None:  # a visit of several steps
+            row = visits.issue_visit(tx, hall.site, now, body.service_ids, **options)
+        else:
+            row = tickets.issue_ticket(tx, hall.site, now, _one_service(body), **options)
         if key:
             idempotency.remember(tx, row["service_day"], key, digest, row["id"], now)
         job_id = print_queue.print_issued(tx, hall.site, now, row, printing)
@@ -126,3 +141,25 @@ def reprint_ticket(ticket_id: str, body: schemas.Reprint) -> dict[str, Any]:
     assert printing is not None  # reprint refuses with no_printer when printing does not run
     printing.wait(job_id)
     return _ticket(hall, ticket_id)
+
+
+@api.route("/tickets/<ticket_id>/steps", "POST", summary="Add a step to the visit at the counter holding it.",
+           tag="tickets", body=schemas.AddStep, response=schemas.Ticket, auth="use_counter",
+           errors=((401, "unauthenticated"), (403, "forbidden"), (404, "ticket_not_found"), (404, "unknown_service"),
+                   (409, "not_at_counter"), (409, "too_many_steps")))
+def add_step(ticket_id: str, body: schemas.AddStep) -> dict[str, Any]:
+    """Right after the current step, a step for `service_id` ("go to Dinsos next"), and with
+    `return_to_counter` one more back to this counter, which only it calls. Only the officer
+    of the counter that has called the ticket, before finishing it; hours and quota do not apply."""
+    hall = current_hall()
+    user = require("use_counter")
+    site = hall.site
+
+    def may_use(counter_id: str) -> bool:
+        return permissions.may(user, "use_counter", permissions.counter(site.counters[counter_id]))
+
+    with hall.store.write() as tx:
+        tx.device = request.remote_addr
+        row = visits.add_step(tx, site, hall.now(), ticket_id, body.service_id,
+                              return_to_counter=body.return_to_counter, actor=user.username, may_use=may_use)
+        return views.ticket_json(tx, site, row)
