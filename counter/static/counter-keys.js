@@ -22,7 +22,7 @@
     const help = $("shortcut-list");
     help.replaceChildren();
     for (const shortcut of SHORTCUTS) {
-      const button = document.querySelector(`#actions [data-action="${shortcut.action}"] .keys`);
+      const button = document.querySelector(`#work-view [data-action="${shortcut.action}"] .keys`);
       if (button) button.replaceChildren(...shortcut.show.map((key) => el("kbd", "", key)));
       const term = document.createElement("dt");
       shortcut.show.forEach((key, index) => {
@@ -86,6 +86,7 @@
       const button = event.target.closest("[data-ticket-id]");
       if (button) C.callTicket(button.dataset.ticketId, button.dataset.number);
     });
+    $("add-step").addEventListener("click", () => C.trigger("add-step"));
     $("number-form").addEventListener("submit", C.callNumber);
     $("reprint-form").addEventListener("submit", C.reprint);
     $("reprint-ticket").addEventListener("change", () => C.renderPrinters());

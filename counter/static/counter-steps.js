@@ -31,7 +31,8 @@
       const item = el("li", { className: `step step-${phase}`, dataset: { phase, serviceId: step.service_id } });
       if (phase === "now") item.setAttribute("aria-current", "step");
       const short = step.agency_short_name || agencyShort(step.service_id);
-      item.append(el("span", "step-name", `${index + 1}. ${serviceName(step.service_id, step.service_name)}`));
+      const label = `${index + 1}. ${serviceName(step.service_id, step.service_name)}`;
+      item.append(el("span", { className: "step-name", title: label, text: label }));
       if (short) item.append(el("span", "step-agency", short));
       // A step only one counter calls (a return): say which, so the officer knows it comes back.
       const only = step.return_counter_id;

@@ -139,7 +139,11 @@
     if (state.live !== "up" || state.busy || !state.counter) return false;
     const asked = request(action);
     if (CALLS.has(asked) && callsHeld()) return false;
-    return Boolean((state.counter.actions || {})[asked]);
+    const actions = state.counter.actions || {};
+    // A server without an "add-step" action yet: a step can be added when a ticket could be
+    // transferred (called or served here), the same condition; the route refuses otherwise.
+    if (asked === "add-step" && !("add-step" in actions)) return Boolean(actions.transfer);
+    return Boolean(actions[asked]);
   };
 
   // A button or key. An action the counter does not allow now is still sent: the server
