@@ -179,6 +179,13 @@ def test_a_visit_through_three_agencies_and_back(site: LiveServer, printer: Fake
     assert phases(phone) == ["done", "done", "done", "done", "now"]
     expect(now_step(phone)).to_contain_text("DPMPTSP")
     screenshot(phone, "visit-phone-coming-back")
+    phone.locator("#lang-switch").click()  # the steps in English too
+    expect(now_step(phone).locator(".step-badge")).to_have_text("Now")
+    expect(phone.locator("#steps-title")).to_have_text("The steps of your visit")
+    expect(phone.locator("#step-list li").first).to_contain_text("Electronic ID Card (KTP-el) Biometric Recording")
+    expect(phone.locator("#step-list li").first.locator(".step-badge")).to_have_text("Done")
+    screenshot(phone, "visit-phone-coming-back-en")
+    phone.locator("#lang-switch").click()
     # The return step is this counter's: Loket 34 (same service) does not get the visitor.
     other = requests.post(site.url + "/api/v1/counters/loket-34/call-next", headers=site.login("nib34"), timeout=10)
     assert other.status_code == 200, other.text
