@@ -162,6 +162,13 @@ def render_ticket(ticket: TicketPrint, width_mm: int = 80, profile: str | None =
         out.lines(wording.label(lang, "place", place=ticket.place), bold=True)
     else:
         out.lines(wording.counters_line(ticket.counter_names, lang))
+    if len(ticket.steps) > 1:  # a visit through several agencies: where the visitor goes, in order
+        out.blank()
+        out.lines(wording.label(lang, "steps", n=len(ticket.steps)), bold=True)
+        p.set(align="left")
+        for position, step in enumerate(ticket.steps, start=1):
+            out.lines(wording.step_line(position, step.service_name, step.agency_name, step.done, lang))
+        p.set(align="center")
     out.blank()
     if ticket.status_url:
         module = qr_module_size(ticket.status_url, paper)

@@ -11,6 +11,15 @@ LANGUAGES = ("id", "en")
 
 
 @dataclass(frozen=True)
+class PrintedStep:
+    """One service of a visit of several steps, as the ticket lists it."""
+
+    service_name: str
+    agency_name: str  # short: "Dukcapil"
+    done: bool = False  # a reprint halfway through the visit marks what is behind the visitor
+
+
+@dataclass(frozen=True)
 class TicketPrint:
     """Everything printed on one ticket, already in the visitor's language.
 
@@ -34,6 +43,9 @@ class TicketPrint:
     # Where to go, in the ticket's language ("Loket 1–4, Lantai 1"): printed instead of the
     # bare counter names when the server knows it (the ticket JSON's place / place_en).
     place: str | None = None
+    # A visit of several steps: every service in order (the number is the first's). Empty for
+    # a ticket of one service, which prints as before.
+    steps: tuple[PrintedStep, ...] = ()
 
     def __post_init__(self) -> None:
         # Fail when the ticket is built, not halfway through printing it.

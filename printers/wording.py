@@ -36,6 +36,9 @@ LABELS = {
         "counters": "Loket: {names}",
         "place": "Dilayani di: {place}",
         "scan": "Pindai untuk memantau antrean",
+        "steps": "Urutan layanan Anda ({n}):",
+        "step": "{position}. {service} - {agency}",
+        "step_done": "{position}. {service} - {agency} (selesai)",
     },
     "en": {
         "number": "QUEUE NUMBER",
@@ -45,12 +48,20 @@ LABELS = {
         "counters_many": "Counters: {names}",
         "place": "Served at: {place}",
         "scan": "Scan to follow your queue",
+        "steps": "Your services, in order ({n}):",
+        "step": "{position}. {service} - {agency}",
+        "step_done": "{position}. {service} - {agency} (done)",
     },
 }
 
 
 def label(lang: str, key: str, **values: object) -> str:
     return LABELS[lang][key].format(**values)
+
+
+def step_line(position: int, service: str, agency: str, done: bool, lang: str) -> str:
+    """"2. PBB-P2 - Bapenda" (", (selesai)" once that step is behind the visitor)."""
+    return label(lang, "step_done" if done else "step", position=position, service=service, agency=agency)
 
 
 def issued_line(moment: datetime, lang: str) -> str:

@@ -119,3 +119,45 @@ def test_news_outside_the_database_cannot_skip_the_history(small_app: Any) -> No
         small_app.hall.store.notify([TicketIssued(ticket_id="x", at=0.0, service_id="kk")])
     small_app.hall.store.notify([PrinterStatusChanged(printer_id="p1", status="offline")])
     assert published == [PrinterStatusChanged(printer_id="p1", status="offline")]
+
+
+def test_a_finished_step_is_told_once_and_reaches_the_next_services_counters_and_the_phone(small_app: Any) -> None:
+    """Finishing a step that is not the last raises one TicketStepFinished (no TicketFinished:
+    the visit goes on), written to the history; the next service's counters hear its line
+    grow, the ticket's room hears it waiting there."""
+    from server.core import visits
+    from server.core.events import TicketStepAdded, TicketStepFinished
+
+    with small_app.hall.store.write() as tx:
+        visit = visits.issue_visit(tx, small_app.site, small_app.clock.now(), ["kk", "pbb"])
+    act(small_app, "call_next", "loket-1", actor="budi")
+    bapenda = small_app.socketio.test_client(small_app.app, headers=small_app.add_user(
+        "wati", "officer", counters=["loket-3"]))
+    phone = small_app.socketio.test_client(small_app.app)
+    bapenda.emit("subscribe", {"counter_id": "loket-3"})
+    phone.emit("subscribe", {"ticket_id": visit["id"]})
+    bapenda.get_received()
+    phone.get_received()
+    published = heard(small_app)
+    with small_app.hall.store.write() as tx:
+        visits.add_step(tx, small_app.site, small_app.clock.now(), visit["id"], "ktp", return_to_counter=False,
+                        actor="budi", may_use=lambda counter_id: True)
+    assert [type(e) for e in published] == [TicketStepAdded]
+    published.clear()
+    act(small_app, "finish", "loket-1", actor="budi")
+    assert [type(e) for e in published] == [TicketStepFinished]
+    assert (published[0].service_id, published[0].next_service_id, published[0].position) == ("kk", "ktp", 1)
+    with small_app.hall.store.read() as tx:
+        row = tx.one("SELECT kind, counter_id, actor, detail FROM ticket_events WHERE kind = 'step_finished'")
+    assert row == {"kind": "step_finished", "counter_id": "loket-1", "actor": "budi",
+                   "detail": '{"step": 1, "service": "kk", "next": "ktp"}'}
+    updates = [m["args"][0] for m in phone.get_received() if m["name"] == "ticket.updated"]
+    assert [(u["service_id"], u["status"], len(u["steps"])) for u in updates] == [
+        ("kk", "called", 3), ("ktp", "waiting", 3)]  # the step added, then the visitor sent on
+    published.clear()
+    act(small_app, "call_next", "loket-2", actor="sari")
+    act(small_app, "finish", "loket-2", actor="sari")  # on to PBB-P2: Bapenda's Loket 3 hears it
+    lines = [m["args"][0] for m in bapenda.get_received() if m["name"] == "queue.updated"]
+    assert {"service_id": "pbb", "waiting": 1} in [{k: u[k] for k in ("service_id", "waiting")} for u in lines]
+    bapenda.disconnect()
+    phone.disconnect()

@@ -212,3 +212,16 @@ def test_a_step_is_added_only_at_the_counter_holding_the_ticket_and_up_to_eight(
         add_step(small_app, waiting["id"], "pbb")
     assert refused.value.code == "too_many_steps"
     assert len(ticket(small_app, waiting["id"])["steps"]) == 8
+
+
+def test_a_step_that_sent_the_visitor_on_counts_in_the_counters_and_officers_figures(small_app: Any) -> None:
+    visit(small_app, ["ktp", "pbb"])
+    issue(small_app, "ktp")
+    serve(small_app, "loket-2", minutes=4)  # the visit's first step: the visitor goes on to Bapenda
+    serve(small_app, "loket-2", minutes=6)  # a plain ticket
+    with small_app.hall.store.read() as tx:
+        counter = tickets.day_figures(tx, small_app.site, small_app.clock.now(), counter_id="loket-2")
+        officer = tickets.day_figures(tx, small_app.site, small_app.clock.now(), officer="budi")
+        bapenda = tickets.day_figures(tx, small_app.site, small_app.clock.now(), counter_id="loket-3")
+    assert counter == officer == {"served": 2, "no_show": 0, "average_service_seconds": 300}
+    assert bapenda == {"served": 0, "no_show": 0, "average_service_seconds": None}

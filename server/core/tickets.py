@@ -322,25 +322,41 @@ def waiting_line(tx: Transaction, site: SiteIndex, service_ids: list[str], now: 
     )
 
 
+def _figures(of: str) -> str:
+    """The sums day_figures adds up, over the columns of table alias `of`."""
+    return (
+        f"sum({of}.status = 'done') AS served, sum({of}.status = 'no_show') AS no_show, "
+        f"sum(CASE WHEN {of}.status = 'done' AND {of}.started_at IS NOT NULL "
+        f"THEN {of}.finished_at - {of}.started_at END) AS seconds, "
+        f"sum({of}.status = 'done' AND {of}.started_at IS NOT NULL) AS timed"
+    )
+
+
 def day_figures(tx: Transaction, site: SiteIndex, now: float, *, counter_id: str | None = None,
                 officer: str | None = None) -> dict[str, Any]:
-    """Today's served and no-show counts and the average service time (start to finish)."""
-    where, params = ["service_day = ?"], [site.service_day(now)]
-    if counter_id is not None:
-        where.append("counter_id = ?")
-        params.append(counter_id)
-    if officer is not None:
-        where.append("officer = ?")
-        params.append(officer)
-    row = tx.one(
-        "SELECT sum(status = 'done') AS served, sum(status = 'no_show') AS no_show, "
-        "avg(CASE WHEN status = 'done' AND started_at IS NOT NULL THEN finished_at - started_at END) AS avg_service "
-        f"FROM tickets WHERE {' AND '.join(where)}",
+    """Today's served and no-show counts and the average service time (start to finish); a
+    visit's steps finished here that sent the visitor on count as served too."""
+    where, params = ["t.service_day = ?"], [site.service_day(now)]
+    steps_where = list(where)
+    for column, value in (("counter_id", counter_id), ("officer", officer)):
+        if value is not None:
+            where.append(f"t.{column} = ?")
+            steps_where.append(f"s.{column} = ?")
+            params.append(value)
+    row = tx.one(f"SELECT {_figures('t')} FROM tickets t WHERE {' AND '.join(where)}", tuple(params)) or {}
+    # A ticket's row is its current step; the steps before it (all done) are in ticket_steps.
+    earlier = tx.one(
+        f"SELECT {_figures('s')} FROM ticket_steps s JOIN tickets t ON t.id = s.ticket_id "
+        f"WHERE t.step IS NOT NULL AND s.position < t.step AND {' AND '.join(steps_where)}",
         tuple(params),
     ) or {}
-    average = row.get("avg_service")
+
+    def total(key: str) -> float:
+        return float(row.get(key) or 0) + float(earlier.get(key) or 0)
+
+    timed = total("timed")
     return {
-        "served": int(row.get("served") or 0),
-        "no_show": int(row.get("no_show") or 0),
-        "average_service_seconds": round(average) if average is not None else None,
+        "served": int(total("served")),
+        "no_show": int(total("no_show")),
+        "average_service_seconds": round(total("seconds") / timed) if timed else None,
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from printers.jobs import SkipPrint
-from printers.ticket import TicketPrint
+from printers.ticket import PrintedStep, TicketPrint
 from server.core import tickets
 from server.core.vocabulary import FINISHED, WaitEstimate
 from server.web import views
@@ -47,4 +47,7 @@ def build_ticket_print(hall: Hall, ticket_id: str | None, lang: str) -> TicketPr
         footer=text.footer_en if english else text.footer,
         lang=lang,
         place=ticket["place_en"] if english else ticket["place"],
+        steps=tuple(PrintedStep(service_name=step["service_name_en"] if english else step["service_name"],
+                                agency_name=step["agency_short_name"], done=step["status"] == "done")
+                    for step in ticket["steps"]) if len(ticket["steps"]) > 1 else (),
     )

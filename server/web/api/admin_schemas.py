@@ -31,6 +31,47 @@ class Figures(Out):
     within_standard: float | None
 
 
+class StepTimes(Out):
+    steps: int
+    served: int
+    wait: Durations
+    walk: Durations
+    service: Durations
+
+
+class PositionTimes(StepTimes):
+    position: int
+
+
+class ServiceStepTimes(StepTimes):
+    service_id: str
+    agency_id: str | None
+    service_name: str
+
+
+class BetweenSteps(Out):
+    wait: Durations = Field(description="A step's finish to the call at the next: waiting in the next line.")
+    walk: Durations = Field(description="That call to the start at the next counter: walking between agencies.")
+    total: Durations = Field(description="A step's finish to the start of the next.")
+
+
+class VisitsReport(Out):
+    from_: str = Field(alias="from")
+    to: str
+    agency_id: str | None
+    visits: int
+    completed: int
+    no_show: int
+    cancelled: int
+    expired: int
+    active: int
+    step: StepTimes
+    by_position: list[PositionTimes]
+    by_service: list[ServiceStepTimes]
+    between: BetweenSteps
+    visit: Durations = Field(description="Issue to the last step's finish, completed visits.")
+
+
 class HourArrivals(Out):
     hour: int
     arrivals: int

@@ -21,7 +21,7 @@ from typing import Any
 
 from flask import Response, request
 
-from server.core import report_days, reports, survey
+from server.core import report_days, report_visits, reports, survey
 from server.core.errors import RuleError
 from server.core.site import SiteIndex
 from server.core.store import Transaction
@@ -200,4 +200,16 @@ def report_queue() -> dict[str, Any]:
     result: dict[str, Any] = hall.store.read_off_loop(
         lambda tx: reports.queue_length(tx, site, day, now, agency_id=agency_id, service_id=service_id,
                                         step_minutes=step))
+    return result
+
+
+@api.route("/reports/visits", "GET", summary="Per-step and whole-visit times of the visits of several steps.",
+           tag="reports", response=admin_schemas.VisitsReport, auth="read_reports", query=PERIOD_QUERY,
+           errors=REPORT_ERRORS)
+def report_visits_times() -> dict[str, Any]:
+    """Waiting, walking and service per step, between agencies, and issue to last finish
+    (definitions: server/core/report_visits.py, docs/visits.md)."""
+    hall = current_hall()
+    filters = report_filters(hall)
+    result: dict[str, Any] = hall.store.read_off_loop(report_visits.visits_report, hall.site, filters)
     return result
