@@ -149,9 +149,12 @@
     onTicket(ticket);
   }
 
-  // The line the visitor is in now: its room too, once (kept for every reconnect by live.js).
+  // The line the visitor is in now: its room joins at once, and replaces the earlier step's in
+  // the list live.js asks again on every reconnect (the page follows the ticket and one line).
   function follow(serviceId) {
     if (!serviceId || state.subscriptions.some((item) => item.service_id === serviceId)) return;
+    const line = state.subscriptions.findIndex((item) => "service_id" in item);
+    if (line >= 0) state.subscriptions.splice(line, 1);
     state.subscriptions.push({ service_id: serviceId });
     if (state.socket && state.socket.connected) state.socket.emit("subscribe", { service_id: serviceId });
   }
