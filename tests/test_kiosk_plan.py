@@ -153,3 +153,18 @@ def test_several_services_give_one_ticket_whose_steps_the_confirmation_lists(kio
     assert page.evaluate(f"""() => [...document.querySelectorAll('{shown}')]
         .every(el => {{ const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight + 1; }})""")
     screenshot(page, "kiosk-plan-ticket")
+
+
+def test_five_services_are_the_most_one_number_holds(kiosk: Kiosk) -> None:
+    page = kiosk.open(query=NO_AUTO_RETURN).page
+    kiosk.touch("#plan-toggle")
+    popular = page.locator("#popular .service-tile")
+    for index in range(5):
+        kiosk.touch(popular.nth(index))
+        expect(page.locator(".plan-step")).to_have_count(index + 1)
+        if index < 4:
+            kiosk.touch("#plan-add")
+    expect(page.locator("#plan-add")).to_be_disabled()
+    expect(page.locator("#plan-add-note")).to_have_text("Sudah 5 layanan: itu jumlah terbanyak untuk satu nomor.")
+    expect(page.locator("#plan-take")).to_have_text("Ambil satu nomor untuk 5 layanan")
+    screenshot(page, "kiosk-plan-five")
