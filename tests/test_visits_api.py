@@ -113,3 +113,14 @@ def test_adding_a_step_needs_a_login_and_a_known_ticket(small_app: Any) -> None:
     officer = small_app.add_user("budi", "officer", counters=["loket-2"])
     missing = client.post("/api/v1/tickets/nope/steps", headers=officer, json={"service_id": "kk"})
     assert (missing.status_code, missing.json["error"]["code"]) == (404, "ticket_not_found")
+
+
+def test_the_kiosks_hear_each_later_services_remaining_places_at_issue(small_app: Any) -> None:
+    kiosk = small_app.socketio.test_client(small_app.app)
+    kiosk.emit("subscribe", {"kiosk_id": "kiosk-1"})
+    kiosk.get_received()
+    take(small_app.client(), {"service_ids": ["kk", "ktp"]})
+    updates = {m["args"][0]["service_id"]: m["args"][0] for m in kiosk.get_received() if m["name"] == "queue.updated"}
+    assert updates["kk"]["waiting"] == 1
+    assert (updates["ktp"]["waiting"], updates["ktp"]["remaining"]) == (0, 4)  # KTP-el's quota of 5 less the visit
+    kiosk.disconnect()

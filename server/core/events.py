@@ -408,6 +408,15 @@ class CounterResumed(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class VisitPlacesTaken(Event):
+    """A visit of several steps took a place of each later step's service's quota at issue
+    (`service_ids`): their remaining places changed, though no ticket joined their lines yet."""
+
+    ticket_id: str
+    service_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
 class SurveyAnswered(Event):
     ticket_id: str
     counter_id: str | None

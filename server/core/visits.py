@@ -32,7 +32,7 @@ from typing import Any, Final
 
 from server.core import places, tickets
 from server.core.errors import RuleError, conflict
-from server.core.events import TicketStepAdded, TicketStepFinished
+from server.core.events import TicketStepAdded, TicketStepFinished, VisitPlacesTaken
 from server.core.hours import QUOTA_REACHED
 from server.core.site import SiteIndex
 from server.core.store import Transaction
@@ -96,6 +96,7 @@ def issue_visit(tx: Transaction, site: SiteIndex, now: float, service_ids: Seque
                 (day, service_id),
             )
     tx.execute("UPDATE tickets SET step = 1 WHERE id = ?", (row["id"],))
+    tx.raise_event(VisitPlacesTaken(ticket_id=row["id"], service_ids=tuple(service_ids[1:])))
     return tickets.get_row(tx, row["id"])
 
 

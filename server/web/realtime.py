@@ -106,6 +106,7 @@ SCREENS: dict[type[ev.Event], Callable[[Any, SiteIndex], list[Refresh]]] = {
     ev.TicketStepFinished: lambda e, site: [
         _ticket(e.ticket_id), _counter(e.counter_id), _queue(e.service_id), _queue(e.next_service_id)],
     ev.TicketStepAdded: lambda e, site: [_ticket(e.ticket_id), _counter(e.counter_id)],
+    ev.VisitPlacesTaken: lambda e, site: [_queue(s) for s in e.service_ids],  # the kiosks' "remaining"
     ev.TicketExpired: lambda e, site: [_queue(e.service_id)],
     ev.TicketCancelled: lambda e, site: [_ticket(e.ticket_id), _queue(e.service_id)],
     ev.TicketReprinted: _nothing,  # the print job's end tells (PrintJobEnded)
