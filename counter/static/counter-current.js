@@ -44,6 +44,7 @@
     const priority = $("current-priority");
     priority.hidden = !(ticket && ticket.priority);
     if (ticket && ticket.priority) priority.textContent = `${tr("priority")}: ${tr(`priority_${ticket.priority}`)}`;
+    C.renderSteps(ticket);
     C.renderTimer();
   }
 
@@ -75,6 +76,11 @@
       const asked = action === "pause" && actions.resume ? "resume" : action;
       button.classList.toggle("working", state.busy !== null && asked === state.busy);
     }
+    // "Add step": there while the server says a step may be added (else where the transfer may).
+    const stepAllowed = "add-step" in actions ? actions["add-step"] : actions.transfer;
+    $("add-step").hidden = !(state.counter && state.counter.current && stepAllowed);
+    $("add-step").disabled = !C.allowed("add-step");
+    $("add-step").classList.toggle("working", state.busy === "add-step");
     const paused = Boolean(actions.resume);
     const pauseLabel = $("pause-button").querySelector(".label");
     pauseLabel.dataset.i18n = paused ? "act_resume" : "act_pause";

@@ -14,6 +14,7 @@
     { action: "finish", keys: ["/", "f"], codes: ["NumpadDivide"], show: ["/", "F"] },
     { action: "no-show", keys: ["-", "n"], codes: ["NumpadSubtract"], show: ["-", "N"] },
     { action: "transfer", keys: ["t"], codes: [], show: ["T"] },
+    { action: "add-step", keys: ["l"], codes: [], show: ["L"] },
     { action: "pause", keys: ["p"], codes: [], show: ["P"] },
   ];
 
@@ -21,7 +22,7 @@
     const help = $("shortcut-list");
     help.replaceChildren();
     for (const shortcut of SHORTCUTS) {
-      const button = document.querySelector(`#actions [data-action="${shortcut.action}"] .keys`);
+      const button = document.querySelector(`#work-view [data-action="${shortcut.action}"] .keys`);
       if (button) button.replaceChildren(...shortcut.show.map((key) => el("kbd", "", key)));
       const term = document.createElement("dt");
       shortcut.show.forEach((key, index) => {
@@ -85,6 +86,7 @@
       const button = event.target.closest("[data-ticket-id]");
       if (button) C.callTicket(button.dataset.ticketId, button.dataset.number);
     });
+    $("add-step").addEventListener("click", () => C.trigger("add-step"));
     $("number-form").addEventListener("submit", C.callNumber);
     $("reprint-form").addEventListener("submit", C.reprint);
     $("reprint-ticket").addEventListener("change", () => C.renderPrinters());

@@ -1,15 +1,25 @@
-// The counter page's transfer dialog: find another service (of any agency) by typing, pick it
-// with the mouse or the arrow keys, confirm; the visitor waits there, at the front.
+// The counter page's service dialog, in two modes. "transfer": find another service (of any
+// agency) by typing, pick it with the mouse or the arrow keys, confirm; the visitor waits there,
+// at the front. "step": the same choice adds a step to the visitor's visit after the current one
+// (POST /api/v1/tickets/{id}/steps), optionally "then come back to me": one more step, for this
+// counter's service, that only this counter calls.
 (function () {
   "use strict";
 
   const C = window.CounterPage;
   const { state, $, el, tr } = C;
 
-  C.openTransfer = function openTransfer() {
+  C.openTransfer = function openTransfer(mode = "transfer") {
     const current = state.counter.current;
     state.transferChoice = null;
-    $("transfer-title").textContent = tr("transfer_title", { number: current.number });
+    state.dialogMode = mode;
+    const step = mode === "step";
+    $("transfer-title").textContent = tr(step ? "step_title" : "transfer_title", { number: current.number });
+    $("transfer-confirm").dataset.i18n = step ? "step_confirm" : "transfer_confirm";
+    $("transfer-confirm").textContent = tr($("transfer-confirm").dataset.i18n);
+    $("step-return-row").hidden = !step;
+    $("step-return").checked = false;
+    $("step-return-text").textContent = tr("step_return", { counter: C.pick(state.counter, "name") });
     $("transfer-search").value = "";
     C.showMessage($("transfer-message"), "");
     C.renderTransferList();
@@ -76,7 +86,9 @@
     event.preventDefault();
     if (!state.transferChoice) return C.showMessage($("transfer-message"), tr("transfer_pick"));
     try {
-      const answer = await C.perform("transfer", { service_id: state.transferChoice });
+      const answer = state.dialogMode === "step"
+        ? await C.addStep(state.transferChoice, $("step-return").checked)
+        : await C.perform("transfer", { service_id: state.transferChoice });
       if (answer) $("transfer-dialog").close();
     } catch (err) {
       C.showMessage($("transfer-message"), C.errorText(err));

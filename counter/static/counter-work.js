@@ -96,6 +96,8 @@
     return seq === state.fetchSeq[kind] && counterId === state.counterId ? answer : null;
   };
 
+  C.refreshCounter = () => refreshCounter();
+
   async function refreshCounter() {
     if (!state.counterId) return;
     const counter = await C.fetchLatest("counter", `/api/v1/counters/${state.counterId}`);
@@ -137,16 +139,23 @@
     if (state.live !== "up" || state.busy || !state.counter) return false;
     const asked = request(action);
     if (CALLS.has(asked) && callsHeld()) return false;
-    return Boolean((state.counter.actions || {})[asked]);
+    const actions = state.counter.actions || {};
+    // A server without an "add-step" action yet: a step can be added when a ticket could be
+    // transferred (called or served here), the same condition; the route refuses otherwise.
+    if (asked === "add-step" && !("add-step" in actions)) return Boolean(actions.transfer);
+    return Boolean(actions[asked]);
   };
 
   // A button or key. An action the counter does not allow now is still sent: the server
   // refuses it with the reason (not called yet, already serving, paused), which the officer reads.
   C.trigger = function trigger(action) {
     if (state.live === "down") return C.notice("error", tr("err_network_error"));
-    if (action !== "transfer") return perform(request(action)).catch(() => {}); // perform() said what went wrong
-    if (C.allowed("transfer")) return C.openTransfer();
-    if (state.live === "up" && state.counter && !state.counter.current) C.notice("error", tr("err_no_current_ticket"));
+    const dialog = { transfer: "transfer", "add-step": "step" }[action];
+    if (!dialog) return perform(request(action)).catch(() => {}); // perform() said what went wrong
+    if (C.allowed(action)) return C.openTransfer(dialog);
+    if (state.live !== "up" || !state.counter) return;
+    if (!state.counter.current) C.notice("error", tr("err_no_current_ticket"));
+    else if (action === "add-step") C.notice("error", tr("err_add_step_not_now"));
   };
 
   // Run one counter action; only one at a time, so a double press cannot call two tickets.

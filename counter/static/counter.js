@@ -6,7 +6,8 @@
 //   counter-session.js ... log in, log out, the choice of a counter
 //   counter-work.js ...... the work screen: live data, the actions, the current ticket
 //   counter-queue.js ..... the waiting list and today's figures
-//   counter-transfer.js .. the transfer dialog
+//   counter-transfer.js .. the transfer dialog (also choosing a step to add)
+//   counter-steps.js ..... a visit's steps on the current ticket, adding a step
 //   counter-keys.js ...... keyboard shortcuts and the page's event handlers
 // What the officer may do comes from the server (`counter.actions`, `counter_ids`); the page
 // never restates the queue rules.
@@ -43,6 +44,7 @@
     printers: null, // every printer, for the reprint card
     timers: {},
     transferChoice: null,
+    dialogMode: "transfer", // the service dialog transfers, or adds a step ("step")
   };
   const state = C.state;
   const $ = C.$;

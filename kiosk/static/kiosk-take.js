@@ -32,24 +32,36 @@
       K.explainClosed(service);
       return;
     }
+    await issue(button, { service_id: service.id }, [service.id]);
+  };
+
+  // The planned steps, in their order, on one ticket (one service planned: a plain ticket).
+  K.takePlan = async function takePlan(button) {
+    if (state.busy || !state.plan || !state.plan.length) return;
+    const ids = [...state.plan];
+    const closed = ids.map((id) => state.services.get(id)).find((service) => service && !service.open);
+    if (closed) return K.explainClosed(closed);
+    await issue(button, ids.length > 1 ? { service_ids: ids } : { service_id: ids[0] }, ids);
+  };
+
+  async function issue(button, which, serviceIds) {
     state.busy = true;
     button.disabled = true;
     body.classList.add("busy");
     $("taking-text").textContent = tr("taking");
     $("taking").hidden = false;
     try {
-      const ticket = await requestTicket(
-        { service_id: service.id, priority: state.priority, kiosk_id: K.KIOSK_ID, lang: state.lang });
+      const ticket = await requestTicket({ ...which, priority: state.priority, kiosk_id: K.KIOSK_ID, lang: state.lang });
       showTicket(ticket);
     } catch (err) {
-      await failedTicket(err, service);
+      await failedTicket(err, serviceIds);
     } finally {
       state.busy = false;
       button.disabled = false;
       body.classList.remove("busy");
       $("taking").hidden = true;
     }
-  };
+  }
 
   // A request whose answer never came (no connection, a dropped one, 20 s of silence) may
   // still have issued the ticket: it is sent again with the same Idempotency-Key, and the
@@ -75,10 +87,14 @@
     }
   }
 
-  async function failedTicket(err, service) {
+  async function failedTicket(err, serviceIds) {
     if (err.code === "service_closed" || err.code === "quota_reached") {
       await K.loadCatalog(); // the server's fresh word on why, and on the whole hall
-      K.explainClosed(state.services.get(service.id) || service);
+      // Of several steps, the one that closed meanwhile (else the first) is the one explained.
+      const services = serviceIds.map((id) => state.services.get(id)).filter(Boolean);
+      const service = services.find((item) => !item.open) || services[0];
+      if (service) K.explainClosed(service);
+      else notice(tr("error_generic"));
     } else if (err.code === "disk_full") {
       notice(tr("error_disk_full"));
     } else {
@@ -88,7 +104,7 @@
 
   function showTicket(ticket) {
     const agency = state.agencies.find((item) => item.id === ticket.agency_id);
-    const printed = KioskTicket.fill(ticket, { lang: state.lang, tr, agency });
+    const printed = KioskTicket.fill(ticket, { lang: state.lang, tr, agency, services: state.services, agencyOf: state.agencyOf });
     body.dataset.ticketId = ticket.id;
     K.show("ticket");
     K.startBackCountdown(printed ? K.TIMING.back : K.TIMING.backProblem);

@@ -17,8 +17,31 @@
     return printed;
   }
 
+  // A visit of several steps: every step in order, the first one marked "now" (one number for all).
+  function fillSteps(ticket, { lang, tr, services, agencyOf }) {
+    const View = window.KioskView;
+    const steps = ticket.steps || [];
+    const box = $("ticket-steps");
+    box.hidden = steps.length < 2;
+    if (box.hidden) return $("ticket-step-list").replaceChildren();
+    const current = steps.findIndex((step) => !["done", "no_show", "skipped"].includes(step.status));
+    $("ticket-step-list").replaceChildren(...steps.map((step, index) => {
+      const service = services && services.get(step.service_id);
+      const agency = agencyOf && agencyOf.get(step.service_id);
+      const name = service ? View.serviceName(service, lang)
+        : (lang === "en" && step.service_name_en) || step.service_name || step.service_id;
+      const item = Antrean.el("li", { className: `ticket-step${index === current ? " now" : ""}` });
+      item.append(
+        Antrean.el("span", "ticket-step-name", `${index + 1}. ${name}`),
+        Antrean.el("span", "ticket-step-agency", agency ? agency.short_name : step.agency_short_name || ""),
+      );
+      if (index === current) item.append(Antrean.el("span", "ticket-step-now", tr("step_first")));
+      return item;
+    }));
+  }
+
   // Number, service, agency, place in line, where to go (counters and floor), QR; returns whether it printed.
-  function fill(ticket, { lang, tr, agency }) {
+  function fill(ticket, { lang, tr, agency, services = null, agencyOf = null }) {
     const View = window.KioskView;
     $("ticket-number").textContent = ticket.number;
     const priority = $("ticket-priority");
@@ -36,6 +59,7 @@
     const counters = (lang === "en" && ticket.counter_names_en) || ticket.counter_names || [];
     $("ticket-counters").textContent = place || counters.join(", ") || "—";
     // The issuing answer's qr_url carries the survey secret (?k=): the QR shown here carries it too.
+    fillSteps(ticket, { lang, tr, services, agencyOf });
     const key = ticket.qr_url ? new URL(ticket.qr_url, window.location.href).searchParams.get("k") : null;
     $("ticket-qr").src = `/kiosk/qr/${encodeURIComponent(ticket.id)}.svg${key ? `?k=${encodeURIComponent(key)}` : ""}`;
     return fillPrintStatus(ticket.print || { status: "not_requested" }, tr);

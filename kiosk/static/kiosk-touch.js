@@ -15,7 +15,16 @@
   }
 
   const ACTIONS = {
-    service: (button) => K.takeTicket(button),
+    // Planning several services, a tile adds a step; otherwise it takes the ticket at once.
+    service: (button) => (state.plan ? K.addToPlan(button) : K.takeTicket(button)),
+    "plan-start": () => K.startPlan(),
+    "plan-cancel": () => K.cancelPlan(),
+    "plan-view": () => K.show("plan"),
+    "plan-add": () => K.show("start"),
+    "plan-up": (button) => K.movePlanStep(Number(button.dataset.planIndex), -1),
+    "plan-down": (button) => K.movePlanStep(Number(button.dataset.planIndex), 1),
+    "plan-remove": (button) => K.removePlanStep(Number(button.dataset.planIndex)),
+    "plan-take": (button) => K.takePlan(button),
     agency: (button) => {
       state.agencyId = button.dataset.agencyId;
       K.renderAgency();

@@ -17,6 +17,7 @@
 //   kiosk-render.js . the screens' contents: tiles, search results, priority, printer, hall
 //   kiosk-live.js ... the catalog, the printer's state, live updates, the connection
 //   kiosk-take.js ... taking a ticket, and why a closed service gives none
+//   kiosk-plan.js ... several services on one ticket: the chosen steps, their order
 //   kiosk-touch.js .. touches, the on-screen and a physical keyboard
 (function () {
   "use strict";
@@ -51,6 +52,7 @@
     agencyId: null,
     query: "",
     priority: null,
+    plan: null, // several services on one ticket: null (the usual one touch), or the chosen service ids in order
     busy: false,
     loaded: false,
     connected: false,
@@ -70,8 +72,9 @@
   K.show = function show(screen) {
     state.screen = screen;
     body.dataset.screen = screen;
-    for (const name of ["start", "agency", "search", "ticket"]) $(`screen-${name}`).hidden = name !== screen;
+    for (const name of ["start", "agency", "search", "plan", "ticket"]) $(`screen-${name}`).hidden = name !== screen;
     K.renderPriority();
+    K.renderPlan();
     K.renderPrinter();
     K.renderHallState();
     const main = document.querySelector(".screens");
@@ -84,6 +87,7 @@
     if (state.screen === "agency") K.renderAgency();
     if (state.screen === "search") K.renderSearch();
     K.renderPriority();
+    K.renderPlan();
     K.renderPrinter();
     K.renderHallState();
   };
@@ -110,6 +114,7 @@
     state.backAt = null;
     state.lang = "id";
     state.priority = null;
+    state.plan = null;
     state.query = "";
     state.found = { query: "", serviceIds: [] };
     state.searchFailed = false;
@@ -121,7 +126,7 @@
   };
 
   function pristine() {
-    return state.screen === "start" && state.lang === "id" && !state.priority && !state.query && $("notice").hidden;
+    return state.screen === "start" && state.lang === "id" && !state.priority && !state.plan && !state.query && $("notice").hidden;
   }
 
   function checkIdle() {

@@ -1,7 +1,9 @@
 // The visitor's phone page for one ticket: place in line, live, and the call; while it
 // waits, the visitor may cancel it (POST /api/v1/tickets/{id}/cancel, after a confirmation).
 // Live: subscribe {ticket_id} (ticket.updated, ticket.called) and {service_id}
-// (queue.updated: someone ahead moved, so "ahead" is fetched again).
+// (queue.updated: someone ahead moved, so "ahead" is fetched again). A visit of several steps
+// lists them (phone-steps.js); when a step ends and the next one's line takes the visitor,
+// the page subscribes to that service too, so "ahead" follows the line they are in now.
 (function () {
   "use strict";
 
@@ -9,7 +11,8 @@
   // The ticket's secret, in the address its QR code carries: without it (a link typed from a
   // number on a display) the page follows the ticket but cannot cancel it.
   const KEY = new URLSearchParams(window.location.search).get("k");
-  const state = { ticket: null, lang: null, alertedAt: 0, sound: null, refetchTimer: null, cancelError: null };
+  const state = { ticket: null, lang: null, alertedAt: 0, sound: null, refetchTimer: null, cancelError: null,
+    socket: null, subscriptions: [] };
   const $ = Antrean.$;
   const FINISHED = Antrean.boot.vocabulary.finished;
   const tr = (key, values) => Antrean.t(window.PhoneText, state.lang || "id", key, values);
@@ -70,6 +73,7 @@
     document.body.dataset.status = ticket.status;
     const finished = FINISHED.includes(ticket.status);
     $("hint").textContent = hintText(ticket);
+    window.PhoneSteps.render($("steps"), ticket, { tr, lang: state.lang, place: placeText(ticket) });
     renderCancel(waiting);
     $("sound-button").hidden = finished;
     showSurvey(ticket);
@@ -145,10 +149,21 @@
     onTicket(ticket);
   }
 
+  // The line the visitor is in now: its room joins at once, and replaces the earlier step's in
+  // the list live.js asks again on every reconnect (the page follows the ticket and one line).
+  function follow(serviceId) {
+    if (!serviceId || state.subscriptions.some((item) => item.service_id === serviceId)) return;
+    const line = state.subscriptions.findIndex((item) => "service_id" in item);
+    if (line >= 0) state.subscriptions.splice(line, 1);
+    state.subscriptions.push({ service_id: serviceId });
+    if (state.socket && state.socket.connected) state.socket.emit("subscribe", { service_id: serviceId });
+  }
+
   function onTicket(ticket) {
     if (ticket.id !== TICKET_ID) return;
     const before = state.ticket ? state.ticket.status : null;
     state.ticket = ticket;
+    follow(ticket.service_id);
     if (!state.lang) {
       state.lang = ticket.lang === "en" ? "en" : "id";
       renderTexts();
@@ -229,8 +244,10 @@
       setTimeout(connect, 3000); // a phone on a weak signal: try again by itself
       return;
     }
-    Antrean.live(
-      [{ ticket_id: TICKET_ID }, { service_id: state.ticket.service_id }],
+    // The same array stays with the socket: a line joined later is asked again on every reconnect.
+    state.subscriptions.unshift({ ticket_id: TICKET_ID });
+    state.socket = Antrean.live(
+      state.subscriptions,
       { "ticket.updated": onTicketEvent, "ticket.called": onCalled, "queue.updated": onQueue },
       { onStatus, resync: refetch },
     );
