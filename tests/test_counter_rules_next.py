@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from rules import act, issue, ticket
 
-from server.core import closures, counters, print_queue, survey, tickets
+from server.core import closures, counters, day_figures, print_queue, survey
 from server.core.config_load import ConfigError, parse_config
 from server.core.errors import RuleError
 from server.core.print_queue import PrinterHealth
@@ -29,7 +29,7 @@ def test_call_next_over_a_ticket_only_called_records_a_no_show(small_app: Any) -
     assert called["id"] == second["id"]
     assert ticket(small_app, first["id"])["status"] == "no_show"
     with small_app.hall.store.read() as tx:
-        figures = tickets.day_figures(tx, small_app.site, small_app.clock.now(), counter_id="loket-2")
+        figures = day_figures.of_today(tx, small_app.site, small_app.clock.now(), counter_id="loket-2")
         assert (figures["served"], figures["no_show"]) == (0, 1)
         assert survey.status(tx, small_app.site, first["id"])["can_answer"] is False
         assert survey.latest_finished(tx, small_app.site, "loket-2", small_app.clock.now()) is None

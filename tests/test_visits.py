@@ -13,7 +13,7 @@ import pytest
 from conftest import make_hall_app
 from rules import act, issue, ticket
 
-from server.core import tickets, visits
+from server.core import day_figures, tickets, visits
 from server.core.errors import RuleError
 
 
@@ -220,8 +220,8 @@ def test_a_step_that_sent_the_visitor_on_counts_in_the_counters_and_officers_fig
     serve(small_app, "loket-2", minutes=4)  # the visit's first step: the visitor goes on to Bapenda
     serve(small_app, "loket-2", minutes=6)  # a plain ticket
     with small_app.hall.store.read() as tx:
-        counter = tickets.day_figures(tx, small_app.site, small_app.clock.now(), counter_id="loket-2")
-        officer = tickets.day_figures(tx, small_app.site, small_app.clock.now(), officer="budi")
-        bapenda = tickets.day_figures(tx, small_app.site, small_app.clock.now(), counter_id="loket-3")
+        counter = day_figures.of_today(tx, small_app.site, small_app.clock.now(), counter_id="loket-2")
+        officer = day_figures.of_today(tx, small_app.site, small_app.clock.now(), officer="budi")
+        bapenda = day_figures.of_today(tx, small_app.site, small_app.clock.now(), counter_id="loket-3")
     assert counter == officer == {"served": 2, "no_show": 0, "average_service_seconds": 300}
     assert bapenda == {"served": 0, "no_show": 0, "average_service_seconds": None}

@@ -36,11 +36,11 @@ from server.core.events import (
 )
 from server.core.site import SiteIndex
 from server.core.store import Transaction
+from server.core.vocabulary import BOOKING_STATUSES
 
 ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B: read off a phone and typed
 CODE_LENGTH = 6
-BOOKED, CHECKED_IN, CANCELLED, EXPIRED = "booked", "checked_in", "cancelled", "expired"
-STATUSES = (BOOKED, CHECKED_IN, CANCELLED, EXPIRED)
+BOOKED, CHECKED_IN, CANCELLED, EXPIRED = BOOKING_STATUSES
 _PHONE = re.compile(r"0[1-9][0-9]{7,12}")
 _NIK_LAST4 = re.compile(r"[0-9]{4}")
 

@@ -13,8 +13,9 @@ from typing import Any
 
 from server.core.site import SiteIndex
 from server.core.store import Transaction
+from server.core.vocabulary import BOOKING_STATUSES
 
-KINDS = ("booked", "checked_in", "cancelled", "expired", "open")
+KINDS = (*BOOKING_STATUSES, "open")
 
 
 def _empty(service_id: str) -> dict[str, Any]:

@@ -40,6 +40,7 @@ from server.core.config import SmsSettings
 from server.core.errors import RuleError, conflict
 from server.core.site import SiteIndex
 from server.core.store import Transaction
+from server.core.vocabulary import ACTIVE
 
 PENDING, WRITTEN, SENT, ERROR, SKIPPED = "pending", "written", "sent", "error", "skipped"
 BOM = b"\xfe\xff"
@@ -98,7 +99,7 @@ def set_contact(tx: Transaction, site: SiteIndex, now: float, ticket_id: str, ph
         tx.execute("DELETE FROM ticket_contacts WHERE ticket_id = ?", (ticket_id,))
         return None
     number = normalize_phone(phone)
-    if row["status"] not in ("waiting", "called", "serving"):
+    if row["status"] not in ACTIVE:
         raise conflict("not_waiting", f"Ticket {row['number']} is {row['status']}: no SMS will be sent for it.")
     tx.execute(
         "INSERT INTO ticket_contacts (ticket_id, phone, service_day, set_at, source) VALUES (?, ?, ?, ?, ?) "

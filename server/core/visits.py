@@ -36,13 +36,12 @@ from server.core.events import TicketStepAdded, TicketStepFinished, VisitPlacesT
 from server.core.hours import QUOTA_REACHED
 from server.core.site import SiteIndex
 from server.core.store import Transaction
-from server.core.vocabulary import AT_COUNTER, LANE_NORMAL, LANE_PRIORITY
+from server.core.vocabulary import AT_COUNTER, LANE_NORMAL, LANE_PRIORITY, STEP_ENDED
 
 MIN_STEPS_AT_ISSUE: Final = 2
 MAX_STEPS_AT_ISSUE: Final = 5
 MAX_STEPS: Final = 8  # with the steps officers add
-STEP_STATUSES: Final = ("pending", "waiting", "called", "serving", "done", "no_show", "skipped")
-ENDED: Final = ("done", "no_show", "skipped")
+ENDED = STEP_ENDED
 # A ticket's status as its step says it: a cancelled or expired visit skipped the step it waited in.
 _STEP_STATUS: Final = {"cancelled": "skipped", "expired": "skipped"}
 

@@ -16,6 +16,17 @@ ACTIVE: Final[tuple[Status, ...]] = ("waiting", "called", "serving")  # still in
 AT_COUNTER: Final[tuple[Status, ...]] = ("called", "serving")  # the ticket a counter holds
 FINISHED: Final[tuple[Status, ...]] = ("done", "no_show", "cancelled", "expired")
 
+# A step of a visit through several services (server/core/visits.py): pending until the visitor
+# gets to it, then as a ticket is; skipped when the visit ended before it (a no-show, a cancel).
+StepStatus = Literal["pending", "waiting", "called", "serving", "done", "no_show", "skipped"]
+STEP_STATUSES: Final[tuple[StepStatus, ...]] = get_args(StepStatus)
+STEP_ENDED: Final[tuple[StepStatus, ...]] = ("done", "no_show", "skipped")
+
+# A booking ahead (server/core/bookings.py): booked until checked in, cancelled, or expired
+# (not checked in by the end of its window).
+BookingStatus = Literal["booked", "checked_in", "cancelled", "expired"]
+BOOKING_STATUSES: Final[tuple[BookingStatus, ...]] = get_args(BookingStatus)
+
 Priority = Literal["elderly", "disabled", "pregnant"]
 PRIORITIES: Final[tuple[Priority, ...]] = get_args(Priority)
 

@@ -7,7 +7,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from printers import messages
-from server.core import addresses, announcements, counters, hours, near, places, print_queue, tickets, visits
+from server.core import (
+    addresses,
+    announcements,
+    counters,
+    day_figures,
+    hours,
+    near,
+    places,
+    print_queue,
+    tickets,
+    visits,
+)
 from server.core.site import SiteIndex
 from server.core.store import Transaction
 
@@ -280,8 +291,8 @@ def counter_figures_json(tx: Transaction, site: SiteIndex, counter_id: str, offi
     standards = [site.services[s].standard_minutes for s in site.counters[counter_id].services]
     known = [s for s in standards if s]
     return {
-        "counter": tickets.day_figures(tx, site, now, counter_id=counter_id),
-        "officer": tickets.day_figures(tx, site, now, officer=officer),
+        "counter": day_figures.of_today(tx, site, now, counter_id=counter_id),
+        "officer": day_figures.of_today(tx, site, now, officer=officer),
         "standard_seconds": round(sum(known) / len(known) * 60) if known else None,
     }
 

@@ -9,10 +9,10 @@ from typing import Literal
 
 from pydantic import Field
 
+from server.core.vocabulary import BookingStatus
 from server.web.api.schemas import Body, Out, Ticket
 
 SlotReason = Literal["past", "full", "day_full", "beyond_horizon", "closed_day", "holiday", "closed_today"]
-BookingStatus = Literal["booked", "checked_in", "cancelled", "expired"]
 
 
 class BookingCreate(Body):

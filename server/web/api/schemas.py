@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from server.core.vocabulary import Priority, Status
+from server.core.vocabulary import Priority, Status, StepStatus
 
 Answer = Field(ge=1, le=4)
 
@@ -149,7 +149,6 @@ class PrintInfo(Out):
     error: str | None
 
 
-StepStatus = Literal["pending", "waiting", "called", "serving", "done", "no_show", "skipped"]
 
 
 class TicketStep(Out):
