@@ -24,6 +24,7 @@ from typing import Any
 
 from server.core.config import Display
 from server.core.config_zones import SPEAKS_FLOOR
+from server.core.migrations import TODAYS_CALLS
 from server.core.site import SiteIndex
 from server.core.store import Transaction
 
@@ -134,7 +135,7 @@ def decide(
         zone = zone_of[display_id]
         marks = ",".join("?" * len(zone))
         rows = tx.all(
-            f"SELECT id, number, counter_id, at FROM calls WHERE counter_id IN ({marks}) AND id <= ? "
+            f"SELECT id, number, counter_id, at FROM calls {TODAYS_CALLS} WHERE counter_id IN ({marks}) AND id <= ? "
             f"AND at >= ? ORDER BY id DESC LIMIT ?",
             (*zone, call["id"], site.day_start(call["at"]), REPLAY_CALLS),
         )[::-1]

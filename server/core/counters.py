@@ -19,6 +19,7 @@ from server.core.events import (
     TicketStarted,
     TicketTransferred,
 )
+from server.core.migrations import TODAYS_CALLS
 from server.core.site import SiteIndex
 from server.core.store import Transaction
 from server.core.tickets import closure_note, get_row
@@ -265,7 +266,7 @@ def last_called(tx: Transaction, site: SiteIndex, counter_id: str, now: float) -
     """The ticket this counter called last today (its newest call, by the calls index), with
     its status now; None before its first call of the day. One row, however many calls."""
     return tx.one(
-        "SELECT t.id, t.number, t.status, c.at FROM calls c JOIN tickets t ON t.id = c.ticket_id "
+        f"SELECT t.id, t.number, t.status, c.at FROM calls c {TODAYS_CALLS} JOIN tickets t ON t.id = c.ticket_id "
         "WHERE c.counter_id = ? AND c.at >= ? ORDER BY c.id DESC LIMIT 1",
         (counter_id, site.day_start(now)),
     )
@@ -279,7 +280,8 @@ def recent_tickets(tx: Transaction, site: SiteIndex, counter_id: str, now: float
     its visit is not over (a finished ticket is never printed again)."""
     rows = tx.all(
         "SELECT t.id, t.number, t.status, t.service_id, t.kiosk_id, max(c.at) AS at, max(c.id) AS last FROM "
-        "(SELECT ticket_id, at, id FROM calls WHERE counter_id = ? AND at >= ? ORDER BY id DESC LIMIT ?) c "
+        f"(SELECT ticket_id, at, id FROM calls {TODAYS_CALLS} WHERE counter_id = ? AND at >= ? "
+        "ORDER BY id DESC LIMIT ?) c "
         "JOIN tickets t ON t.id = c.ticket_id GROUP BY t.id ORDER BY last DESC LIMIT ?",
         (counter_id, site.day_start(now), RECENT_TICKETS * 5, RECENT_TICKETS),
     )

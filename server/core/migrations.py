@@ -505,6 +505,19 @@ def m019_sms(db: sqlite_utils.Database) -> None:
         db.conn.execute(statement)
 
 
+# Today's calls at some counters: the displays' recent calls, which of them a zone speaks, a
+# counter's last and recent tickets. Queries name this index: after ANALYZE, SQLite would
+# rather walk every call of the year backwards by id (to skip sorting) until it has found
+# enough of today's, 1-1.5 s a call on a year of history while today has only a few.
+TODAYS_CALLS = "INDEXED BY calls_counter_at"
+
+
+def m020_calls_today(db: sqlite_utils.Database) -> None:
+    """An index of calls by counter and moment, so that "today's calls at these counters"
+    reads today's rows only (see TODAYS_CALLS); about 4 s on a year of 1.1 million calls."""
+    db.conn.execute("CREATE INDEX calls_counter_at ON calls (counter_id, at)")
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("001_core", m001_core),
     ("002_waiting_index", m002_waiting_index),
@@ -524,6 +537,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("017_bookings", m017_bookings),
     ("018_visit_steps", m018_visit_steps),
     ("019_sms", m019_sms),
+    ("020_calls_today", m020_calls_today),
 ]
 
 

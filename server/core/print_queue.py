@@ -25,6 +25,7 @@ from typing import Any, Protocol
 from server.core import tickets
 from server.core.errors import RuleError, conflict, not_found
 from server.core.events import PrinterStatusChanged, PrinterTested, PrintJobEnded, TicketReprinted
+from server.core.migrations import TODAYS_CALLS
 from server.core.site import SiteIndex
 from server.core.store import Store, Transaction
 from server.core.vocabulary import FINISHED
@@ -126,7 +127,8 @@ def reprint_at_counter(tx: Transaction, site: SiteIndex, now: float, counter_id:
     not over (the one it holds, or one it sent to another service). On `printer_id`, or the
     printer of the kiosk that printed it; recorded in the ticket's history with the officer."""
     row = tickets.get_row(tx, ticket_id)
-    called_here = tx.one("SELECT 1 AS yes FROM calls WHERE counter_id = ? AND ticket_id = ? AND at >= ? LIMIT 1",
+    called_here = tx.one(f"SELECT 1 AS yes FROM calls {TODAYS_CALLS} WHERE counter_id = ? AND ticket_id = ? "
+                         "AND at >= ? LIMIT 1",
                          (counter_id, ticket_id, site.day_start(now)))
     if called_here is None:
         raise RuleError("forbidden", f"Ticket {row['number']} was not called at this counter today; "

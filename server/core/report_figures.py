@@ -46,10 +46,10 @@ def on_grid(values: Floats) -> npt.NDArray[np.uint64] | None:
     """The durations as whole numbers of 2^-22 s, or None when one of them is not one (or is
     negative, or too long to fit)."""
     scaled = values * GRID  # times a power of two: exact
-    if len(scaled) and not (scaled.min() >= 0 and scaled.max() < 2 ** VALUE_BITS
-                            and np.array_equal(scaled, np.floor(scaled))):
+    if len(scaled) and not (scaled.min() >= 0 and scaled.max() < 2 ** VALUE_BITS):
         return None
-    return scaled.astype(np.uint64)
+    whole = scaled.astype(np.uint64)  # drops any fraction, which the comparison then finds
+    return whole if np.array_equal(whole, scaled) else None
 
 
 def _packed_reader(packed: npt.NDArray[np.uint64]) -> Picker:
@@ -119,7 +119,8 @@ class Selection:
             del where
             counted = {}
             for key in keys:
-                owner = owners[key] if key is not None else np.zeros(len(kept), dtype=np.intp)
+                # bincount counts intp codes: cast once for the two to four counts below
+                owner = owners[key].astype(np.intp) if key is not None else np.zeros(len(kept), dtype=np.intp)
                 counted[key] = (np.bincount(owner, minlength=groups[key]),
                                 np.bincount(owner, weights=kept, minlength=groups[key]))
                 if row == SERVICE_TIME:
@@ -172,7 +173,8 @@ class Selection:
                 if key is None:  # one group: only its three ranks need to be in place
                     yield key, _partition_reader(grid)
                     continue
-                packed = owners[key].astype(np.uint64) << np.uint64(VALUE_BITS)
+                packed = owners[key].astype(np.uint64)
+                packed <<= np.uint64(VALUE_BITS)
                 packed |= grid
                 packed.sort()
                 yield key, _packed_reader(packed)

@@ -19,6 +19,7 @@ from server.core import (
     tickets,
     visits,
 )
+from server.core.migrations import TODAYS_CALLS
 from server.core.site import SiteIndex
 from server.core.store import Transaction
 
@@ -370,7 +371,7 @@ def display_state(
     counter_ids = site.display_counters(display_id)
     marks = ",".join("?" * len(counter_ids)) or "''"
     recent_rows = tx.all(
-        f"SELECT * FROM calls WHERE counter_id IN ({marks}) AND at >= ? ORDER BY id DESC LIMIT ?",
+        f"SELECT * FROM calls {TODAYS_CALLS} WHERE counter_id IN ({marks}) AND at >= ? ORDER BY id DESC LIMIT ?",
         (*counter_ids, site.day_start(now), RECENT_CALLS),
     )
     today = site.service_day(now)
