@@ -67,6 +67,28 @@ def test_an_officer_adds_a_step_and_a_return_to_their_counter(small_app: Any, do
     check(document, "/api/v1/tickets/{ticket_id}/steps", "post", refused)
 
 
+def test_a_step_sent_again_with_its_key_is_added_once(small_app: Any, document: dict[str, Any]) -> None:
+    """The counter's answer was lost and the officer sends the same step again: one step, the
+    visit as it is; the counter's actions say when a step can be added at all."""
+    client = small_app.client()
+    plain = take(client, {"service_id": "ktp"}).json
+    officer = small_app.add_user("budi", "officer", counters=["loket-2"])
+    assert client.get("/api/v1/counters/loket-2", headers=officer).json["actions"]["add-step"] is False
+    client.post("/api/v1/counters/loket-2/call-next", headers=officer)
+    assert client.get("/api/v1/counters/loket-2", headers=officer).json["actions"]["add-step"] is True
+    key = {**officer, "Idempotency-Key": f"step-{plain['id']}-1-pbb-0"}
+    first = client.post(f"/api/v1/tickets/{plain['id']}/steps", headers=key, json={"service_id": "pbb"})
+    again = client.post(f"/api/v1/tickets/{plain['id']}/steps", headers=key, json={"service_id": "pbb"})
+    assert first.status_code == again.status_code == 200
+    check(document, "/api/v1/tickets/{ticket_id}/steps", "post", again)
+    assert [s["service_id"] for s in again.json["steps"]] == ["ktp", "pbb"] == [s["service_id"] for s in
+                                                                                 first.json["steps"]]
+    reused = client.post(f"/api/v1/tickets/{plain['id']}/steps", headers=key, json={"service_id": "kk"})
+    assert reused.status_code == 422 and reused.json["error"]["code"] == "idempotency_key_reused"
+    with small_app.hall.store.read() as tx:
+        assert tx.scalar("SELECT count(*) FROM ticket_steps WHERE ticket_id = ?", (plain["id"],)) == 2
+
+
 @pytest.mark.parametrize("body, status, code, field", [
     ({"service_id": "ktp", "service_ids": ["ktp", "kk"]}, 422, "invalid_request", "service_ids"),
     ({}, 422, "invalid_request", "service_id"),

@@ -77,8 +77,7 @@
       button.classList.toggle("working", state.busy !== null && asked === state.busy);
     }
     // "Add step": there while the server says a step may be added (else where the transfer may).
-    const stepAllowed = "add-step" in actions ? actions["add-step"] : actions.transfer;
-    $("add-step").hidden = !(state.counter && state.counter.current && stepAllowed);
+    $("add-step").hidden = !(state.counter && state.counter.current && actions["add-step"]);
     $("add-step").disabled = !C.allowed("add-step");
     $("add-step").classList.toggle("working", state.busy === "add-step");
     const paused = Boolean(actions.resume);

@@ -53,8 +53,13 @@
     state.busy = "add-step";
     C.renderActions();
     try {
+      // The same key when the officer sends the same step again after a lost answer (the page
+      // still shows as many steps): the server answers the visit as it is, with no second step.
+      const seen = (current.steps || []).length;
+      const key = `step-${current.id}-${seen}-${serviceId}-${returnToCounter ? 1 : 0}`.slice(0, 128);
       const ticket = await Antrean.api(`/api/v1/tickets/${encodeURIComponent(current.id)}/steps`,
-        { method: "POST", body: { service_id: serviceId, return_to_counter: returnToCounter } });
+        { method: "POST", body: { service_id: serviceId, return_to_counter: returnToCounter },
+          headers: { "Idempotency-Key": key } });
       if (counterId !== state.counterId) return null;
       if (state.counter.current && state.counter.current.id === ticket.id) {
         state.counter = { ...state.counter, current: ticket };

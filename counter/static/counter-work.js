@@ -140,9 +140,6 @@
     const asked = request(action);
     if (CALLS.has(asked) && callsHeld()) return false;
     const actions = state.counter.actions || {};
-    // A server without an "add-step" action yet: a step can be added when a ticket could be
-    // transferred (called or served here), the same condition; the route refuses otherwise.
-    if (asked === "add-step" && !("add-step" in actions)) return Boolean(actions.transfer);
     return Boolean(actions[asked]);
   };
 

@@ -26,7 +26,8 @@ from server.core.tickets import closure_note, get_row
 from server.core.vocabulary import AT_COUNTER, FINISHED, LANE_TRANSFERRED, format_number, parse_number
 
 # Every action an officer can take at a counter, as the API names them (POST /counters/{id}/ACTION).
-ACTIONS: Final = ("call-next", "call", "recall", "start", "finish", "no-show", "transfer", "pause", "resume")
+ACTIONS: Final = ("call-next", "call", "recall", "start", "finish", "no-show", "transfer", "add-step", "pause",
+                  "resume")
 
 
 def counter_row(tx: Transaction, site: SiteIndex, counter_id: str, now: float) -> dict[str, Any]:
@@ -298,7 +299,8 @@ def allowed_actions(
 
     The same conditions as the rules: calling is refused while paused or closed for the day;
     recall, finish, no-show and transfer need a current ticket (called or being served);
-    start needs a called one; pause an open counter, resume a paused one.
+    start needs a called one; adding a step needs one whose visit has room for it
+    (visits.MAX_STEPS); pause an open counter, resume a paused one.
     """
     may_call = _refusal_to_call(tx, site, state, now) is None
     paused = state["state"] == "paused"
@@ -311,6 +313,7 @@ def allowed_actions(
         "finish": holding,
         "no-show": holding,
         "transfer": holding,
+        "add-step": holding and visits.has_room(tx, state["current_ticket_id"]),
         "pause": not paused,
         "resume": paused,
     }

@@ -1,4 +1,5 @@
-"""Idempotent ticket requests: a repeat of a request answers the first one's ticket.
+"""Idempotent ticket requests: a repeat of a request answers the first one's ticket (a new
+ticket, or a step added to a visit at a counter).
 
 A kiosk whose answer was lost on the way (Wi-Fi dropped, a proxy timed out) cannot
 know whether its ticket was issued; it sends the request again with the same

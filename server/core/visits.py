@@ -215,6 +215,12 @@ def add_step(tx: Transaction, site: SiteIndex, now: float, ticket_id: str, servi
     return tickets.get_row(tx, ticket_id)
 
 
+def has_room(tx: Transaction, ticket_id: str) -> bool:
+    """Whether one more step (the smallest addition) fits in the ticket's visit."""
+    total = int(tx.scalar("SELECT count(*) FROM ticket_steps WHERE ticket_id = ?", (ticket_id,)) or 1)
+    return total < MAX_STEPS
+
+
 def steps_of(tx: Transaction, ticket: dict[str, Any]) -> list[dict[str, Any]]:
     """The ticket's steps in order, as rows; a plain ticket's one step made from its row."""
     if ticket.get("step") is None:

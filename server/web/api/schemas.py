@@ -296,6 +296,7 @@ class CounterActions(Out):
     finish: bool
     no_show: bool = Field(alias="no-show")
     transfer: bool
+    add_step: bool = Field(alias="add-step")
     pause: bool
     resume: bool
 

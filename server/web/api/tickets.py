@@ -157,10 +157,17 @@ def ticket_sms(ticket_id: str, body: schemas.TicketSms) -> dict[str, Any]:
         tx.device = request.remote_addr
         limits.spend(tx, *limits.bucket(hall.site, None, request.remote_addr or "?"), hall.now())
         return sms.visitor_sets_contact(tx, hall.site, hall.now(), ticket_id, body.phone, body.key)
+
+
+STEP_KEY = ((idempotency.HEADER, "1-128 visible ASCII characters, the same when the counter sends the same step "
+             "again (its answer lost): a repeat answers the ticket as it is and adds nothing more.", False),)
+
+
 @api.route("/tickets/<ticket_id>/steps", "POST", summary="Add a step to the visit at the counter holding it.",
            tag="tickets", body=schemas.AddStep, response=schemas.Ticket, auth="use_counter",
            errors=((401, "unauthenticated"), (403, "forbidden"), (404, "ticket_not_found"), (404, "unknown_service"),
-                   (409, "not_at_counter"), (409, "too_many_steps")))
+                   (409, "not_at_counter"), (409, "too_many_steps"), (422, "idempotency_key_reused")),
+           headers=STEP_KEY)
 def add_step(ticket_id: str, body: schemas.AddStep) -> dict[str, Any]:
     """Right after the current step, a step for `service_id` ("go to Dinsos next"), and with
     `return_to_counter` one more back to this counter, which only it calls. Only the officer
@@ -168,12 +175,19 @@ def add_step(ticket_id: str, body: schemas.AddStep) -> dict[str, Any]:
     hall = current_hall()
     user = require("use_counter")
     site = hall.site
+    key = idempotency.parse_key(request.headers.get(idempotency.HEADER))
+    digest = idempotency.fingerprint({"add_step": ticket_id, **body.model_dump()})
 
     def may_use(counter_id: str) -> bool:
         return permissions.may(user, "use_counter", permissions.counter(site.counters[counter_id]))
 
     with hall.store.write() as tx:
         tx.device = request.remote_addr
-        row = visits.add_step(tx, site, hall.now(), ticket_id, body.service_id,
+        now = hall.now()
+        if key and idempotency.earlier_ticket(tx, site.service_day(now), key, digest):
+            return views.ticket_json(tx, site, tickets.get_row(tx, ticket_id))
+        row = visits.add_step(tx, site, now, ticket_id, body.service_id,
                               return_to_counter=body.return_to_counter, actor=user.username, may_use=may_use)
+        if key:
+            idempotency.remember(tx, row["service_day"], key, digest, ticket_id, now)
         return views.ticket_json(tx, site, row)
