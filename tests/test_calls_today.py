@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from server.core import announcements, counters
-from server.web import views
+from server.web import display_views
 
 OLD_CALLS = 30_000
 
@@ -56,7 +56,8 @@ def test_the_mornings_first_calls_do_not_read_the_years_calls(hall_app: Any) -> 
             "which displays speak the call": lambda: announcements.decide(tx, site, call, lambda row: 5.0),
             "the counter's last call": lambda: counters.last_called(tx, site, counter_id, now),
             "the counter's recent tickets": lambda: counters.recent_tickets(tx, site, counter_id, now),
-            "a display's state on (re)connect": lambda: views.display_state(tx, site, "hall", now, hall.announcer),
+            "a display's state on (re)connect":
+                lambda: display_views.display_state(tx, site, "hall", now, hall.announcer),
         }
         measured = {name: steps(tx, run) for name, run in work.items()}
     # Reading the old calls at all costs several instructions each: 30,000 of them would be

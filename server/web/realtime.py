@@ -29,7 +29,7 @@ from server.core import permissions
 from server.core.errors import RuleError
 from server.core.site import SiteIndex
 from server.core.store import Transaction
-from server.web import views
+from server.web import display_views, views
 from server.web.api.access import bearer_token, identify
 from server.web.hall import Hall
 from server.web.socket_limits import SocketLimit
@@ -242,12 +242,12 @@ class Publisher:
 
     def _call(self, tx: Transaction, refresh: Refresh) -> None:
         site = self.hall.site
-        call = views.get_call(tx, int(refresh.key))
+        call = display_views.get_call(tx, int(refresh.key))
         if call is None or call["counter_id"] not in site.counters:
             return
         rooms = [f"display:{d}" for d in site.displays_of_counter.get(call["counter_id"], [])]
         rooms += [f"counter:{call['counter_id']}", f"ticket:{call['ticket_id']}"]
-        self._emit("ticket.called", lambda: views.call_json(tx, site, call, self.hall.announcer), rooms)
+        self._emit("ticket.called", lambda: display_views.call_json(tx, site, call, self.hall.announcer), rooms)
 
     def _printer(self, tx: Transaction, refresh: Refresh) -> None:
         using = [f"kiosk:{k.id}" for k in self.hall.site.config.kiosks if k.printer == refresh.key]
@@ -358,7 +358,7 @@ def init_realtime(socketio: SocketIO, hall: Hall) -> Publisher:
         with hall.store.read() as tx:
             now = hall.now()
             if room == "display":
-                emit("display.state", views.display_state(tx, site, value, now, hall.announcer))
+                emit("display.state", display_views.display_state(tx, site, value, now, hall.announcer))
             elif room == "counter":
                 emit("counter.updated", views.counter_json(tx, site, value, now))
             elif room == "service":

@@ -1,5 +1,6 @@
-"""The JSON shapes of the contract (Ticket, Service, Counter, Call, display state),
-built from database rows. One place, so the API and the Socket.IO events agree.
+"""The JSON shapes of the contract (Ticket, Service, Counter, ...), built from database rows.
+One place, so the API and the Socket.IO events agree; a display's own (Call, display state)
+are in server/web/display_views.py.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 from printers import messages
 from server.core import (
     addresses,
-    announcements,
     counters,
     day_figures,
     hours,
@@ -19,16 +19,11 @@ from server.core import (
     tickets,
     visits,
 )
-from server.core.migrations import TODAYS_CALLS
 from server.core.site import SiteIndex
 from server.core.store import Transaction
 
 if TYPE_CHECKING:
-    from server.web.hall import Announcer
-
-RECENT_CALLS = 10
-CALLING_SECONDS = 120  # a call stays "being called" this long unless the visitor arrives first
-
+    pass
 
 def status_url(site: SiteIndex, row: dict[str, Any]) -> str:
     """The ticket's phone page: at `site.public_url`, else where its kiosk reached the server."""
@@ -210,17 +205,17 @@ def counter_json(tx: Transaction, site: SiteIndex, counter_id: str, now: float) 
         "floor": counter.floor,
         "last_called": _last_called(tx, site, counter_id, now),
         "actions": counters.allowed_actions(tx, site, state, current["status"] if current else None, now),
-        **_counter_closure(tx, counter_id, site.service_day(now)),
+        **counter_closure(tx, counter_id, site.service_day(now)),
     }
 
 
-def _counter_closure(tx: Transaction, counter_id: str, service_day: str) -> dict[str, Any]:
+def counter_closure(tx: Transaction, counter_id: str, service_day: str) -> dict[str, Any]:
     """Whether a supervisor closed the counter for the day, and the reason they gave."""
     note = tickets.closure_note(tx, "counter", counter_id, service_day)
     return {"closed": note is not None, "closed_note": note}
 
 
-def _counter_states(tx: Transaction, counter_ids: list[str]) -> dict[str, dict[str, Any]]:
+def counter_states(tx: Transaction, counter_ids: list[str]) -> dict[str, dict[str, Any]]:
     """Each counter's state and the number, status and id of the ticket it holds (counters never used have none)."""
     marks = ",".join("?" * len(counter_ids)) or "''"
     rows = tx.all(
@@ -233,7 +228,7 @@ def _counter_states(tx: Transaction, counter_ids: list[str]) -> dict[str, dict[s
 
 def public_counters_json(tx: Transaction, site: SiteIndex) -> dict[str, Any]:
     """Counters with their state and the number each is serving: what anyone may see."""
-    states = _counter_states(tx, list(site.counters))
+    states = counter_states(tx, list(site.counters))
     return {
         "counters": [
             {
@@ -338,71 +333,4 @@ def printers_json(site: SiteIndex, statuses: dict[str, dict[str, Any]]) -> dict[
             }
             for p in site.config.printers
         ]
-    }
-
-
-def call_json(tx: Transaction, site: SiteIndex, call: dict[str, Any], announcer: Announcer) -> dict[str, Any]:
-    counter = site.counters[call["counter_id"]]
-    # Which displays speak it and which mark it "not announced" (server/core/announcements.py).
-    plan = announcements.decide(tx, site, call, lambda row: announcer.seconds(row["number"], row["counter_id"]))
-    return {
-        "call_id": call["id"],
-        "ticket_id": call["ticket_id"],
-        "number": call["number"],
-        "counter_id": call["counter_id"],
-        "counter_name": counter.name,
-        "counter_name_en": counter.english_name,
-        "service_id": call["service_id"],
-        "agency_id": site.agency_of[call["service_id"]],
-        "called_at": site.iso(call["at"]),
-        "recall": bool(call["recall"]),
-        "announcement": {**announcer.announcement(call["number"], call["counter_id"]), **plan},
-    }
-
-
-def get_call(tx: Transaction, call_id: int) -> dict[str, Any] | None:
-    return tx.one("SELECT * FROM calls WHERE id = ?", (call_id,))
-
-
-def display_state(
-    tx: Transaction, site: SiteIndex, display_id: str, now: float, announcer: Announcer
-) -> dict[str, Any]:
-    """Everything a display shows, as true now: sent on every (re)subscribe."""
-    counter_ids = site.display_counters(display_id)
-    marks = ",".join("?" * len(counter_ids)) or "''"
-    recent_rows = tx.all(
-        f"SELECT * FROM calls {TODAYS_CALLS} WHERE counter_id IN ({marks}) AND at >= ? ORDER BY id DESC LIMIT ?",
-        (*counter_ids, site.day_start(now), RECENT_CALLS),
-    )
-    today = site.service_day(now)
-    states = _counter_states(tx, counter_ids)
-    calling = [
-        call_json(tx, site, r, announcer)
-        for r in recent_rows
-        if now - r["at"] < CALLING_SECONDS
-        and states.get(r["counter_id"], {}).get("ticket_id") == r["ticket_id"]
-        and states[r["counter_id"]]["status"] == "called"
-    ]
-    # A recall and its first call are one "calling" entry: keep the newest per ticket.
-    seen: set[str] = set()
-    calling = [c for c in calling if not (c["ticket_id"] in seen or seen.add(c["ticket_id"]))]
-    waiting = tickets.waiting_counts(tx, today)
-    services = sorted({s for c in counter_ids for s in site.counters[c].services})
-    return {
-        "display_id": display_id,
-        "calling": calling,
-        "recent": [call_json(tx, site, r, announcer) for r in recent_rows],
-        "counters": [
-            {
-                "id": c,
-                "name": site.counters[c].name,
-                "name_en": site.counters[c].english_name,
-                "current_number": states.get(c, {}).get("number"),
-                "state": states.get(c, {}).get("state", "open"),
-                **_counter_closure(tx, c, today),
-            }
-            for c in counter_ids
-        ],
-        "waiting": {s: waiting.get(s, 0) for s in services},
-        "last_call_id": tx.scalar("SELECT max(id) FROM calls") or 0,
     }

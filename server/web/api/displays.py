@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.web import views
+from server.web import display_views
 from server.web.api import schemas
 from server.web.api.base import api
 from server.web.hall import current_hall
@@ -17,4 +17,4 @@ def display_state(display_id: str) -> dict[str, Any]:
     hall = current_hall()
     hall.site.display_or_404(display_id)
     with hall.store.read() as tx:
-        return views.display_state(tx, hall.site, display_id, hall.now(), hall.announcer)
+        return display_views.display_state(tx, hall.site, display_id, hall.now(), hall.announcer)
