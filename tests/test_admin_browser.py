@@ -300,10 +300,19 @@ def test_dashboard_reports_and_downloads(busy_hall: Any, page: Any, tmp_path: Pa
     assert page.inner_text("#backups-folder").endswith(str(busy_hall.folder / "data" / "backups"))
     screenshot(page, "admin-dashboard")
 
+    # A visit through three agencies and a booking for later today: the report's own panels.
+    api(busy_hall, "POST", "/api/v1/tickets",
+        json={"service_ids": ["ktp-el-perekaman", "pbb-p2", "oss-nib"]})
+    api(busy_hall, "POST", "/api/v1/bookings", json={"slot_id": "ktp-el-perekaman@2026-12-01T1100"})
     page.goto(f"{busy_hall.url}/admin/reports")
     page.locator("#by-service tbody tr").first.wait_for(timeout=TIMEOUT)
     summary = api(busy_hall, "GET", "/api/v1/reports/summary?from=2026-12-01", admin)
     assert page.inner_text("#fig-issued") == str(summary["issued"])
+    page.wait_for_function("() => document.getElementById('visits-count').textContent.startsWith('1 kunjungan')",
+                           timeout=TIMEOUT)
+    assert page.locator("#visits-table tbody tr").count() == 6
+    booked = page.locator("#bookings-table tbody tr").first.locator("td").all_inner_texts()
+    assert booked == ["Perekaman KTP-el", "1", "0", "0", "0", "1"]
     for chart in ("chart-hours", "chart-wait", "chart-queue"):
         assert page.evaluate(f"Chart.getChart(document.getElementById('{chart}')).data.datasets[0].data.length") > 0
     page.set_viewport_size({"width": 1920, "height": 1500})  # the figures and all three charts in one picture

@@ -1,5 +1,6 @@
 // The report page: figures of a period from /api/v1/reports/summary, three charts
-// (Chart.js, served locally) and the tables by service, counter and officer.
+// (Chart.js, served locally), the tables by service, counter and officer, and the visits of
+// several steps and the bookings of the period (/api/v1/reports/visits, /reports/bookings).
 (function () {
   "use strict";
   const { el, clear, tr, duration, percent } = AdminUI;
@@ -7,6 +8,8 @@
   const charts = {};
   let last = null;
   let lastQueue = null;
+  let lastVisits = null;
+  let lastBookings = null;
 
   Chart.defaults.font.family = '"Atkinson Hyperlegible", "DejaVu Sans", sans-serif';
   Chart.defaults.font.size = 13;
@@ -114,6 +117,30 @@
       data.by_officer.map((o) => ({ cells: [o.officer, ...figureCells(o)] })));
   }
 
+  // Visits of several steps (/api/v1/reports/visits): per-step times, between agencies, whole visit.
+  function renderVisits(data) {
+    $("visits-count").textContent = tr("visits_count", { visits: AdminUI.number(data.visits),
+      completed: AdminUI.number(data.completed), steps: AdminUI.number(data.step.served) });
+    const tbody = clear($("visits-table").tBodies[0]);
+    for (const [label, stats] of [["step_wait", data.step.wait], ["step_service", data.step.service],
+      ["between_wait", data.between.wait], ["between_walk", data.between.walk], ["between_total", data.between.total],
+      ["whole_visit", data.visit]]) {
+      tbody.append(el("tr", {}, el("th", { text: tr(label) }),
+        ...[stats.avg, stats.median, stats.p90].map((value) => el("td", { className: "num", text: duration(value) }))));
+    }
+  }
+
+  // Bookings per service (/api/v1/reports/bookings), with the period's total.
+  function renderBookings(data) {
+    const names = Object.fromEntries((last ? last.by_service : []).map((s) => [s.service_id, serviceName(s)]));
+    const counts = (item) => [item.booked, item.checked_in, item.cancelled, item.expired, item.open];
+    table("bookings-table", [[tr("service")], [tr("booked"), 1], [tr("checked_in"), 1], [tr("booking_cancelled"), 1],
+      [tr("booking_expired"), 1], [tr("booking_open"), 1]], [
+      ...data.services.map((s) => ({ cells: [names[s.service_id] || s.service_id, ...counts(s)] })),
+      ...(data.services.length ? [{ total: true, cells: [tr("all_bookings"), ...counts(data.total)] }] : []),
+    ]);
+  }
+
   function render() {
     if (!last) return;
     renderCards(last);
@@ -121,6 +148,8 @@
     renderCharts(last);
     renderTables(last);
     if (lastQueue) renderQueue(lastQueue);
+    if (lastVisits) renderVisits(lastVisits);
+    if (lastBookings) renderBookings(lastBookings);
   }
 
   async function load(params) {
@@ -133,7 +162,19 @@
       $("report-error").hidden = false;
     }
     if (params.to) $("queue-day").value = params.to;
-    await loadQueue(params);
+    await Promise.all([loadQueue(params), loadVisits(params)]);
+  }
+
+  async function loadVisits(params) {
+    const period = AdminUI.query({ from: params.from, to: params.to, agency_id: params.agency_id,
+      service_id: params.service_id });
+    try {
+      [lastVisits, lastBookings] = await Promise.all([Antrean.api(`/api/v1/reports/visits?${period}`),
+        Antrean.api(`/api/v1/reports/bookings?${period}`)]);
+      render();
+    } catch (err) {
+      $("visits-count").textContent = AdminUI.errorText(err);
+    }
   }
 
   async function loadQueue(params) {
