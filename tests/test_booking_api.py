@@ -160,8 +160,9 @@ def test_the_booking_routes_are_public_and_the_report_is_staffs(app: HallApp, do
     headers = app.add_user("rina", "supervisor", agency="capil")
     answer = client.get("/api/v1/reports/bookings?from=2026-12-01&to=2026-12-07", headers=headers)
     check(document, "/api/v1/reports/bookings", "get", answer)
-    assert answer.json["services"][0] == {"service_id": "ktp", "booked": 1, "checked_in": 0, "cancelled": 0,
-                                          "expired": 0, "open": 1}
+    assert answer.json["services"][0] == {
+        "service_id": "ktp", "name": "Perekaman KTP-el", "name_en": "Perekaman KTP-el",
+        "booked": 1, "checked_in": 0, "cancelled": 0, "expired": 0, "open": 1}
     assert answer.json["total"]["booked"] == 1
 
 

@@ -262,8 +262,10 @@ def test_the_report_counts_bookings_per_service_by_the_day_booked(app: HallApp) 
     with app.hall.store.read() as tx:
         report = report_bookings.booking_counts(tx, app.site, date(2026, 12, 1), date(2026, 12, 2))
     assert report["services"] == [
-        {"service_id": "ktp", "booked": 3, "checked_in": 1, "cancelled": 1, "expired": 1, "open": 0},
-        {"service_id": "kk", "booked": 1, "checked_in": 0, "cancelled": 0, "expired": 0, "open": 1},
+        {"service_id": "ktp", "name": "Perekaman KTP-el", "name_en": "Perekaman KTP-el", "booked": 3, "checked_in": 1,
+         "cancelled": 1, "expired": 1, "open": 0},
+        {"service_id": "kk", "name": "Kartu Keluarga", "name_en": "Kartu Keluarga", "booked": 1, "checked_in": 0,
+         "cancelled": 0, "expired": 0, "open": 1},
     ]
     assert report["total"]["booked"] == 4 and third["code"]
 

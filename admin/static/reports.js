@@ -132,11 +132,10 @@
 
   // Bookings per service (/api/v1/reports/bookings), with the period's total.
   function renderBookings(data) {
-    const names = Object.fromEntries((last ? last.by_service : []).map((s) => [s.service_id, serviceName(s)]));
     const counts = (item) => [item.booked, item.checked_in, item.cancelled, item.expired, item.open];
     table("bookings-table", [[tr("service")], [tr("booked"), 1], [tr("checked_in"), 1], [tr("booking_cancelled"), 1],
       [tr("booking_expired"), 1], [tr("booking_open"), 1]], [
-      ...data.services.map((s) => ({ cells: [names[s.service_id] || s.service_id, ...counts(s)] })),
+      ...data.services.map((s) => ({ cells: [serviceName(s), ...counts(s)] })),
       ...(data.services.length ? [{ total: true, cells: [tr("all_bookings"), ...counts(data.total)] }] : []),
     ]);
   }

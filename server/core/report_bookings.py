@@ -22,6 +22,14 @@ def _empty(service_id: str) -> dict[str, Any]:
     return {"service_id": service_id, **dict.fromkeys(KINDS, 0)}
 
 
+def _names(site: SiteIndex, service_id: str) -> dict[str, str]:
+    """The service's names for a page to show (its id, for one removed from the site since)."""
+    service = site.services.get(service_id)
+    if service is None:
+        return {"name": service_id, "name_en": service_id}
+    return {"name": service.name, "name_en": service.name_en or service.name}
+
+
 def booking_counts(tx: Transaction, site: SiteIndex, first: date, last: date, *, agency_id: str | None = None,
                    service_id: str | None = None) -> dict[str, Any]:
     """Per service that takes bookings (or had some in the period) and the total."""
@@ -39,7 +47,7 @@ def booking_counts(tx: Transaction, site: SiteIndex, first: date, last: date, *,
         wanted = [s for s in wanted if site.agency_of.get(s) == agency_id]
     if service_id is not None:
         wanted = [s for s in wanted if s == service_id]
-    services = [found.get(s, _empty(s)) for s in wanted]
+    services = [{**found.get(s, _empty(s)), **_names(site, s)} for s in wanted]
     total = _empty("all")
     for line in services:
         for kind in KINDS:

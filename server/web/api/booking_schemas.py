@@ -83,6 +83,8 @@ class CheckInAnswer(Out):
 
 class BookingCount(Out):
     service_id: str
+    name: str | None = Field(default=None, description="The service's name (its id once removed from the site).")
+    name_en: str | None = None
     booked: int = Field(description="Bookings for a day of the period, in any state.")
     checked_in: int
     cancelled: int
