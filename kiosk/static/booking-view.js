@@ -56,11 +56,7 @@
     return letters.length >= 6 ? letters.slice(-6) : null;
   }
 
-  // An Idempotency-Key (crypto.randomUUID needs a secure context; a hall on http://192.168.x.x is not one).
-  function newKey() {
-    const bytes = crypto.getRandomValues(new Uint8Array(16));
-    return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
-  }
+  const newKey = Antrean.newKey;
 
   // POST a booking: a request whose answer was lost (no connection, a dropped one) may still
   // have booked, so it is sent again with the same key and the server answers that booking.

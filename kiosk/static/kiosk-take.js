@@ -68,14 +68,8 @@
   // server answers the ticket it issued the first time instead of a second one.
   const RETRY_DELAYS_MS = [1000, 2000, 4000];
 
-  function newKey() {
-    // crypto.randomUUID needs a secure context; a kiosk on http://192.168.x.x is not one.
-    const bytes = crypto.getRandomValues(new Uint8Array(16));
-    return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
-  }
-
   async function requestTicket(request) {
-    const headers = { "Idempotency-Key": newKey() }; // one key per touch, the same on its retries
+    const headers = { "Idempotency-Key": Antrean.newKey() }; // one key per touch, the same on its retries
     for (let attempt = 0; ; attempt += 1) {
       try {
         return await Antrean.api("/api/v1/tickets", { method: "POST", body: request, timeoutMs: 20000, headers });

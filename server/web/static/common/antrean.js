@@ -113,5 +113,12 @@
     return tr(minutes === 1 ? "wait_minute" : "wait_minutes", { n: minutes });
   }
 
-  window.Antrean = { api, ApiError, setCsrfToken, $, el, boot, t, translate, waitText };
+  // A new Idempotency-Key: one per thing asked for, the same on its retries (crypto.randomUUID
+  // needs a secure context, and a hall on http://192.168.x.x is not one).
+  function newKey() {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  }
+
+  window.Antrean = { api, ApiError, setCsrfToken, $, el, boot, t, translate, waitText, newKey };
 })();
