@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import threading
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from booking_support import booking_config
 from conftest import JAKARTA
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rules import together
 
 from server.core import bookings, tickets
 from server.core.errors import RuleError
@@ -33,28 +32,6 @@ SITE = SITES["slot"]
 MONDAY_7 = datetime(2026, 11, 30, 7, 0, tzinfo=JAKARTA).timestamp()
 SLOT_IDS = ["kk@2026-11-30T0730", "kk@2026-11-30T0830", "kk@2026-11-30T0930"]  # capacity 3 each
 HEAVY = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def _together(count: int, work: Any) -> list[Any]:
-    """`work(index)` in `count` threads released at the same moment; their results in order."""
-    results: list[Any] = [None] * count
-    errors: list[BaseException] = []
-    start = threading.Barrier(count)
-
-    def run(index: int) -> None:
-        try:
-            start.wait()
-            results[index] = work(index)
-        except BaseException as exc:  # reported below, so a failure is not silent
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert not errors, errors
-    return results
 
 
 class Folder:
@@ -88,7 +65,7 @@ def test_concurrent_bookings_never_exceed_a_slots_capacity(threads: int, tries: 
             store.close()
             return got
 
-        answers = [answer for batch in _together(threads, requester) for answer in batch]
+        answers = [answer for batch in together(threads, requester) for answer in batch]
         store = Store(path)
         with store.read() as tx:
             held = {row["slot_start"]: row["n"] for row in tx.all(
@@ -119,7 +96,7 @@ def test_a_booking_checks_in_at_most_once(kiosks: int, minutes: int) -> None:
             own.close()
             return ticket["id"], made
 
-        answers = _together(kiosks, kiosk)
+        answers = together(kiosks, kiosk)
         assert len({ticket_id for ticket_id, _ in answers}) == 1
         assert sum(made for _, made in answers) == 1
         store = Store(path)

@@ -15,40 +15,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-from conftest import BUNDLED_CONFIG, JAKARTA, make_hall_app
+from conftest import JAKARTA, make_hall_app
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from rules import three_services_site
 
 from server.core import counters, tickets
 from server.core.clock import FixedClock
-from server.core.config_load import parse_config
 from server.core.errors import RuleError
 
 SERVICES = ["ktp", "kk", "pbb"]
 COUNTERS = ["loket-1", "loket-2", "loket-3"]
 
 
-def _small_site() -> Any:
-    bundled = yaml.safe_load(BUNDLED_CONFIG.read_text(encoding="utf-8"))
-    return parse_config({
-        "site": {**bundled["site"], "breaks": [], "holidays": []},
-        "agencies": [
-            {"id": "capil", "name": "Dukcapil", "short_name": "Dukcapil", "services": [
-                {"id": "ktp", "name": "KTP", "prefix": "A"}, {"id": "kk", "name": "KK", "prefix": "B"}]},
-            {"id": "pajak", "name": "Bapenda", "short_name": "Bapenda", "services": [
-                {"id": "pbb", "name": "PBB", "prefix": "PBB"}]},
-        ],
-        "counters": [
-            {"id": "loket-1", "name": "Loket 1", "agency": "capil", "services": ["ktp", "kk"]},
-            {"id": "loket-2", "name": "Loket 2", "agency": "capil", "services": ["ktp"]},
-            {"id": "loket-3", "name": "Loket 3", "agency": "pajak", "services": ["pbb"]},
-        ],
-    })
-
-
-SITE = _small_site()
+SITE = three_services_site()
 
 
 class QueueMachine(RuleBasedStateMachine):
