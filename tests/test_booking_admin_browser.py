@@ -7,20 +7,12 @@ import time
 from typing import Any
 
 import pytest
+from test_admin_browser import TIMEOUT, login
 
 from server.core.config_load import load_config
-from tests.conftest import PASSWORD, screenshot
+from tests.conftest import screenshot
 
 pytestmark = pytest.mark.browser
-TIMEOUT = 10_000
-
-
-def login(page: Any, url: str, username: str) -> None:
-    page.goto(url)
-    page.fill("#login-username", username)
-    page.fill("#login-password", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_selector(".nav, .no-access", timeout=TIMEOUT)
 
 
 def test_a_service_takes_bookings_and_the_site_asks_for_a_phone_from_the_setup_page(live_server: Any,
